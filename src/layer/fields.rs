@@ -1,0 +1,264 @@
+//! Finding a layer's code and name fields, the ONS way.
+//!
+//! ONS layers carry a code property ending in `CD` (`LAD21CD`, `STP21CD`) and a name ending in
+//! `NM`. The code field is the `...CD` property whose values are present and unique (the first
+//! such, in the file's order); failing that, `code` or `id`; failing that, the Feature `id`
+//! member. The name field is the `...NM` with the code's prefix, any `...NM`, or `name`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use super::geojson::RawFeature;
+
+/// Where a feature's code comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeSource {
+    Property(String),
+    /// The Feature's `id` member.
+    FeatureId,
+}
+
+impl CodeSource {
+    pub fn label(&self) -> String {
+        match self {
+            CodeSource::Property(p) => p.clone(),
+            CodeSource::FeatureId => "id (Feature member)".to_string(),
+        }
+    }
+}
+
+/// Result of field detection: the choice and any doubts about it.
+#[derive(Debug)]
+pub struct Fields {
+    pub code: CodeSource,
+    pub name: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// A property value as text, if it is a non-empty string or a number.
+pub fn value_text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Property keys in order of first appearance.
+fn keys_in_order(features: &[RawFeature]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut keys = Vec::new();
+    for f in features {
+        for k in f.properties.keys() {
+            if seen.insert(k.as_str()) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    keys
+}
+
+struct Stats {
+    present: usize,
+    distinct: usize,
+}
+
+fn stats(features: &[RawFeature], key: &str) -> Stats {
+    let mut values = HashSet::new();
+    let mut present = 0;
+    for f in features {
+        if let Some(v) = value_text(f.properties.get(key)) {
+            present += 1;
+            values.insert(v);
+        }
+    }
+    Stats {
+        present,
+        distinct: values.len(),
+    }
+}
+
+fn ends_with_ci(key: &str, suffix: &str) -> bool {
+    key.len() > suffix.len() && key.to_ascii_uppercase().ends_with(suffix)
+}
+
+/// Choose the code and name fields. Overrides must name properties that exist.
+pub fn detect(
+    features: &[RawFeature],
+    code_override: Option<&str>,
+    name_override: Option<&str>,
+) -> Result<Fields, String> {
+    let keys = keys_in_order(features);
+    let n = features.len();
+    let mut notes = Vec::new();
+    let listing = || {
+        if keys.is_empty() {
+            "the features have no properties".to_string()
+        } else {
+            format!("properties are: {}", keys.join(", "))
+        }
+    };
+    let check_exists = |field: &str, what: &str| {
+        if keys.iter().any(|k| k == field) {
+            Ok(())
+        } else {
+            Err(format!(
+                "no property {field:?} for the {what}; {}",
+                listing()
+            ))
+        }
+    };
+
+    let code = if let Some(field) = code_override {
+        check_exists(field, "code")?;
+        CodeSource::Property(field.to_string())
+    } else {
+        let cd: Vec<&String> = keys.iter().filter(|k| ends_with_ci(k, "CD")).collect();
+        let unique = cd.iter().find(|k| {
+            let s = stats(features, k);
+            s.present == n && s.distinct == n
+        });
+        if let Some(k) = unique {
+            CodeSource::Property((*k).clone())
+        } else if let Some(k) = cd.iter().max_by_key(|k| stats(features, k).distinct) {
+            notes.push(format!(
+                "no ...CD property has a unique value for every feature; using {k}, the one with \
+                 the most distinct values (choose another with --code)"
+            ));
+            CodeSource::Property((*k).clone())
+        } else if let Some(k) = keys.iter().find(|k| {
+            let u = k.to_ascii_lowercase();
+            u == "code" || u == "id"
+        }) {
+            CodeSource::Property(k.clone())
+        } else if n > 0 && features.iter().all(|f| f.id.is_some()) {
+            CodeSource::FeatureId
+        } else if n == 0 {
+            CodeSource::Property(String::new())
+        } else {
+            return Err(format!(
+                "cannot tell which property is the code: no property ends in CD, none is called \
+                 code or id, and features have no id member; {}. Name it with --code",
+                listing()
+            ));
+        }
+    };
+
+    let name = if let Some(field) = name_override {
+        check_exists(field, "name")?;
+        Some(field.to_string())
+    } else {
+        let code_prefix = match &code {
+            CodeSource::Property(p) if ends_with_ci(p, "CD") => Some(&p[..p.len() - 2]),
+            _ => None,
+        };
+        let matching = code_prefix.and_then(|prefix| {
+            keys.iter().find(|k| {
+                k.len() == prefix.len() + 2
+                    && k[..prefix.len()].eq_ignore_ascii_case(prefix)
+                    && ends_with_ci(k, "NM")
+            })
+        });
+        matching
+            .or_else(|| keys.iter().find(|k| ends_with_ci(k, "NM")))
+            .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case("name")))
+            .cloned()
+    };
+    Ok(Fields { code, name, notes })
+}
+
+pub fn feature_code(
+    source: &CodeSource,
+    id: Option<&String>,
+    props: &Map<String, Value>,
+) -> Option<String> {
+    match source {
+        CodeSource::Property(p) => value_text(props.get(p)),
+        CodeSource::FeatureId => id.cloned(),
+    }
+}
+
+/// Duplicate codes (with how often each occurs) in first-seen order.
+pub fn duplicates<'a>(codes: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut order = Vec::new();
+    for c in codes {
+        let e = counts.entry(c).or_insert(0);
+        if *e == 0 {
+            order.push(c);
+        }
+        *e += 1;
+    }
+    order
+        .into_iter()
+        .filter(|c| counts[c] > 1)
+        .map(|c| (c.to_string(), counts[c]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn features(props: Vec<Value>) -> Vec<RawFeature> {
+        props
+            .into_iter()
+            .enumerate()
+            .map(|(index, p)| RawFeature {
+                index,
+                properties: p.as_object().cloned().unwrap_or_default(),
+                ..RawFeature::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ons_fields_prefer_the_unique_code_and_matching_name() {
+        let f = features(vec![
+            json!({"RGN21CD": "E12000001", "LAD21CD": "E06000001", "RGN21NM": "North East", "LAD21NM": "Hartlepool"}),
+            json!({"RGN21CD": "E12000001", "LAD21CD": "E06000002", "RGN21NM": "North East", "LAD21NM": "Middlesbrough"}),
+        ]);
+        let d = detect(&f, None, None).unwrap();
+        assert_eq!(d.code, CodeSource::Property("LAD21CD".into()));
+        assert_eq!(d.name.as_deref(), Some("LAD21NM"));
+    }
+
+    #[test]
+    fn falls_back_to_code_and_name_then_feature_id() {
+        let f = features(vec![
+            json!({"code": "A", "name": "Alpha"}),
+            json!({"code": "B", "name": "Beta"}),
+        ]);
+        let d = detect(&f, None, None).unwrap();
+        assert_eq!(d.code, CodeSource::Property("code".into()));
+        assert_eq!(d.name.as_deref(), Some("name"));
+
+        let mut f = features(vec![json!({"colour": "red"}), json!({})]);
+        f[0].id = Some("1".into());
+        f[1].id = Some("2".into());
+        assert_eq!(detect(&f, None, None).unwrap().code, CodeSource::FeatureId);
+        f[1].id = None;
+        let err = detect(&f, None, None).unwrap_err();
+        assert!(err.contains("colour") && err.contains("--code"), "{err}");
+    }
+
+    #[test]
+    fn overrides_must_exist() {
+        let f = features(vec![json!({"X": "1"})]);
+        assert!(detect(&f, Some("Y"), None)
+            .unwrap_err()
+            .contains("properties are: X"));
+        assert_eq!(
+            detect(&f, Some("X"), None).unwrap().code,
+            CodeSource::Property("X".into())
+        );
+    }
+
+    #[test]
+    fn duplicate_codes_are_counted() {
+        let d = duplicates(["a", "b", "a", "c", "a", "b"].into_iter());
+        assert_eq!(d, vec![("a".to_string(), 3), ("b".to_string(), 2)]);
+    }
+}

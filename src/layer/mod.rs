@@ -1,0 +1,760 @@
+//! Loading a polygon layer: GeoJSON in, features in British National Grid metres out.
+//!
+//! Every input feature is accounted for: it becomes a [`Feature`] (possibly flagged with
+//! defects) or a [`Skipped`] entry with a reason. Nothing is repaired silently.
+
+pub mod crs;
+pub mod fields;
+pub mod geojson;
+
+use std::path::{Path, PathBuf};
+
+use geo::orient::{Direction, Orient};
+use geo::{BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon, Rect, Validation};
+use rayon::prelude::*;
+
+pub use crs::Crs;
+use fields::CodeSource;
+use geojson::{RawFeature, RawGeometry};
+
+use crate::error::LoadError;
+use crate::{geometry, project};
+
+/// How to read one layer; every field may be left to detection.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub code_field: Option<String>,
+    pub name_field: Option<String>,
+    pub crs: Option<Crs>,
+}
+
+/// A polygon feature, projected to British National Grid and oriented (shells
+/// counter-clockwise, holes clockwise).
+#[derive(Debug, Clone)]
+pub struct Feature {
+    /// Position in the input's `features` array.
+    pub index: usize,
+    pub code: String,
+    pub name: String,
+    pub geometry: MultiPolygon<f64>,
+    /// True area on the ground, m².
+    pub area_m2: f64,
+    pub bbox: Rect<f64>,
+    /// Problems found on load; the feature is still analysed.
+    pub defects: Vec<String>,
+}
+
+/// A feature that could not be analysed, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub index: usize,
+    pub code: Option<String>,
+    pub reason: SkipReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    NullGeometry,
+    EmptyGeometry,
+    NotPolygon(String),
+}
+
+impl std::fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SkipReason::NullGeometry => f.write_str("null geometry"),
+            SkipReason::EmptyGeometry => f.write_str("empty geometry"),
+            SkipReason::NotPolygon(kind) => write!(f, "{kind} is not a polygon"),
+        }
+    }
+}
+
+/// How the layer's CRS was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrsSource {
+    Member(String),
+    Coordinates,
+    CommandLine,
+    /// No coordinates to look at.
+    Default,
+}
+
+impl std::fmt::Display for CrsSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CrsSource::Member(name) => write!(f, "crs member {name:?}"),
+            CrsSource::Coordinates => f.write_str("coordinate ranges"),
+            CrsSource::CommandLine => f.write_str("--crs"),
+            CrsSource::Default => f.write_str("default (no coordinates)"),
+        }
+    }
+}
+
+/// Vertex and segment statistics, in ground metres, for estimating a layer's resolution.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Resolution {
+    pub vertices: usize,
+    pub segments: usize,
+    pub total_length_m: f64,
+    /// Vertices where the boundary turns by more than [`CORNER_DEGREES`].
+    pub corners: usize,
+}
+
+/// Turns smaller than this do not count as corners: densifying a line adds vertices, not detail.
+pub const CORNER_DEGREES: f64 = 1.0;
+
+impl Resolution {
+    pub fn mean_segment_m(&self) -> f64 {
+        if self.segments == 0 {
+            0.0
+        } else {
+            self.total_length_m / self.segments as f64
+        }
+    }
+
+    /// Mean distance between corners: the scale of detail the boundaries really carry.
+    pub fn mean_corner_spacing_m(&self) -> f64 {
+        if self.corners == 0 {
+            self.mean_segment_m()
+        } else {
+            self.total_length_m / self.corners as f64
+        }
+    }
+
+    fn add(mut self, o: Resolution) -> Resolution {
+        self.vertices += o.vertices;
+        self.segments += o.segments;
+        self.total_length_m += o.total_length_m;
+        self.corners += o.corners;
+        self
+    }
+}
+
+#[derive(Debug)]
+pub struct Layer {
+    pub path: PathBuf,
+    pub crs: Crs,
+    pub crs_source: CrsSource,
+    pub code_field: String,
+    pub name_field: Option<String>,
+    /// Features in file order (skipped ones excluded).
+    pub features: Vec<Feature>,
+    pub skipped: Vec<Skipped>,
+    /// Number of features in the input.
+    pub input_count: usize,
+    /// Codes that occur more than once, with their counts.
+    pub duplicate_codes: Vec<(String, usize)>,
+    /// Input indices of features with no code.
+    pub missing_codes: Vec<usize>,
+    pub resolution: Resolution,
+    /// Extent in input coordinates (min, max).
+    pub input_extent: Option<([f64; 2], [f64; 2])>,
+    pub notes: Vec<String>,
+}
+
+impl Layer {
+    /// The file name, for messages.
+    pub fn display_name(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Plain-language warnings about this layer: skipped features, defects, code problems.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = self.notes.clone();
+        if !self.skipped.is_empty() {
+            let mut by_reason: Vec<(String, Vec<String>)> = Vec::new();
+            for s in &self.skipped {
+                let key = s.reason.to_string();
+                let label = s.code.clone().unwrap_or_else(|| format!("#{}", s.index));
+                match by_reason.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v.push(label),
+                    None => by_reason.push((key, vec![label])),
+                }
+            }
+            for (reason, labels) in by_reason {
+                out.push(format!(
+                    "skipped {} feature{} with {reason}: {}",
+                    labels.len(),
+                    plural(labels.len()),
+                    list_some(&labels, 10)
+                ));
+            }
+        }
+        let defective: Vec<&Feature> = self
+            .features
+            .iter()
+            .filter(|f| !f.defects.is_empty())
+            .collect();
+        if !defective.is_empty() {
+            let labels: Vec<String> = defective
+                .iter()
+                .map(|f| format!("{} ({})", f.code, f.defects[0]))
+                .collect();
+            out.push(format!(
+                "{} invalid polygon{} loaded as is (results near them may be off): {}",
+                defective.len(),
+                plural(defective.len()),
+                list_some(&labels, 5)
+            ));
+        }
+        if !self.duplicate_codes.is_empty() {
+            let labels: Vec<String> = self
+                .duplicate_codes
+                .iter()
+                .map(|(c, n)| format!("{c} (x{n})"))
+                .collect();
+            out.push(format!(
+                "{} code{} used by more than one feature: {}",
+                labels.len(),
+                plural(labels.len()),
+                list_some(&labels, 10)
+            ));
+        }
+        if !self.missing_codes.is_empty() {
+            let labels: Vec<String> = self.missing_codes.iter().map(|i| format!("#{i}")).collect();
+            out.push(format!(
+                "{} feature{} without a {} value, labelled by position: {}",
+                labels.len(),
+                plural(labels.len()),
+                self.code_field,
+                list_some(&labels, 10)
+            ));
+        }
+        out
+    }
+
+    /// Number of features with at least one defect.
+    pub fn invalid_count(&self) -> usize {
+        self.features
+            .iter()
+            .filter(|f| !f.defects.is_empty())
+            .count()
+    }
+}
+
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// "a, b, c and 12 more"
+pub(crate) fn list_some(items: &[String], max: usize) -> String {
+    if items.len() <= max {
+        items.join(", ")
+    } else {
+        format!("{} and {} more", items[..max].join(", "), items.len() - max)
+    }
+}
+
+/// Read, check and project a layer.
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
+    let err = |message: String, hint: &str| LoadError::new(path, None, message, hint);
+    let file = std::fs::File::open(path)
+        .map_err(|e| err(format!("cannot open: {e}"), "check the path"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| err(format!("cannot read: {e}"), "check the path"))?;
+    if meta.is_dir() {
+        return Err(err(
+            "is a directory, not a GeoJSON file".into(),
+            "name a .geojson file",
+        ));
+    }
+    if meta.len() == 0 {
+        return Err(err(
+            "is empty".into(),
+            "expected a GeoJSON FeatureCollection",
+        ));
+    }
+    // SAFETY: the map is read-only and lives only while we parse; a file changed underneath us
+    // can at worst produce a parse error.
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| err(format!("cannot read: {e}"), "check the file"))?;
+    let doc = geojson::parse(&map).map_err(|e| {
+        LoadError::new(
+            path,
+            e.feature,
+            format!("malformed GeoJSON: {}", e),
+            "expected a GeoJSON FeatureCollection of Polygon/MultiPolygon features",
+        )
+    })?;
+    drop(map);
+    from_raw(path, doc, options)
+}
+
+fn from_raw(
+    path: &Path,
+    doc: geojson::RawDocument,
+    options: &LoadOptions,
+) -> Result<Layer, LoadError> {
+    let err = |feature: Option<usize>, message: String, hint: &str| {
+        LoadError::new(path, feature, message, hint)
+    };
+    let raw = doc.features;
+    let input_count = raw.len();
+    let mut notes = Vec::new();
+
+    let fields = fields::detect(
+        &raw,
+        options.code_field.as_deref(),
+        options.name_field.as_deref(),
+    )
+    .map_err(|m| err(None, m, "pass --code (and --name) to name the fields"))?;
+    notes.extend(fields.notes.iter().cloned());
+
+    // Structure checks first, so that a malformed geometry is an error, not a skip.
+    for f in &raw {
+        if let Some(g) = &f.geometry {
+            check_structure(g)
+                .map_err(|m| err(Some(f.index), m, "fix the geometry, or remove the feature"))?;
+        }
+    }
+
+    let extent = extent(&raw);
+    let (crs, crs_source) = decide_crs(doc.crs_name.as_deref(), options.crs, extent)
+        .map_err(|(m, hint)| err(None, m, &hint))?;
+    if crs == Crs::Wgs84 {
+        if let Some(problem) = extent.and_then(|(min, max)| crs::lonlat_extent_problem(min, max)) {
+            if problem.contains("swapped") {
+                return Err(err(
+                    None,
+                    problem,
+                    "write positions as [longitude, latitude]",
+                ));
+            }
+            notes.push(problem);
+        }
+    }
+
+    let code_source = fields.code.clone();
+    let name_field = fields.name.clone();
+    let built: Vec<Result<Feature, Skipped>> = raw
+        .into_par_iter()
+        .map(|f| build_feature(f, crs, &code_source, name_field.as_deref()))
+        .collect();
+
+    let mut features = Vec::with_capacity(built.len());
+    let mut skipped = Vec::new();
+    for b in built {
+        match b {
+            Ok(f) => features.push(f),
+            Err(s) => skipped.push(s),
+        }
+    }
+    let mut missing_codes = Vec::new();
+    for f in &mut features {
+        if f.code.is_empty() {
+            missing_codes.push(f.index);
+            f.code = format!("#{}", f.index);
+        }
+    }
+    let duplicate_codes = fields::duplicates(features.iter().map(|f| f.code.as_str()));
+    let resolution = features
+        .par_iter()
+        .map(|f| resolution_of(&f.geometry))
+        .reduce(Resolution::default, Resolution::add);
+
+    Ok(Layer {
+        path: path.to_path_buf(),
+        crs,
+        crs_source,
+        code_field: code_source.label(),
+        name_field,
+        features,
+        skipped,
+        input_count,
+        duplicate_codes,
+        missing_codes,
+        resolution,
+        input_extent: extent,
+        notes,
+    })
+}
+
+/// Nesting must match the declared type; unknown types are errors.
+fn check_structure(g: &RawGeometry) -> Result<(), String> {
+    let Some(kind) = g.kind.as_deref() else {
+        return Err("a geometry has no \"type\"".into());
+    };
+    let expected = match kind {
+        "Point" => 0,
+        "LineString" | "MultiPoint" => 1,
+        "Polygon" | "MultiLineString" => 2,
+        "MultiPolygon" => 3,
+        "GeometryCollection" => return Ok(()),
+        other => return Err(format!("unknown geometry type {other:?}")),
+    };
+    match g.coords.height {
+        None if g.coords.points.is_empty() => Ok(()),
+        Some(h) if h == expected => Ok(()),
+        _ => Err(format!(
+            "a {kind}'s \"coordinates\" are nested {} deep; a {kind} needs {}",
+            g.coords.height.map(|h| h as usize + 1).unwrap_or(0),
+            expected + 1
+        )),
+    }
+}
+
+fn extent(raw: &[RawFeature]) -> Option<([f64; 2], [f64; 2])> {
+    let mut min = [f64::INFINITY; 2];
+    let mut max = [f64::NEG_INFINITY; 2];
+    let mut any = false;
+    for f in raw {
+        if let Some(g) = &f.geometry {
+            for p in &g.coords.points {
+                any = true;
+                for i in 0..2 {
+                    min[i] = min[i].min(p[i]);
+                    max[i] = max[i].max(p[i]);
+                }
+            }
+        }
+    }
+    any.then_some((min, max))
+}
+
+fn decide_crs(
+    member: Option<&str>,
+    option: Option<Crs>,
+    extent: Option<([f64; 2], [f64; 2])>,
+) -> Result<(Crs, CrsSource), (String, String)> {
+    let from_extent = extent.and_then(|(min, max)| Crs::from_extent(min, max));
+    let describe = |e: Option<([f64; 2], [f64; 2])>| match e {
+        Some((min, max)) => format!("[{}, {}] - [{}, {}]", min[0], min[1], max[0], max[1]),
+        None => "none".into(),
+    };
+    if let Some(crs) = option {
+        return Ok((crs, CrsSource::CommandLine));
+    }
+    if let Some(name) = member {
+        let Some(crs) = Crs::from_name(name) else {
+            return Err((
+                format!("unsupported CRS {name:?} in the crs member"),
+                "reproject to EPSG:4326 or EPSG:27700 (e.g. ogr2ogr -t_srs EPSG:4326), or pass --crs \
+                 if the member is wrong"
+                    .into(),
+            ));
+        };
+        if let Some(guess) = from_extent {
+            if guess != crs {
+                return Err((
+                    format!(
+                        "the crs member says {crs} but the coordinates {} look like {guess}",
+                        describe(extent)
+                    ),
+                    format!("if the coordinates are right, pass --crs {}", guess.epsg()),
+                ));
+            }
+        } else if extent.is_some() {
+            return Err((
+                format!(
+                    "coordinates {} are out of range for {crs}",
+                    describe(extent)
+                ),
+                "check the file's coordinates".into(),
+            ));
+        }
+        return Ok((crs, CrsSource::Member(name.to_string())));
+    }
+    match (from_extent, extent) {
+        (Some(crs), _) => Ok((crs, CrsSource::Coordinates)),
+        (None, None) => Ok((Crs::Wgs84, CrsSource::Default)),
+        (None, Some(_)) => Err((
+            format!(
+                "cannot tell the coordinate system: coordinates {} are neither lon/lat degrees \
+                 nor British National Grid metres",
+                describe(extent)
+            ),
+            "reproject to EPSG:4326 or EPSG:27700, or pass --crs if you know it".into(),
+        )),
+    }
+}
+
+fn build_feature(
+    f: RawFeature,
+    crs: Crs,
+    code_source: &CodeSource,
+    name_field: Option<&str>,
+) -> Result<Feature, Skipped> {
+    let code = fields::feature_code(code_source, f.id.as_ref(), &f.properties);
+    let skip = |reason| Skipped {
+        index: f.index,
+        code: code.clone(),
+        reason,
+    };
+    let Some(g) = f.geometry else {
+        return Err(skip(SkipReason::NullGeometry));
+    };
+    let kind = g.kind.clone().unwrap_or_default();
+    if g.has_geometries || !(kind == "Polygon" || kind == "MultiPolygon") {
+        return Err(skip(SkipReason::NotPolygon(kind)));
+    }
+    let (geometry, mut defects) = to_multipolygon(&g.coords, crs);
+    if geometry.0.is_empty() {
+        return Err(skip(SkipReason::EmptyGeometry));
+    }
+    defects.extend(validate(&geometry));
+    let area_m2 = geometry::multi_true_area_m2(&geometry);
+    let Some(bbox) = geometry.bounding_rect() else {
+        return Err(skip(SkipReason::EmptyGeometry));
+    };
+    let name = name_field
+        .and_then(|n| fields::value_text(f.properties.get(n)))
+        .unwrap_or_default();
+    Ok(Feature {
+        index: f.index,
+        code: code.unwrap_or_default(),
+        name,
+        geometry,
+        area_m2,
+        bbox,
+        defects,
+    })
+}
+
+/// Build oriented BNG polygons from flat coordinates, noting ring problems.
+fn to_multipolygon(c: &geojson::Nested, crs: Crs) -> (MultiPolygon<f64>, Vec<String>) {
+    let mut defects = Vec::new();
+    let mut polygons = Vec::with_capacity(c.polygon_ends.len());
+    let mut ring_start_idx = 0;
+    for (pi, &ring_end_idx) in c.polygon_ends.iter().enumerate() {
+        let mut rings: Vec<LineString<f64>> = Vec::with_capacity(ring_end_idx - ring_start_idx);
+        for ri in ring_start_idx..ring_end_idx {
+            let start = if ri == 0 { 0 } else { c.ring_ends[ri - 1] };
+            let pts = &c.points[start..c.ring_ends[ri]];
+            let mut coords: Vec<Coord<f64>> = pts
+                .iter()
+                .map(|&[x, y]| match crs {
+                    Crs::Bng => Coord { x, y },
+                    Crs::Wgs84 => {
+                        let (x, y) = project::wgs84_to_bng(x, y);
+                        Coord { x, y }
+                    }
+                })
+                .collect();
+            let ring_label = if ri == ring_start_idx {
+                "exterior ring".to_string()
+            } else {
+                format!("hole {}", ri - ring_start_idx)
+            };
+            if pts.first() != pts.last() {
+                defects.push(format!(
+                    "polygon {pi} {ring_label} is not closed (closed on load)"
+                ));
+                if let Some(&first) = coords.first() {
+                    coords.push(first);
+                }
+            }
+            if coords.len() < 4 {
+                defects.push(format!(
+                    "polygon {pi} {ring_label} has {} positions; a ring needs at least 4",
+                    pts.len()
+                ));
+            }
+            rings.push(LineString(coords));
+        }
+        ring_start_idx = ring_end_idx;
+        let mut rings = rings.into_iter();
+        let Some(exterior) = rings.next() else {
+            continue;
+        };
+        polygons.push(Polygon::new(exterior, rings.collect()));
+    }
+    let mp = MultiPolygon(polygons).orient(Direction::Default);
+    (mp, defects)
+}
+
+/// Validity problems, one line each. Parts are checked pairwise only where their boxes meet.
+fn validate(mp: &MultiPolygon<f64>) -> Vec<String> {
+    let mut out = Vec::new();
+    let many = mp.0.len() > 1;
+    for (i, p) in mp.0.iter().enumerate() {
+        for e in p.validation_errors() {
+            if many {
+                out.push(format!("polygon {i}: {e}"));
+            } else {
+                out.push(e.to_string());
+            }
+        }
+    }
+    if many {
+        let boxes: Vec<Option<Rect<f64>>> = mp.0.iter().map(|p| p.bounding_rect()).collect();
+        for i in 0..mp.0.len() {
+            for j in i + 1..mp.0.len() {
+                let (Some(a), Some(b)) = (boxes[i], boxes[j]) else {
+                    continue;
+                };
+                if !a.intersects(&b) {
+                    continue;
+                }
+                use geo::Relate;
+                let im = mp.0[i].relate(&mp.0[j]);
+                if im.is_intersects() && !im.is_touches() {
+                    out.push(format!("polygons {i} and {j} overlap"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Segment lengths and corners (turns over [`CORNER_DEGREES`]) in ground metres.
+fn resolution_of(mp: &MultiPolygon<f64>) -> Resolution {
+    let cos_limit = CORNER_DEGREES.to_radians().cos();
+    let mut r = Resolution::default();
+    for p in &mp.0 {
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            let pts = &ring.0;
+            r.vertices += pts.len();
+            let mut prev: Option<(f64, f64)> = None;
+            // Direction of the last segment of the ring, so the closing vertex is judged too.
+            if pts.len() >= 3 {
+                let n = pts.len();
+                let (dx, dy) = (pts[n - 1].x - pts[n - 2].x, pts[n - 1].y - pts[n - 2].y);
+                let l = dx.hypot(dy);
+                if l > 0.0 {
+                    prev = Some((dx / l, dy / l));
+                }
+            }
+            for w in pts.windows(2) {
+                let (dx, dy) = (w[1].x - w[0].x, w[1].y - w[0].y);
+                let l = dx.hypot(dy);
+                if l == 0.0 {
+                    continue;
+                }
+                r.segments += 1;
+                r.total_length_m += l;
+                let d = (dx / l, dy / l);
+                if let Some(pd) = prev {
+                    if pd.0 * d.0 + pd.1 * d.1 < cos_limit {
+                        r.corners += 1;
+                    }
+                }
+                prev = Some(d);
+            }
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(s: &str) -> Result<Layer, LoadError> {
+        let doc = geojson::parse(s.as_bytes())
+            .map_err(|e| LoadError::new(Path::new("t"), e.feature, e.to_string(), ""))?;
+        from_raw(Path::new("test.geojson"), doc, &LoadOptions::default())
+    }
+
+    #[test]
+    fn every_feature_is_accounted_for() {
+        let layer = load_str(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"XCD":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,51],[0.01,51],[0.01,51.01],[0,51]]]}},
+            {"type":"Feature","properties":{"XCD":"B"},"geometry":null},
+            {"type":"Feature","properties":{"XCD":"C"},"geometry":{"type":"Point","coordinates":[0,51]}},
+            {"type":"Feature","properties":{"XCD":"D"},"geometry":{"type":"MultiPolygon","coordinates":[]}}
+            ]}"#,
+        )
+        .unwrap();
+        assert_eq!(layer.input_count, 4);
+        assert_eq!(layer.features.len(), 1);
+        let reasons: Vec<String> = layer.skipped.iter().map(|s| s.reason.to_string()).collect();
+        assert_eq!(
+            reasons,
+            vec!["null geometry", "Point is not a polygon", "empty geometry"]
+        );
+        let warnings = layer.warnings().join("\n");
+        assert!(
+            warnings.contains("B") && warnings.contains("C") && warnings.contains("D"),
+            "{warnings}"
+        );
+    }
+
+    #[test]
+    fn clockwise_rings_still_give_positive_true_area() {
+        // ONS rings are clockwise; the area must not flip sign or become the Earth's.
+        let layer = load_str(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"XCD":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,51],[0,51.01],[0.01,51.01],[0.01,51],[0,51]]]}}]}"#,
+        )
+        .unwrap();
+        let a = layer.features[0].area_m2 / 1e6;
+        // 0.01° x 0.01° at 51°N is about 0.700 x 1.112 km.
+        assert!((a - 0.7783).abs() < 0.005, "{a}");
+    }
+
+    #[test]
+    fn self_intersection_is_flagged_not_dropped() {
+        let layer = load_str(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"XCD":"BOWTIE"},"geometry":{"type":"Polygon","coordinates":[[[0,51],[0.01,51.01],[0.01,51],[0,51.01],[0,51]]]}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(layer.features.len(), 1);
+        assert!(
+            layer.features[0].defects[0].contains("self-intersection"),
+            "{:?}",
+            layer.features[0].defects
+        );
+    }
+
+    #[test]
+    fn unclosed_ring_is_flagged() {
+        let layer = load_str(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"XCD":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,51],[0.01,51],[0.01,51.01]]]}}]}"#,
+        )
+        .unwrap();
+        assert!(layer.features[0]
+            .defects
+            .iter()
+            .any(|d| d.contains("not closed")));
+    }
+
+    #[test]
+    fn bng_and_lonlat_give_the_same_area() {
+        let (e0, n0) = project::wgs84_to_bng(-1.5, 52.0);
+        let (e1, n1) = project::wgs84_to_bng(-1.4, 52.1);
+        let bng = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"XCD":"A"}},"geometry":{{"type":"Polygon","coordinates":[[[{e0},{n0}],[{e1},{n0}],[{e1},{n1}],[{e0},{n1}],[{e0},{n0}]]]}}}}]}}"#
+        );
+        let layer = load_str(&bng).unwrap();
+        assert_eq!(layer.crs, Crs::Bng);
+        assert_eq!(layer.crs_source, CrsSource::Coordinates);
+        let planar = (e1 - e0) * (n1 - n0);
+        let a = layer.features[0].area_m2;
+        assert!((a / planar - 1.0).abs() < 0.002, "{a} vs {planar}");
+    }
+
+    #[test]
+    fn malformed_structure_is_an_error_naming_the_feature() {
+        let e = load_str(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"XCD":"A"},"geometry":{"type":"MultiPolygon","coordinates":[[[0,51],[0.01,51],[0.01,51.01],[0,51]]]}}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.feature, Some(0));
+        assert!(e.message.contains("MultiPolygon"), "{e}");
+    }
+
+    #[test]
+    fn crs_member_must_agree_with_coordinates() {
+        let e = load_str(
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:27700"}},"features":[
+            {"type":"Feature","properties":{"XCD":"A"},"geometry":{"type":"Polygon","coordinates":[[[-2,51],[-1.99,51],[-1.99,51.01],[-2,51]]]}}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("look like EPSG:4326"), "{e}");
+        let e = load_str(
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4326"}},"features":[
+            {"type":"Feature","properties":{"XCD":"A"},"geometry":{"type":"Polygon","coordinates":[[[400000,300000],[400100,300000],[400100,300100],[400000,300000]]]}}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("look like EPSG:27700"), "{e}");
+    }
+}

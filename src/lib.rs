@@ -1,0 +1,11 @@
+//! footprint: boundary analysis for English health and local-government planning.
+//!
+//! The pipeline: [`layer::load`] reads GeoJSON (WGS84 lon/lat or British National Grid),
+//! projects every vertex to British National Grid metres ([`project`]), orients rings, flags
+//! defects and detects the code and name fields. Analyses work on that plane; areas are true
+//! areas on the ground ([`geometry::true_area_m2`]), reported in km².
+
+pub mod error;
+pub mod geometry;
+pub mod layer;
+pub mod project;

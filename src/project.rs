@@ -1,0 +1,293 @@
+//! WGS84 lon/lat <-> British National Grid (EPSG:27700), in pure Rust.
+//!
+//! Every analysis works on one plane: British National Grid metres. Lon/lat inputs are moved
+//! there with the Ordnance Survey's published method: a 7-parameter Helmert transformation from
+//! WGS84 to OSGB36 (Airy 1830), then the OSGB36 Transverse Mercator projection, both from
+//! *A guide to coordinate systems in Great Britain* (OS, 2020). The Helmert step is the same
+//! one PROJ uses when the OSTN15 grid is not installed: positions agree with OSTN15 to about
+//! 2 m (5 m at worst), far below the hundreds of metres that separate generalised boundaries,
+//! and it works everywhere (OSTN15 implementations reject the Isles of Scilly).
+//!
+//! Areas: British National Grid is conformal, not equal-area; its scale factor runs from
+//! 0.9996 on the central meridian to about 1.0009 at the edges of England, so planar areas are
+//! off by -0.08% to +0.18%. [`area_scale`] gives the local area scale (k²) so that callers can
+//! turn planar square metres into true square metres on the ground.
+
+/// Airy 1830 ellipsoid (OSGB36).
+const AIRY_A: f64 = 6_377_563.396;
+const AIRY_B: f64 = 6_356_256.909;
+/// GRS80 / WGS84 ellipsoid.
+const WGS_A: f64 = 6_378_137.0;
+const WGS_B: f64 = 6_356_752.314_140;
+/// National Grid projection constants.
+const F0: f64 = 0.999_601_271_7;
+const LAT0: f64 = 49.0 * std::f64::consts::PI / 180.0;
+const LON0: f64 = -2.0 * std::f64::consts::PI / 180.0;
+/// False easting of the grid's true origin (the central meridian, 2°W), metres.
+pub const E0: f64 = 400_000.0;
+const N0: f64 = -100_000.0;
+
+/// WGS84 -> OSGB36 Helmert parameters (metres, ppm, arc-seconds), from the OS guide.
+const HELMERT: Helmert = Helmert {
+    tx: -446.448,
+    ty: 125.157,
+    tz: -542.060,
+    s_ppm: 20.4894,
+    rx_sec: -0.1502,
+    ry_sec: -0.2470,
+    rz_sec: -0.8421,
+};
+
+struct Helmert {
+    tx: f64,
+    ty: f64,
+    tz: f64,
+    s_ppm: f64,
+    rx_sec: f64,
+    ry_sec: f64,
+    rz_sec: f64,
+}
+
+impl Helmert {
+    /// The transformation as x' = t + M x.
+    fn affine(&self) -> ([f64; 3], [[f64; 3]; 3]) {
+        let sec = std::f64::consts::PI / (180.0 * 3600.0);
+        let s = 1.0 + self.s_ppm * 1e-6;
+        let (rx, ry, rz) = (self.rx_sec * sec, self.ry_sec * sec, self.rz_sec * sec);
+        (
+            [self.tx, self.ty, self.tz],
+            [[s, -rz, ry], [rz, s, -rx], [-ry, rx, s]],
+        )
+    }
+
+    fn forward(&self, p: [f64; 3]) -> [f64; 3] {
+        let (t, m) = self.affine();
+        std::array::from_fn(|i| t[i] + m[i][0] * p[0] + m[i][1] * p[1] + m[i][2] * p[2])
+    }
+
+    /// The exact inverse, x = M^-1 (x' - t), by Cramer's rule.
+    fn inverse(&self, p: [f64; 3]) -> [f64; 3] {
+        let (t, m) = self.affine();
+        let d = [p[0] - t[0], p[1] - t[1], p[2] - t[2]];
+        let det3 = |c: [[f64; 3]; 3]| {
+            c[0][0] * (c[1][1] * c[2][2] - c[1][2] * c[2][1])
+                - c[0][1] * (c[1][0] * c[2][2] - c[1][2] * c[2][0])
+                + c[0][2] * (c[1][0] * c[2][1] - c[1][1] * c[2][0])
+        };
+        let det = det3(m);
+        std::array::from_fn(|col| {
+            let mut c = m;
+            for (row, value) in d.iter().enumerate() {
+                c[row][col] = *value;
+            }
+            det3(c) / det
+        })
+    }
+}
+
+fn to_cartesian(lat: f64, lon: f64, a: f64, b: f64) -> [f64; 3] {
+    let e2 = 1.0 - (b * b) / (a * a);
+    let (sl, cl) = lat.sin_cos();
+    let nu = a / (1.0 - e2 * sl * sl).sqrt();
+    let (so, co) = lon.sin_cos();
+    [nu * cl * co, nu * cl * so, nu * (1.0 - e2) * sl]
+}
+
+fn to_geodetic([x, y, z]: [f64; 3], a: f64, b: f64) -> (f64, f64) {
+    let e2 = 1.0 - (b * b) / (a * a);
+    let p = (x * x + y * y).sqrt();
+    let mut lat = z.atan2(p * (1.0 - e2));
+    for _ in 0..4 {
+        let sl = lat.sin();
+        let nu = a / (1.0 - e2 * sl * sl).sqrt();
+        lat = (z + e2 * nu * sl).atan2(p);
+    }
+    (lat, y.atan2(x))
+}
+
+/// Meridional arc from the true origin's latitude to `lat` (OS guide, C.1 "M").
+fn meridional_arc(lat: f64) -> f64 {
+    let n = (AIRY_A - AIRY_B) / (AIRY_A + AIRY_B);
+    let (n2, n3) = (n * n, n * n * n);
+    let dl = lat - LAT0;
+    let sl = lat + LAT0;
+    AIRY_B
+        * F0
+        * ((1.0 + n + 1.25 * n2 + 1.25 * n3) * dl
+            - (3.0 * n + 3.0 * n2 + 2.625 * n3) * dl.sin() * sl.cos()
+            + (1.875 * n2 + 1.875 * n3) * (2.0 * dl).sin() * (2.0 * sl).cos()
+            - (35.0 / 24.0) * n3 * (3.0 * dl).sin() * (3.0 * sl).cos())
+}
+
+/// Radii of curvature (nu, rho) on Airy 1830 scaled by F0, at latitude `lat`.
+fn radii(lat: f64) -> (f64, f64) {
+    let e2 = 1.0 - (AIRY_B * AIRY_B) / (AIRY_A * AIRY_A);
+    let s2 = lat.sin().powi(2);
+    let nu = AIRY_A * F0 / (1.0 - e2 * s2).sqrt();
+    let rho = AIRY_A * F0 * (1.0 - e2) / (1.0 - e2 * s2).powf(1.5);
+    (nu, rho)
+}
+
+/// OSGB36 latitude/longitude (radians) -> National Grid easting/northing (metres).
+fn osgb36_to_grid(lat: f64, lon: f64) -> (f64, f64) {
+    let (sl, cl) = lat.sin_cos();
+    let tl = sl / cl;
+    let t2 = tl * tl;
+    let (nu, rho) = radii(lat);
+    let eta2 = nu / rho - 1.0;
+    let m = meridional_arc(lat);
+    let i = m + N0;
+    let ii = nu / 2.0 * sl * cl;
+    let iii = nu / 24.0 * sl * cl.powi(3) * (5.0 - t2 + 9.0 * eta2);
+    let iiia = nu / 720.0 * sl * cl.powi(5) * (61.0 - 58.0 * t2 + t2 * t2);
+    let iv = nu * cl;
+    let v = nu / 6.0 * cl.powi(3) * (nu / rho - t2);
+    let vi = nu / 120.0 * cl.powi(5) * (5.0 - 18.0 * t2 + t2 * t2 + 14.0 * eta2 - 58.0 * t2 * eta2);
+    let dl = lon - LON0;
+    let (dl2, dl3) = (dl * dl, dl * dl * dl);
+    let north = i + ii * dl2 + iii * dl2 * dl2 + iiia * dl3 * dl3;
+    let east = E0 + iv * dl + v * dl3 + vi * dl3 * dl2;
+    (east, north)
+}
+
+/// National Grid easting/northing (metres) -> OSGB36 latitude/longitude (radians).
+fn grid_to_osgb36(east: f64, north: f64) -> (f64, f64) {
+    let mut lat = (north - N0) / (AIRY_A * F0) + LAT0;
+    let mut m = meridional_arc(lat);
+    let mut guard = 0;
+    while (north - N0 - m).abs() >= 1e-5 && guard < 20 {
+        lat += (north - N0 - m) / (AIRY_A * F0);
+        m = meridional_arc(lat);
+        guard += 1;
+    }
+    let (nu, rho) = radii(lat);
+    let eta2 = nu / rho - 1.0;
+    let tl = lat.tan();
+    let (t2, t4, t6) = (tl * tl, tl.powi(4), tl.powi(6));
+    let sec = 1.0 / lat.cos();
+    let vii = tl / (2.0 * rho * nu);
+    let viii = tl / (24.0 * rho * nu.powi(3)) * (5.0 + 3.0 * t2 + eta2 - 9.0 * t2 * eta2);
+    let ix = tl / (720.0 * rho * nu.powi(5)) * (61.0 + 90.0 * t2 + 45.0 * t4);
+    let x = sec / nu;
+    let xi = sec / (6.0 * nu.powi(3)) * (nu / rho + 2.0 * t2);
+    let xii = sec / (120.0 * nu.powi(5)) * (5.0 + 28.0 * t2 + 24.0 * t4);
+    let xiia = sec / (5040.0 * nu.powi(7)) * (61.0 + 662.0 * t2 + 1320.0 * t4 + 720.0 * t6);
+    let de = east - E0;
+    let (de2, de3) = (de * de, de * de * de);
+    let lat = lat - vii * de2 + viii * de2 * de2 - ix * de3 * de3;
+    let lon = LON0 + x * de - xi * de3 + xii * de3 * de2 - xiia * de3 * de3 * de;
+    (lat, lon)
+}
+
+/// WGS84 longitude/latitude in degrees -> British National Grid easting/northing in metres.
+///
+/// ```
+/// // The Royal Observatory, Greenwich.
+/// let (e, n) = footprint::project::wgs84_to_bng(-0.001_475, 51.477_81);
+/// assert!((e - 538_885.0).abs() < 1.0 && (n - 177_321.0).abs() < 1.0, "{e} {n}");
+/// ```
+pub fn wgs84_to_bng(lon: f64, lat: f64) -> (f64, f64) {
+    let xyz = to_cartesian(lat.to_radians(), lon.to_radians(), WGS_A, WGS_B);
+    let (lat, lon) = to_geodetic(HELMERT.forward(xyz), AIRY_A, AIRY_B);
+    osgb36_to_grid(lat, lon)
+}
+
+/// British National Grid easting/northing in metres -> WGS84 longitude/latitude in degrees.
+/// The inverse of [`wgs84_to_bng`] to about a millimetre (the limit of the OS series).
+pub fn bng_to_wgs84(east: f64, north: f64) -> (f64, f64) {
+    let (lat, lon) = grid_to_osgb36(east, north);
+    let xyz = to_cartesian(lat, lon, AIRY_A, AIRY_B);
+    let (lat, lon) = to_geodetic(HELMERT.inverse(xyz), WGS_A, WGS_B);
+    (lon.to_degrees(), lat.to_degrees())
+}
+
+/// ρν (metres², scaled by F0²) at the latitude of a northing: the square of the mean radius
+/// of curvature that sets how fast the grid's scale grows away from the central meridian.
+pub fn rho_nu(north: f64) -> f64 {
+    let lat = (north - N0) / (AIRY_A * F0) + LAT0;
+    let (nu, rho) = radii(lat);
+    rho * nu
+}
+
+/// Area scale factor (k²) of British National Grid at a point: planar area / true area.
+/// Divide a planar area measured near (east, north) by this to get the area on the ground.
+pub fn area_scale(east: f64, north: f64) -> f64 {
+    // Latitude only matters through the radii; an approximate latitude from the northing is
+    // plenty (the factor varies by 1e-7 across a degree of latitude).
+    let lat = (north - N0) / (AIRY_A * F0) + LAT0;
+    let (nu, rho) = radii(lat);
+    let de = east - E0;
+    let k = F0 * (1.0 + de * de / (2.0 * rho * nu) + de.powi(4) / (24.0 * (rho * nu).powi(2)));
+    k * k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dms(d: f64, m: f64, s: f64) -> f64 {
+        (d + m / 60.0 + s / 3600.0).to_radians()
+    }
+
+    /// The OS guide's worked example (Annex C): OSGB36 52°39'27.2531"N 1°43'4.5177"E.
+    #[test]
+    fn os_worked_example_forward_and_back() {
+        let (e, n) = osgb36_to_grid(dms(52.0, 39.0, 27.2531), dms(1.0, 43.0, 4.5177));
+        assert!((e - 651_409.903).abs() < 0.002, "easting {e}");
+        assert!((n - 313_177.270).abs() < 0.002, "northing {n}");
+        let (lat, lon) = grid_to_osgb36(651_409.903, 313_177.270);
+        assert!((lat - dms(52.0, 39.0, 27.2531)).abs() < 1e-9);
+        assert!((lon - dms(1.0, 43.0, 4.5177)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn round_trip_across_great_britain() {
+        for &(lon, lat) in &[
+            (-5.7, 50.06),
+            (1.75, 52.48),
+            (-3.2, 55.95),
+            (-6.3, 49.91),
+            (-1.5, 60.8),
+        ] {
+            let (e, n) = wgs84_to_bng(lon, lat);
+            let (lon2, lat2) = bng_to_wgs84(e, n);
+            assert!(
+                (lon - lon2).abs() < 1e-7 && (lat - lat2).abs() < 1e-7,
+                "{lon},{lat}: {lon2},{lat2}"
+            );
+        }
+    }
+
+    /// Reference values from PROJ 9 (`EPSG:4326` -> `EPSG:27700` with no grid installed: the same
+    /// OS Helmert parameters), so this pins the whole chain to well under a metre.
+    #[test]
+    fn agrees_with_proj_helmert_pipeline() {
+        let cases = [
+            ((1.716_073_973, 52.658_007_914), (651_411.222, 313_180.606)),
+            ((0.340_781_866, 50.897_340_285), (564_705.801, 113_482.903)),
+            ((-0.001_475, 51.477_81), (538_884.864, 177_321.465)),
+            ((-3.2, 55.95), (325_160.297, 673_646.563)),
+            ((-1.5, 52.25), (434_231.560, 261_431.240)),
+        ];
+        for ((lon, lat), (e, n)) in cases {
+            let (pe, pn) = wgs84_to_bng(lon, lat);
+            let d = ((pe - e).powi(2) + (pn - n).powi(2)).sqrt();
+            assert!(d < 0.5, "({lon},{lat}) off by {d:.3} m: {pe:.3} {pn:.3}");
+        }
+    }
+
+    #[test]
+    fn area_scale_matches_projection_distortion() {
+        // Compare k² with the ratio of a small projected square to its true size.
+        for &(lon, lat) in &[(-2.0, 52.0), (1.5, 52.5), (-5.5, 50.2)] {
+            let d = 1e-4;
+            let (e1, n1) = osgb36_to_grid(f64::to_radians(lat), f64::to_radians(lon));
+            let (e2, n2) = osgb36_to_grid(f64::to_radians(lat), f64::to_radians(lon + d));
+            let (nu, _) = radii(f64::to_radians(lat));
+            let true_dx = nu / F0 * f64::to_radians(lat).cos() * f64::to_radians(d);
+            let k = (e2 - e1).hypot(n2 - n1) / true_dx;
+            let s = area_scale(e1, n1);
+            assert!((s - k * k).abs() < 2e-6, "{lon},{lat}: {s} vs {}", k * k);
+        }
+    }
+}
