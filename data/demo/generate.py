@@ -19,7 +19,7 @@ and prints a self-check; exits non-zero if a designed property is missing.
 Method
 ------
 The region is a 14 x 10 grid of cells (about 4.7 km x 5.3 km).  Grid nodes
-are perturbed deterministically, and every cell edge gets 3 intermediate
+are perturbed deterministically, and every cell edge gets 5 intermediate
 vertices with a deterministic sideways wiggle, so the "true" boundaries look
 irregular.  Every feature of every layer is a set of cells; its polygon is the
 union of its cells (shared edges cancel, the remaining directed edges are
@@ -58,8 +58,8 @@ KM_PER_DEG_LON = 111.3 * math.cos(math.radians(LAT_REF))
 CW = (LON_E - LON_W) * KM_PER_DEG_LON / NX  # cell width, km
 CH = (LAT_N - LAT_S) * KM_PER_DEG_LAT / NY  # cell height, km
 
-NODE_JITTER = 0.20      # fraction of a cell by which grid nodes move
-N_MID = 3               # intermediate vertices per cell edge
+NODE_JITTER = 0.22      # fraction of a cell by which grid nodes move
+N_MID = 5               # intermediate vertices per cell edge
 WIGGLE = 0.05           # sideways wiggle of intermediate vertices, fraction of edge length
 NODE_NOISE_KM = 0.09    # per-layer node offset (councils: none)
 MID_NOISE_KM = 0.08     # per-layer extra sideways noise of intermediate vertices
