@@ -5,7 +5,12 @@
 //! defects and detects the code and name fields. Analyses work on that plane; areas are true
 //! areas on the ground ([`geometry::true_area_m2`]), reported in km².
 
+pub mod analysis;
+pub mod cli;
+pub mod commands;
 pub mod error;
 pub mod geometry;
+pub mod index;
 pub mod layer;
 pub mod project;
+pub mod report;

@@ -492,11 +492,20 @@ fn build_feature(
     if g.has_geometries || !(kind == "Polygon" || kind == "MultiPolygon") {
         return Err(skip(SkipReason::NotPolygon(kind)));
     }
-    let (geometry, mut defects) = to_multipolygon(&g.coords, crs);
+    let (mut geometry, mut defects) = to_multipolygon(&g.coords);
     if geometry.0.is_empty() {
         return Err(skip(SkipReason::EmptyGeometry));
     }
+    // Validate in the file's own coordinates, as any other tool would see them, then project.
     defects.extend(validate(&geometry));
+    if crs == Crs::Wgs84 {
+        use geo::MapCoordsInPlace;
+        geometry.map_coords_in_place(|c| {
+            let (x, y) = project::wgs84_to_bng(c.x, c.y);
+            Coord { x, y }
+        });
+    }
+    let geometry = geometry.orient(Direction::Default);
     let area_m2 = geometry::multi_true_area_m2(&geometry);
     let Some(bbox) = geometry.bounding_rect() else {
         return Err(skip(SkipReason::EmptyGeometry));
@@ -515,8 +524,8 @@ fn build_feature(
     })
 }
 
-/// Build oriented BNG polygons from flat coordinates, noting ring problems.
-fn to_multipolygon(c: &geojson::Nested, crs: Crs) -> (MultiPolygon<f64>, Vec<String>) {
+/// Build polygons (in the input's coordinates) from flat coordinates, noting ring problems.
+fn to_multipolygon(c: &geojson::Nested) -> (MultiPolygon<f64>, Vec<String>) {
     let mut defects = Vec::new();
     let mut polygons = Vec::with_capacity(c.polygon_ends.len());
     let mut ring_start_idx = 0;
@@ -525,16 +534,7 @@ fn to_multipolygon(c: &geojson::Nested, crs: Crs) -> (MultiPolygon<f64>, Vec<Str
         for ri in ring_start_idx..ring_end_idx {
             let start = if ri == 0 { 0 } else { c.ring_ends[ri - 1] };
             let pts = &c.points[start..c.ring_ends[ri]];
-            let mut coords: Vec<Coord<f64>> = pts
-                .iter()
-                .map(|&[x, y]| match crs {
-                    Crs::Bng => Coord { x, y },
-                    Crs::Wgs84 => {
-                        let (x, y) = project::wgs84_to_bng(x, y);
-                        Coord { x, y }
-                    }
-                })
-                .collect();
+            let mut coords: Vec<Coord<f64>> = pts.iter().map(|&[x, y]| Coord { x, y }).collect();
             let ring_label = if ri == ring_start_idx {
                 "exterior ring".to_string()
             } else {
@@ -563,8 +563,7 @@ fn to_multipolygon(c: &geojson::Nested, crs: Crs) -> (MultiPolygon<f64>, Vec<Str
         };
         polygons.push(Polygon::new(exterior, rings.collect()));
     }
-    let mp = MultiPolygon(polygons).orient(Direction::Default);
-    (mp, defects)
+    (MultiPolygon(polygons), defects)
 }
 
 /// Validity problems, one line each. Parts are checked pairwise only where their boxes meet.
@@ -592,8 +591,16 @@ fn validate(mp: &MultiPolygon<f64>) -> Vec<String> {
                 }
                 use geo::Relate;
                 let im = mp.0[i].relate(&mp.0[j]);
-                if im.is_intersects() && !im.is_touches() {
+                use geo::coordinate_position::CoordPos;
+                use geo::dimensions::Dimensions;
+                if im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
                     out.push(format!("polygons {i} and {j} overlap"));
+                } else if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary)
+                    == Dimensions::OneDimensional
+                {
+                    out.push(format!(
+                        "polygons {i} and {j} touch along a line (should be one polygon)"
+                    ));
                 }
             }
         }

@@ -1,0 +1,347 @@
+//! The overlay engine shared by every analysis: which features of two layers overlap, by how
+//! much, once boundary noise is removed.
+//!
+//! Candidate pairs come from an R-tree join of envelopes; each is intersected exactly with
+//! geo's boolean operations (in parallel). The intersection's parts ("pieces") are then judged:
+//!
+//! * **width**: a piece whose mean width (2 x area / perimeter) is at least the tolerance is
+//!   real; narrower pieces are slivers between two drawings of one line. A pair is retained
+//!   when it has a real piece, and its overlap is the area of its real pieces.
+//! * **best fit**: a feature with no real piece anywhere (smaller than the tolerance in every
+//!   direction, like a small LSOA against coarse CCGs) still lies somewhere: it is retained
+//!   whole in the partner holding the largest share of it, when that share is at least
+//!   [`MIN_BEST_FIT_SHARE`].
+//! * with tolerance 0 every piece counts (**raw**): the plain geometric answer.
+
+use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon};
+use rayon::prelude::*;
+
+use crate::geometry;
+use crate::index;
+use crate::layer::Feature;
+
+/// Pieces smaller than this (m²) are numerical dust from the boolean operation.
+pub const MIN_PIECE_M2: f64 = 1.0;
+
+/// The least share of a feature its best partner must hold to take it whole.
+pub const MIN_BEST_FIT_SHARE: f64 = 0.25;
+
+/// Why a pair counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetainedBy {
+    /// A part of the overlap is wider than the tolerance.
+    Width,
+    /// Every part is narrower than the tolerance, but one feature lies mostly here.
+    BestFit,
+    /// Tolerance 0: every overlap counts.
+    Raw,
+}
+
+impl RetainedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetainedBy::Width => "width",
+            RetainedBy::BestFit => "best_fit",
+            RetainedBy::Raw => "raw",
+        }
+    }
+}
+
+/// One part of an intersection.
+#[derive(Debug, Clone)]
+pub struct Piece {
+    pub polygon: Polygon<f64>,
+    pub area_m2: f64,
+    pub width_m: f64,
+}
+
+/// A retained pair: feature `a` of the first layer overlaps feature `b` of the second.
+#[derive(Debug, Clone)]
+pub struct Pair {
+    pub a: usize,
+    pub b: usize,
+    /// Counted overlap, m² on the ground (noise removed).
+    pub area_m2: f64,
+    /// All overlap including slivers, m².
+    pub raw_m2: f64,
+    pub retained_by: RetainedBy,
+    /// The counted pieces, when asked for.
+    pub pieces: Vec<Piece>,
+}
+
+/// Pairs that overlapped only by noise.
+#[derive(Debug, Clone, Default)]
+pub struct Dropped {
+    pub pairs: usize,
+    pub area_m2: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    /// Retained pairs, sorted by (a, b).
+    pub pairs: Vec<Pair>,
+    pub dropped: Dropped,
+    pub tolerance_m: f64,
+}
+
+impl Overlay {
+    /// Retained pairs of feature `a`, in order.
+    pub fn of_a(&self, a: usize) -> impl Iterator<Item = &Pair> {
+        let start = self.pairs.partition_point(|p| p.a < a);
+        self.pairs[start..].iter().take_while(move |p| p.a == a)
+    }
+}
+
+struct Computed {
+    a: usize,
+    b: usize,
+    raw_m2: f64,
+    wide_m2: f64,
+    pieces: Vec<Piece>,
+}
+
+/// Intersect two layers and judge every piece against the tolerance (metres).
+pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool) -> Overlay {
+    let candidates = index::candidate_pairs(a, b);
+    let computed: Vec<Computed> = candidates
+        .par_iter()
+        .filter_map(|&(i, j)| {
+            let (fa, fb) = (&a[i], &b[j]);
+            let pieces = intersect(&fa.geometry, &fb.geometry);
+            if pieces.is_empty() {
+                return None;
+            }
+            let raw_m2: f64 = pieces.iter().map(|p| p.area_m2).sum();
+            let wide_m2: f64 = pieces
+                .iter()
+                .filter(|p| p.width_m >= tolerance_m)
+                .map(|p| p.area_m2)
+                .sum();
+            Some(Computed {
+                a: i,
+                b: j,
+                raw_m2,
+                wide_m2,
+                pieces: if keep_pieces { pieces } else { Vec::new() },
+            })
+        })
+        .collect();
+    judge(a, b, computed, tolerance_m)
+}
+
+/// Intersection pieces with their true areas and widths; dust removed.
+fn intersect(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Vec<Piece> {
+    // Cheap rejection: no part boxes meet.
+    let meets = a.0.iter().any(|pa| {
+        pa.bounding_rect().is_some_and(|ra| {
+            b.0.iter()
+                .any(|pb| pb.bounding_rect().is_some_and(|rb| ra.intersects(&rb)))
+        })
+    });
+    if !meets {
+        return Vec::new();
+    }
+    a.intersection(b)
+        .0
+        .into_iter()
+        .filter_map(|polygon| {
+            let area_m2 = geometry::true_area_m2(&polygon);
+            if area_m2 < MIN_PIECE_M2 {
+                return None;
+            }
+            let width_m = geometry::mean_width_m(&polygon);
+            Some(Piece {
+                polygon,
+                area_m2,
+                width_m,
+            })
+        })
+        .collect()
+}
+
+fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64) -> Overlay {
+    let raw_mode = tolerance_m <= 0.0;
+    let mut retained = vec![false; computed.len()];
+    let mut by = vec![RetainedBy::Raw; computed.len()];
+    let mut a_has = vec![false; a.len()];
+    let mut b_has = vec![false; b.len()];
+    for (k, c) in computed.iter().enumerate() {
+        if raw_mode || c.wide_m2 > 0.0 {
+            retained[k] = true;
+            by[k] = if raw_mode {
+                RetainedBy::Raw
+            } else {
+                RetainedBy::Width
+            };
+            a_has[c.a] = true;
+            b_has[c.b] = true;
+        }
+    }
+    if !raw_mode {
+        // Best fit for features left with nothing: their largest raw share, if big enough.
+        let mut best_a: Vec<Option<(f64, usize)>> = vec![None; a.len()];
+        let mut best_b: Vec<Option<(f64, usize)>> = vec![None; b.len()];
+        for (k, c) in computed.iter().enumerate() {
+            let sa = c.raw_m2 / a[c.a].area_m2.max(f64::MIN_POSITIVE);
+            let sb = c.raw_m2 / b[c.b].area_m2.max(f64::MIN_POSITIVE);
+            if best_a[c.a].is_none_or(|(s, _)| sa > s) {
+                best_a[c.a] = Some((sa, k));
+            }
+            if best_b[c.b].is_none_or(|(s, _)| sb > s) {
+                best_b[c.b] = Some((sb, k));
+            }
+        }
+        let fits = best_a
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !a_has[*i])
+            .chain(best_b.iter().enumerate().filter(|(j, _)| !b_has[*j]))
+            .filter_map(|(_, best)| *best)
+            .filter(|(share, _)| *share >= MIN_BEST_FIT_SHARE)
+            .map(|(_, k)| k)
+            .collect::<Vec<_>>();
+        for k in fits {
+            if !retained[k] {
+                retained[k] = true;
+                by[k] = RetainedBy::BestFit;
+            }
+        }
+    }
+    let mut pairs = Vec::new();
+    let mut dropped = Dropped::default();
+    for (k, c) in computed.into_iter().enumerate() {
+        if !retained[k] {
+            dropped.pairs += 1;
+            dropped.area_m2 += c.raw_m2;
+            continue;
+        }
+        let (area_m2, pieces) = match by[k] {
+            RetainedBy::Width => (
+                c.wide_m2,
+                c.pieces
+                    .into_iter()
+                    .filter(|p| p.width_m >= tolerance_m)
+                    .collect(),
+            ),
+            RetainedBy::BestFit | RetainedBy::Raw => (c.raw_m2, c.pieces),
+        };
+        pairs.push(Pair {
+            a: c.a,
+            b: c.b,
+            area_m2,
+            raw_m2: c.raw_m2,
+            retained_by: by[k],
+            pieces,
+        });
+    }
+    Overlay {
+        pairs,
+        dropped,
+        tolerance_m,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, polygon, Rect};
+
+    fn feature(code: &str, p: Polygon<f64>) -> Feature {
+        let geometry = MultiPolygon(vec![p]);
+        Feature {
+            index: 0,
+            code: code.into(),
+            name: String::new(),
+            area_m2: geometry::multi_true_area_m2(&geometry),
+            bbox: geometry.bounding_rect().unwrap(),
+            geometry,
+            defects: vec![],
+        }
+    }
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
+        Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }).to_polygon()
+    }
+
+    const X: f64 = 400_000.0;
+    const Y: f64 = 300_000.0;
+
+    /// Two footprints side by side, 10 km each, with their shared boundary at x = X + 10 km.
+    fn footprints(shift: f64) -> Vec<Feature> {
+        vec![
+            feature("F1", rect(X, Y, X + 10_000.0 + shift, Y + 10_000.0)),
+            feature(
+                "F2",
+                rect(X + 10_000.0 + shift, Y, X + 20_000.0, Y + 10_000.0),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_sliver_is_noise() {
+        // The unit is drawn 100 m short of the footprint line: a 100 m sliver lies in F2.
+        let units = vec![feature(
+            "U",
+            rect(X + 1000.0, Y + 1000.0, X + 10_100.0, Y + 9000.0),
+        )];
+        let o = overlay(&units, &footprints(0.0), 300.0, false);
+        assert_eq!(o.pairs.len(), 1);
+        assert_eq!(o.pairs[0].b, 0);
+        assert_eq!(o.pairs[0].retained_by, RetainedBy::Width);
+        assert_eq!(o.dropped.pairs, 1);
+        // With no tolerance the sliver is an overlap.
+        let raw = overlay(&units, &footprints(0.0), 0.0, false);
+        assert_eq!(raw.pairs.len(), 2);
+        assert!((raw.pairs[1].raw_m2 - 100.0 * 8000.0).abs() < 2000.0);
+    }
+
+    #[test]
+    fn a_real_split_is_kept() {
+        // 3 km of the unit lie in F2: far wider than the tolerance.
+        let units = vec![feature(
+            "U",
+            rect(X + 1000.0, Y + 1000.0, X + 13_000.0, Y + 9000.0),
+        )];
+        let o = overlay(&units, &footprints(0.0), 300.0, false);
+        assert_eq!(o.pairs.len(), 2);
+        let share = o.pairs[1].area_m2 / units[0].area_m2;
+        assert!((share - 0.25).abs() < 0.002, "{share}");
+    }
+
+    #[test]
+    fn a_unit_whole_inside() {
+        let units = vec![feature(
+            "U",
+            rect(X + 1000.0, Y + 1000.0, X + 4000.0, Y + 4000.0),
+        )];
+        let o = overlay(&units, &footprints(0.0), 300.0, true);
+        assert_eq!(o.pairs.len(), 1);
+        assert!((o.pairs[0].area_m2 / units[0].area_m2 - 1.0).abs() < 1e-9);
+        assert_eq!(o.pairs[0].pieces.len(), 1);
+    }
+
+    #[test]
+    fn touching_only_at_an_edge_is_no_overlap() {
+        let units = vec![feature(
+            "U",
+            rect(X + 10_000.0, Y, X + 12_000.0, Y + 2000.0),
+        )];
+        let o = overlay(&units, &footprints(0.0)[..1], 0.0, false);
+        assert!(o.pairs.is_empty());
+        assert_eq!(o.dropped.pairs, 0);
+    }
+
+    #[test]
+    fn a_small_unit_goes_whole_to_its_best_fit() {
+        // 200 m wide, straddling the line 120/80: both parts narrower than 300 m.
+        let units = vec![feature(
+            "U",
+            rect(X + 9_880.0, Y + 1000.0, X + 10_080.0, Y + 1200.0),
+        )];
+        let o = overlay(&units, &footprints(0.0), 300.0, false);
+        assert_eq!(o.pairs.len(), 1);
+        assert_eq!(o.pairs[0].b, 0);
+        assert_eq!(o.pairs[0].retained_by, RetainedBy::BestFit);
+    }
+}

@@ -1,0 +1,103 @@
+//! Providers spanning plans: which providers (trust catchments) serve more than one plan.
+//!
+//! The overlay is providers (a) x plans (b). A provider counts a plan when its share there is
+//! at least `min_share`: its weight share when weights are given and the provider holds
+//! weight, its area share otherwise.
+
+use serde::Serialize;
+
+use super::overlay::Overlay;
+use super::weights::PairWeights;
+use super::{r6, Context};
+use crate::layer::Feature;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpanRow {
+    pub provider_code: String,
+    pub provider_name: String,
+    pub plan_code: String,
+    pub plan_name: String,
+    pub overlap_km2: f64,
+    pub provider_share: f64,
+    pub plans_spanned: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_weight_share: Option<Option<f64>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderSummary {
+    pub provider_code: String,
+    pub provider_name: String,
+    pub plans_spanned: usize,
+    /// Retained overlaps below min_share, not counted.
+    pub minor_plans: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpanningReport {
+    #[serde(flatten)]
+    pub context: Context,
+    pub min_share: f64,
+    /// "weight" or "area": which share decides.
+    pub counted_by: String,
+    pub providers: Vec<ProviderSummary>,
+    pub rows: Vec<SpanRow>,
+}
+
+pub fn analyse(
+    providers: &[Feature],
+    plans: &[Feature],
+    overlay: &Overlay,
+    weights: Option<&PairWeights>,
+    min_share: f64,
+    context: Context,
+) -> SpanningReport {
+    let mut rows = Vec::new();
+    let mut summaries = Vec::new();
+    let mut k = 0;
+    for (i, provider) in providers.iter().enumerate() {
+        let start = k;
+        while k < overlay.pairs.len() && overlay.pairs[k].a == i {
+            k += 1;
+        }
+        let by_weight = weights.is_some_and(|w| w.a_total[i] > 0.0);
+        let deciding = |k: usize| {
+            let p = &overlay.pairs[k];
+            if by_weight {
+                weights.and_then(|w| w.a_share[k]).unwrap_or(0.0)
+            } else {
+                p.area_m2 / provider.area_m2
+            }
+        };
+        let mut counted: Vec<usize> = (start..k).filter(|&k| deciding(k) >= min_share).collect();
+        counted.sort_by(|&x, &y| deciding(y).total_cmp(&deciding(x)));
+        let spanned = counted.len();
+        for k in counted {
+            let p = &overlay.pairs[k];
+            let plan = &plans[p.b];
+            rows.push(SpanRow {
+                provider_code: provider.code.clone(),
+                provider_name: provider.name.clone(),
+                plan_code: plan.code.clone(),
+                plan_name: plan.name.clone(),
+                overlap_km2: r6(p.area_m2 / 1e6),
+                provider_share: r6(p.area_m2 / provider.area_m2),
+                plans_spanned: spanned,
+                provider_weight_share: weights.map(|w| w.a_share[k].map(r6)),
+            });
+        }
+        summaries.push(ProviderSummary {
+            provider_code: provider.code.clone(),
+            provider_name: provider.name.clone(),
+            plans_spanned: spanned,
+            minor_plans: (k - start) - spanned,
+        });
+    }
+    SpanningReport {
+        context,
+        min_share,
+        counted_by: if weights.is_some() { "weight" } else { "area" }.to_string(),
+        providers: summaries,
+        rows,
+    }
+}

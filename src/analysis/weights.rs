@@ -1,0 +1,362 @@
+//! Population (or any) weights: points with a weight, and weighted shares of overlaps.
+//!
+//! Area alone misleads: a trust's rural hinterland can outweigh its urban core by area. With
+//! weights, a share is the fraction of a feature's weight (the points inside it) that lies in
+//! the overlap.
+//!
+//! Attribution: a point in feature `a` counts toward each retained partner of `a` that contains
+//! it. A point that lies only in a partner's noise sliver (a partner not retained for `a`)
+//! counts toward `a`'s largest retained partner, so shares are not lost to slivers. A point in
+//! no partner at all counts toward nothing (that part of `a` is uncovered).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use geo::{Intersects, Point};
+use rayon::prelude::*;
+
+use super::overlay::Overlay;
+use crate::index::EnvelopeIndex;
+use crate::layer::geojson;
+use crate::layer::{Crs, Feature};
+use crate::project;
+
+/// Weighted points in British National Grid metres.
+#[derive(Debug, Clone)]
+pub struct Points {
+    pub path: PathBuf,
+    pub xy: Vec<[f64; 2]>,
+    pub weight: Vec<f64>,
+    /// The weight column used, or None when every point weighs 1.
+    pub column: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Points {
+    pub fn total(&self) -> f64 {
+        self.weight.iter().sum()
+    }
+}
+
+/// Read points from CSV (lon,lat or easting,northing columns) or GeoJSON (Point features).
+pub fn load(path: &Path, column: &str) -> Result<Points> {
+    let is_json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
+    if is_json {
+        load_geojson(path, column)
+    } else {
+        load_csv(path, column)
+    }
+}
+
+fn load_csv(path: &Path, column: &str) -> Result<Points> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_path(path)
+        .with_context(|| format!("{}: cannot open the weights file", path.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: cannot read the CSV header", path.display()))?
+        .clone();
+    let find = |names: &[&str]| {
+        headers.iter().position(|h| {
+            names.iter().any(|n| {
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .eq_ignore_ascii_case(n)
+            })
+        })
+    };
+    let (xi, yi, crs) = if let (Some(x), Some(y)) = (
+        find(&["lon", "longitude", "lng"]),
+        find(&["lat", "latitude"]),
+    ) {
+        (x, y, Crs::Wgs84)
+    } else if let (Some(x), Some(y)) = (find(&["easting", "x"]), find(&["northing", "y"])) {
+        (x, y, Crs::Bng)
+    } else {
+        bail!(
+            "{}: no coordinate columns: expected lon,lat or easting,northing; the header is: {}",
+            path.display(),
+            headers.iter().collect::<Vec<_>>().join(",")
+        );
+    };
+    let wi = find(&[column]);
+    let mut notes = Vec::new();
+    if wi.is_none() {
+        if column != "population" {
+            bail!(
+                "{}: no weight column {column:?}; the header is: {} (pass --weight-column)",
+                path.display(),
+                headers.iter().collect::<Vec<_>>().join(",")
+            );
+        }
+        notes.push(format!(
+            "{}: no population column, so every point weighs 1 (choose one with --weight-column)",
+            path.display()
+        ));
+    }
+    let mut xy = Vec::new();
+    let mut weight = Vec::new();
+    for (row, record) in reader.records().enumerate() {
+        let line = row + 2;
+        let record = record
+            .with_context(|| format!("{}: line {line}: unreadable CSV row", path.display()))?;
+        let num = |i: usize, what: &str| -> Result<f64> {
+            let text = record.get(i).unwrap_or("").trim();
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                _ => bail!(
+                    "{}: line {line}: {what} {text:?} is not a number",
+                    path.display()
+                ),
+            }
+        };
+        let (x, y) = (num(xi, "coordinate")?, num(yi, "coordinate")?);
+        let w = match wi {
+            Some(i) => num(i, "weight")?,
+            None => 1.0,
+        };
+        if w < 0.0 {
+            bail!("{}: line {line}: negative weight {w}", path.display());
+        }
+        xy.push(to_bng(crs, x, y));
+        weight.push(w);
+    }
+    if xy.is_empty() {
+        bail!("{}: no points in the weights file", path.display());
+    }
+    Ok(Points {
+        path: path.to_path_buf(),
+        xy,
+        weight,
+        column: wi.map(|_| column.to_string()),
+        notes,
+    })
+}
+
+fn to_bng(crs: Crs, x: f64, y: f64) -> [f64; 2] {
+    match crs {
+        Crs::Bng => [x, y],
+        Crs::Wgs84 => {
+            let (e, n) = project::wgs84_to_bng(x, y);
+            [e, n]
+        }
+    }
+}
+
+fn load_geojson(path: &Path, column: &str) -> Result<Points> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("{}: cannot read the weights file", path.display()))?;
+    let doc = geojson::parse(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: malformed GeoJSON: {e}", path.display()))?;
+    let mut raw = Vec::new();
+    let mut skipped = 0usize;
+    let mut has_column = false;
+    for f in &doc.features {
+        let point = f.geometry.as_ref().filter(|g| {
+            matches!(g.kind.as_deref(), Some("Point") | Some("MultiPoint"))
+                && !g.coords.points.is_empty()
+        });
+        let Some(g) = point else {
+            skipped += 1;
+            continue;
+        };
+        let w = match f.properties.get(column) {
+            Some(v) => {
+                has_column = true;
+                match v.as_f64() {
+                    Some(w) if w.is_finite() && w >= 0.0 => w,
+                    _ => bail!(
+                        "{}: feature #{}: weight {v} is not a non-negative number",
+                        path.display(),
+                        f.index
+                    ),
+                }
+            }
+            None => 1.0,
+        };
+        // A MultiPoint's weight is shared among its points.
+        let n = g.coords.points.len() as f64;
+        for p in &g.coords.points {
+            raw.push((*p, w / n));
+        }
+    }
+    let crs = match doc.crs_name.as_deref() {
+        Some(name) => Crs::from_name(name)
+            .with_context(|| format!("{}: unsupported CRS {name:?}", path.display()))?,
+        None => {
+            let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+            for (p, _) in &raw {
+                for i in 0..2 {
+                    min[i] = min[i].min(p[i]);
+                    max[i] = max[i].max(p[i]);
+                }
+            }
+            Crs::from_extent(min, max).unwrap_or(Crs::Wgs84)
+        }
+    };
+    if raw.is_empty() {
+        bail!("{}: no Point features in the weights file", path.display());
+    }
+    let mut notes = Vec::new();
+    if skipped > 0 {
+        notes.push(format!(
+            "{}: skipped {skipped} features that are not points",
+            path.display()
+        ));
+    }
+    if !has_column && column != "population" {
+        bail!(
+            "{}: no feature has a {column:?} property (pass --weight-column)",
+            path.display()
+        );
+    }
+    if !has_column {
+        notes.push(format!(
+            "{}: no population property, so every point weighs 1",
+            path.display()
+        ));
+    }
+    Ok(Points {
+        path: path.to_path_buf(),
+        xy: raw.iter().map(|(p, _)| to_bng(crs, p[0], p[1])).collect(),
+        weight: raw.iter().map(|(_, w)| *w).collect(),
+        column: has_column.then(|| column.to_string()),
+        notes,
+    })
+}
+
+/// For each point, the features (by position) that contain it.
+pub fn locate(points: &Points, features: &[Feature]) -> Vec<Vec<usize>> {
+    let index = EnvelopeIndex::new(features);
+    points
+        .xy
+        .par_iter()
+        .map(|&[x, y]| {
+            let p = Point::new(x, y);
+            let mut hits: Vec<usize> = index
+                .at_point(x, y)
+                .filter(|&i| features[i].geometry.intersects(&p))
+                .collect();
+            hits.sort_unstable();
+            hits
+        })
+        .collect()
+}
+
+/// Weighted shares of each retained pair, from both sides.
+#[derive(Debug, Clone)]
+pub struct PairWeights {
+    /// Per pair of the overlay: share of a's weight in the overlap (None when a has no weight).
+    pub a_share: Vec<Option<f64>>,
+    pub b_share: Vec<Option<f64>>,
+    /// Total weight in each feature.
+    pub a_total: Vec<f64>,
+    pub b_total: Vec<f64>,
+    /// Weight of points in no feature of the first layer.
+    pub outside_a: f64,
+}
+
+pub fn pair_weights(
+    points: &Points,
+    a: &[Feature],
+    b: &[Feature],
+    overlay: &Overlay,
+) -> PairWeights {
+    let in_a = locate(points, a);
+    let in_b = locate(points, b);
+    let pair_of: HashMap<(usize, usize), usize> = overlay
+        .pairs
+        .iter()
+        .enumerate()
+        .map(|(k, p)| ((p.a, p.b), k))
+        .collect();
+    // Largest retained partner of each feature, by counted area.
+    let mut main_of_a: Vec<Option<(f64, usize)>> = vec![None; a.len()];
+    let mut main_of_b: Vec<Option<(f64, usize)>> = vec![None; b.len()];
+    for (k, p) in overlay.pairs.iter().enumerate() {
+        if main_of_a[p.a].is_none_or(|(area, _)| p.area_m2 > area) {
+            main_of_a[p.a] = Some((p.area_m2, k));
+        }
+        if main_of_b[p.b].is_none_or(|(area, _)| p.area_m2 > area) {
+            main_of_b[p.b] = Some((p.area_m2, k));
+        }
+    }
+    let n = overlay.pairs.len();
+    let (mut wa, mut wb) = (vec![0.0; n], vec![0.0; n]);
+    let (mut a_total, mut b_total) = (vec![0.0; a.len()], vec![0.0; b.len()]);
+    let mut outside_a = 0.0;
+    for (p, &w) in points.weight.iter().enumerate() {
+        if in_a[p].is_empty() {
+            outside_a += w;
+        }
+        for &i in &in_a[p] {
+            a_total[i] += w;
+            attribute(
+                &in_b[p],
+                |j| pair_of.get(&(i, j)).copied(),
+                main_of_a[i],
+                w,
+                &mut wa,
+            );
+        }
+        for &j in &in_b[p] {
+            b_total[j] += w;
+            attribute(
+                &in_a[p],
+                |i| pair_of.get(&(i, j)).copied(),
+                main_of_b[j],
+                w,
+                &mut wb,
+            );
+        }
+    }
+    let share = |w: f64, total: f64| (total > 0.0).then(|| w / total);
+    PairWeights {
+        a_share: overlay
+            .pairs
+            .iter()
+            .zip(&wa)
+            .map(|(p, &w)| share(w, a_total[p.a]))
+            .collect(),
+        b_share: overlay
+            .pairs
+            .iter()
+            .zip(&wb)
+            .map(|(p, &w)| share(w, b_total[p.b]))
+            .collect(),
+        a_total,
+        b_total,
+        outside_a,
+    }
+}
+
+/// Give weight `w` to the retained pairs among `partners`; if the point is only in partners
+/// that are noise for this feature, to the feature's main pair.
+fn attribute(
+    partners: &[usize],
+    pair: impl Fn(usize) -> Option<usize>,
+    main: Option<(f64, usize)>,
+    w: f64,
+    out: &mut [f64],
+) {
+    if partners.is_empty() {
+        return;
+    }
+    let mut any = false;
+    for &j in partners {
+        if let Some(k) = pair(j) {
+            out[k] += w;
+            any = true;
+        }
+    }
+    if !any {
+        if let Some((_, k)) = main {
+            out[k] += w;
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Command-line interface: clap derive only. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::tolerance::ToleranceArg;
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "footprint",
+    version,
+    about = "Boundary analysis for English health and local-government planning",
+    long_about = "Boundary analysis for English health and local-government planning.\n\n\
+        Reads polygon layers from GeoJSON (WGS84 lon/lat, or British National Grid with or \
+        without a crs member), finds each layer's code and name fields (ONS style ...CD/...NM), \
+        and reports overlaps, coterminosity, providers spanning plans and layer facts. Areas are \
+        true areas on the ground in km²; shares are fractions 0..1; tolerances are in metres.\n\n\
+        Exit codes: 0 ran and nothing failed; 1 a check failed; 2 could not run.",
+    after_help = "Examples:\n  footprint inspect data/demo/councils.geojson\n  \
+        footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Inspect(InspectArgs),
+    Overlaps(OverlapsArgs),
+    Coterminosity(CoterminosityArgs),
+    Spanning(SpanningArgs),
+}
+
+/// How each layer is read. ROLE names a layer of the command (shown in its help); without
+/// `ROLE=` a setting applies to every layer.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LayerArgs {
+    /// Code field, as [ROLE=]FIELD (default: the ...CD property with unique values, else
+    /// code/id). Example: --code units=LAD21CD
+    #[arg(long = "code", value_name = "[ROLE=]FIELD")]
+    pub code: Vec<String>,
+
+    /// Name field, as [ROLE=]FIELD (default: the ...NM matching the code, else name).
+    #[arg(long = "name", value_name = "[ROLE=]FIELD")]
+    pub name: Vec<String>,
+
+    /// Coordinate system, as [ROLE=]CRS: EPSG:4326 (lon/lat) or EPSG:27700 (British National
+    /// Grid). Default: the file's crs member, else recognised from the coordinates.
+    #[arg(long = "crs", value_name = "[ROLE=]CRS")]
+    pub crs: Vec<String>,
+}
+
+/// Output options shared by the reports.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format: table (for reading), csv (for spreadsheets), json (for scripts).
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write the report to FILE (written whole or not at all) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Do not print warnings on standard error (they stay in JSON output).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Noise tolerance and population weights, shared by the analyses.
+#[derive(Debug, Args, Clone)]
+pub struct AnalysisArgs {
+    /// Boundary differences narrower than this do not count: auto (estimated from the coarser
+    /// layer, stated on stderr), 0 (raw geometry), or a distance such as 250m or 0.5km.
+    #[arg(
+        long,
+        short = 't',
+        default_value = "auto",
+        value_name = "auto|0|<N>m|<N>km"
+    )]
+    pub tolerance: ToleranceArg,
+
+    /// Points that weight the shares, e.g. population: CSV with lon,lat (or easting,northing)
+    /// columns and a weight column, or GeoJSON points. Adds ..._weight_share columns.
+    #[arg(long, value_name = "POINTS")]
+    pub weights: Option<PathBuf>,
+
+    /// The weight column of --weights (without it each point weighs 1).
+    #[arg(long, default_value = "population", value_name = "COLUMN")]
+    pub weight_column: String,
+}
+
+/// Describe one layer: features, fields, CRS, extent, resolution, defects and the noise
+/// tolerance analyses will use for it.
+///
+/// JSON keys include feature_count, code_field, name_field, crs, bbox_wgs84, vertex_count,
+/// mean_segment_m, suggested_tolerance_m, and counts of each defect.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  footprint inspect data/demo/councils.geojson --format json")]
+pub struct InspectArgs {
+    /// The GeoJSON layer (ROLE: layer).
+    pub layer: PathBuf,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Overlap report between two layers: one row per overlapping pair.
+///
+/// CSV columns: a_code, a_name, b_code, b_name, overlap_km2 (true area on the ground),
+/// a_share and b_share (overlap / that feature's area, 0..1), then with --weights
+/// a_weight_share and b_weight_share, then retained_by (width: a part wider than the
+/// tolerance; best_fit: the feature lies mostly here but every part is narrower than the
+/// tolerance; raw: tolerance 0).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint overlaps data/demo/trusts.geojson data/demo/footprints.geojson \
+    --format csv -o overlaps.csv --pieces overlaps.geojson"
+)]
+pub struct OverlapsArgs {
+    /// First layer (ROLE: a).
+    pub a: PathBuf,
+    /// Second layer (ROLE: b).
+    pub b: PathBuf,
+
+    /// Also write the overlap polygons (with both codes) as GeoJSON in WGS84, for QGIS.
+    #[arg(long, value_name = "OUT.geojson")]
+    pub pieces: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which footprints are coterminous with a unit layer (councils, CCGs), which units they
+/// split, and by how much.
+///
+/// CSV columns, one row per (unit, footprint) pair: unit_code, unit_name, footprint_code,
+/// footprint_name, overlap_km2, unit_share (of the unit's area, 0..1), status (whole: the
+/// unit lies in one footprint; split: in two or more; outside: in none), then
+/// unit_weight_share with --weights, and best_fit (the footprint the unit fits best: largest
+/// weight share, else area). With --by footprint: one row per footprint with its verdict.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
+    --weights data/demo/population.csv"
+)]
+pub struct CoterminosityArgs {
+    /// Footprint layer, e.g. STPs or proposed plans (ROLE: footprints).
+    pub footprints: PathBuf,
+
+    /// Unit layer, e.g. local authorities (ROLE: units).
+    #[arg(long, value_name = "UNITS")]
+    pub units: PathBuf,
+
+    /// Rows per unit-footprint pair (unit), or one per footprint with its verdict (footprint).
+    #[arg(long, value_enum, default_value_t = By::Unit)]
+    pub by: By,
+
+    /// Exit 1 when any footprint splits a unit.
+    #[arg(long)]
+    pub require_coterminous: bool,
+
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum By {
+    Unit,
+    Footprint,
+}
+
+/// Providers (e.g. hospital-trust catchments) that serve several plans.
+///
+/// CSV columns, one row per (provider, plan) pair counted: provider_code, provider_name,
+/// plan_code, plan_name, overlap_km2, provider_share (of the provider's area, 0..1),
+/// plans_spanned (how many plans the provider counts), then provider_weight_share with
+/// --weights. A provider counts a plan when its share there (its weight share, with
+/// --weights) is at least --min-share.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint spanning data/demo/trusts.geojson --plans data/demo/footprints.geojson \
+    --weights data/demo/population.csv"
+)]
+pub struct SpanningArgs {
+    /// Provider layer, e.g. trust catchments (ROLE: providers).
+    pub providers: PathBuf,
+
+    /// Plan layer, e.g. STPs or ICBs (ROLE: plans).
+    #[arg(long, value_name = "PLANS")]
+    pub plans: PathBuf,
+
+    /// Smallest share of a provider (0..1) that counts a plan as served.
+    #[arg(long, default_value_t = 0.05, value_name = "F")]
+    pub min_share: f64,
+
+    /// Exit 1 when any provider spans more than N plans.
+    #[arg(long, value_name = "N")]
+    pub max_plans: Option<usize>,
+
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}

@@ -1,0 +1,162 @@
+//! `footprint overlaps A B`: one row per overlapping pair.
+
+use anyhow::Result;
+use geo::orient::{Direction, Orient};
+use serde_json::{json, Map, Value};
+
+use super::{context, num, prepare, table_heading, write_csv, Outcome};
+use crate::analysis::overlaps::{rows, OverlapsReport};
+use crate::analysis::overlay::overlay;
+use crate::analysis::weights::pair_weights;
+use crate::cli::OverlapsArgs;
+use crate::report::{self, fixed, Destination, Format, Table};
+
+const ROLES: [&str; 2] = ["a", "b"];
+
+pub fn run(args: OverlapsArgs) -> Result<Outcome> {
+    if let Some(p) = &args.pieces {
+        report::check_writable(p)?;
+    }
+    let prepared = prepare(
+        &[&args.a, &args.b],
+        &ROLES,
+        &args.layer_args,
+        &args.analysis,
+        &args.output,
+    )?;
+    let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
+    let result = overlay(
+        &a.features,
+        &b.features,
+        prepared.tolerance.metres,
+        args.pieces.is_some(),
+    );
+    let weights = prepared
+        .weights
+        .as_ref()
+        .map(|w| pair_weights(w, &a.features, &b.features, &result));
+    let report = OverlapsReport {
+        context: context(&prepared, &ROLES, &result),
+        pair_count: result.pairs.len(),
+        rows: rows(&a.features, &b.features, &result, weights.as_ref()),
+    };
+
+    if let Some(path) = &args.pieces {
+        let pieces = result
+            .pairs
+            .iter()
+            .flat_map(|p| p.pieces.iter().map(move |piece| (p, piece)));
+        let oriented: Vec<(Map<String, Value>, geo::Polygon<f64>)> = pieces
+            .map(|(p, piece)| {
+                let (fa, fb) = (&a.features[p.a], &b.features[p.b]);
+                let props = json!({
+                    "a_code": fa.code, "a_name": fa.name, "b_code": fb.code, "b_name": fb.name,
+                    "area_km2": report::round6(piece.area_m2 / 1e6),
+                    "width_m": (piece.width_m * 10.0).round() / 10.0,
+                    "retained_by": p.retained_by.as_str(),
+                });
+                let props = props.as_object().cloned().unwrap_or_default();
+                (props, piece.polygon.orient(Direction::Default))
+            })
+            .collect();
+        report::write_atomically(path, |w| {
+            report::geojson_out::write_polygons(w, oriented.iter().map(|(m, p)| (m.clone(), p)))
+        })?;
+    }
+
+    let with_weights = weights.is_some();
+    let dest = Destination {
+        path: args.output.output.clone(),
+    };
+    dest.write(|w| {
+        match args.output.format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut *w, &report)?;
+                writeln!(w)?;
+            }
+            Format::Csv => {
+                let mut headers = vec![
+                    "a_code",
+                    "a_name",
+                    "b_code",
+                    "b_name",
+                    "overlap_km2",
+                    "a_share",
+                    "b_share",
+                ];
+                if with_weights {
+                    headers.extend(["a_weight_share", "b_weight_share"]);
+                }
+                headers.push("retained_by");
+                let rows: Vec<Vec<String>> = report
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let mut row = vec![
+                            r.a_code.clone(),
+                            r.a_name.clone(),
+                            r.b_code.clone(),
+                            r.b_name.clone(),
+                            r.overlap_km2.to_string(),
+                            r.a_share.to_string(),
+                            r.b_share.to_string(),
+                        ];
+                        if with_weights {
+                            row.push(num(r.a_weight_share.flatten()));
+                            row.push(num(r.b_weight_share.flatten()));
+                        }
+                        row.push(r.retained_by.as_str().to_string());
+                        row
+                    })
+                    .collect();
+                write_csv(w, &headers, &rows)?;
+            }
+            Format::Table => {
+                write!(w, "{}", table_heading(&report.context))?;
+                writeln!(w, "{} overlapping pairs\n", report.pair_count)?;
+                let mut headers = vec![
+                    "a_code",
+                    "a_name",
+                    "b_code",
+                    "b_name",
+                    "overlap_km2",
+                    "a_share",
+                    "b_share",
+                ];
+                if with_weights {
+                    headers.extend(["a_weight_share", "b_weight_share"]);
+                }
+                let mut t = Table::new(headers);
+                for r in &report.rows {
+                    let mut row = vec![
+                        r.a_code.clone(),
+                        r.a_name.clone(),
+                        r.b_code.clone(),
+                        r.b_name.clone(),
+                        fixed(r.overlap_km2, 3),
+                        fixed(r.a_share, 3),
+                        fixed(r.b_share, 3),
+                    ];
+                    if with_weights {
+                        row.push(
+                            r.a_weight_share
+                                .flatten()
+                                .map(|v| fixed(v, 3))
+                                .unwrap_or("-".into()),
+                        );
+                        row.push(
+                            r.b_weight_share
+                                .flatten()
+                                .map(|v| fixed(v, 3))
+                                .unwrap_or("-".into()),
+                        );
+                    }
+                    t.push(row);
+                }
+                write!(w, "{t}")?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Outcome::Clean)
+}

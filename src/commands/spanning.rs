@@ -1,0 +1,153 @@
+//! `footprint spanning PROVIDERS --plans PLANS`.
+
+use std::io::Write;
+
+use anyhow::{bail, Result};
+
+use super::{context, num, prepare, table_heading, write_csv, Outcome};
+use crate::analysis::overlay::overlay;
+use crate::analysis::spanning::{analyse, SpanningReport};
+use crate::analysis::weights::pair_weights;
+use crate::cli::SpanningArgs;
+use crate::report::{fixed, Destination, Format, Table};
+
+const ROLES: [&str; 2] = ["providers", "plans"];
+
+pub fn run(args: SpanningArgs) -> Result<Outcome> {
+    if !(0.0..=1.0).contains(&args.min_share) {
+        bail!(
+            "--min-share {} is not a fraction between 0 and 1 (5% is 0.05)",
+            args.min_share
+        );
+    }
+    let prepared = prepare(
+        &[&args.providers, &args.plans],
+        &ROLES,
+        &args.layer_args,
+        &args.analysis,
+        &args.output,
+    )?;
+    let (providers, plans) = (&prepared.layers[0], &prepared.layers[1]);
+    let result = overlay(
+        &providers.features,
+        &plans.features,
+        prepared.tolerance.metres,
+        false,
+    );
+    let weights = prepared
+        .weights
+        .as_ref()
+        .map(|w| pair_weights(w, &providers.features, &plans.features, &result));
+    let report = analyse(
+        &providers.features,
+        &plans.features,
+        &result,
+        weights.as_ref(),
+        args.min_share,
+        context(&prepared, &ROLES, &result),
+    );
+    let dest = Destination {
+        path: args.output.output.clone(),
+    };
+    dest.write(|w| write_report(&report, args.output.format, weights.is_some(), w))?;
+    if let Some(max) = args.max_plans {
+        if report.providers.iter().any(|p| p.plans_spanned > max) {
+            return Ok(Outcome::Findings);
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+fn write_report(
+    report: &SpanningReport,
+    format: Format,
+    with_weights: bool,
+    w: &mut dyn Write,
+) -> Result<()> {
+    let mut headers = vec![
+        "provider_code",
+        "provider_name",
+        "plan_code",
+        "plan_name",
+        "overlap_km2",
+        "provider_share",
+        "plans_spanned",
+    ];
+    if with_weights {
+        headers.push("provider_weight_share");
+    }
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *w, report)?;
+            writeln!(w)?;
+        }
+        Format::Csv => {
+            let rows: Vec<Vec<String>> = report
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut row = vec![
+                        r.provider_code.clone(),
+                        r.provider_name.clone(),
+                        r.plan_code.clone(),
+                        r.plan_name.clone(),
+                        r.overlap_km2.to_string(),
+                        r.provider_share.to_string(),
+                        r.plans_spanned.to_string(),
+                    ];
+                    if with_weights {
+                        row.push(num(r.provider_weight_share.flatten()));
+                    }
+                    row
+                })
+                .collect();
+            write_csv(w, &headers, &rows)?;
+        }
+        Format::Table => {
+            write!(w, "{}", table_heading(&report.context))?;
+            let multi = report
+                .providers
+                .iter()
+                .filter(|p| p.plans_spanned > 1)
+                .count();
+            writeln!(
+                w,
+                "{} of {} providers span more than one plan (counting a plan at {} share >= {})\n",
+                multi,
+                report.providers.len(),
+                report.counted_by,
+                report.min_share
+            )?;
+            let mut t = Table::new(headers);
+            for r in &report.rows {
+                let mut row = vec![
+                    r.provider_code.clone(),
+                    r.provider_name.clone(),
+                    r.plan_code.clone(),
+                    r.plan_name.clone(),
+                    fixed(r.overlap_km2, 3),
+                    fixed(r.provider_share, 3),
+                    r.plans_spanned.to_string(),
+                ];
+                if with_weights {
+                    row.push(
+                        r.provider_weight_share
+                            .flatten()
+                            .map(|v| fixed(v, 3))
+                            .unwrap_or("-".into()),
+                    );
+                }
+                t.push(row);
+            }
+            write!(w, "{t}")?;
+            let minor: usize = report.providers.iter().map(|p| p.minor_plans).sum();
+            if minor > 0 {
+                writeln!(
+                    w,
+                    "\n{minor} smaller overlaps (below --min-share) not counted; see --format json"
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
