@@ -245,7 +245,7 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{coord, polygon, Rect};
+    use geo::{coord, Rect};
 
     fn feature(code: &str, p: Polygon<f64>) -> Feature {
         let geometry = MultiPolygon(vec![p]);

@@ -5,15 +5,17 @@
 //! the overlap.
 //!
 //! Attribution: a point in feature `a` counts toward each retained partner of `a` that contains
-//! it. A point that lies only in a partner's noise sliver (a partner not retained for `a`)
-//! counts toward `a`'s largest retained partner, so shares are not lost to slivers. A point in
-//! no partner at all counts toward nothing (that part of `a` is uncovered).
+//! it. A point in no retained partner (it lies in a partner's noise sliver, or just outside a
+//! partner whose line is drawn differently) counts toward the nearest retained partner within
+//! the tolerance, so shares are not lost to slivers; in a sliver but beyond that, toward `a`'s
+//! largest partner. A point in no partner and far from all is uncovered: it counts toward
+//! nothing.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use geo::{Intersects, Point};
+use geo::{Distance, Euclidean, Intersects, Point};
 use rayon::prelude::*;
 
 use super::overlay::Overlay;
@@ -275,44 +277,51 @@ pub fn pair_weights(
         .enumerate()
         .map(|(k, p)| ((p.a, p.b), k))
         .collect();
-    // Largest retained partner of each feature, by counted area.
-    let mut main_of_a: Vec<Option<(f64, usize)>> = vec![None; a.len()];
-    let mut main_of_b: Vec<Option<(f64, usize)>> = vec![None; b.len()];
+    // Retained partners of each feature, largest counted area first.
+    let mut partners_a: Vec<Vec<usize>> = vec![Vec::new(); a.len()];
+    let mut partners_b: Vec<Vec<usize>> = vec![Vec::new(); b.len()];
     for (k, p) in overlay.pairs.iter().enumerate() {
-        if main_of_a[p.a].is_none_or(|(area, _)| p.area_m2 > area) {
-            main_of_a[p.a] = Some((p.area_m2, k));
-        }
-        if main_of_b[p.b].is_none_or(|(area, _)| p.area_m2 > area) {
-            main_of_b[p.b] = Some((p.area_m2, k));
-        }
+        partners_a[p.a].push(k);
+        partners_b[p.b].push(k);
     }
+    let by_area = |v: &mut Vec<usize>| {
+        v.sort_by(|&x, &y| {
+            overlay.pairs[y]
+                .area_m2
+                .total_cmp(&overlay.pairs[x].area_m2)
+        })
+    };
+    partners_a.iter_mut().for_each(by_area);
+    partners_b.iter_mut().for_each(by_area);
     let n = overlay.pairs.len();
     let (mut wa, mut wb) = (vec![0.0; n], vec![0.0; n]);
     let (mut a_total, mut b_total) = (vec![0.0; a.len()], vec![0.0; b.len()]);
     let mut outside_a = 0.0;
+    let tolerance = overlay.tolerance_m;
     for (p, &w) in points.weight.iter().enumerate() {
+        let point = Point::new(points.xy[p][0], points.xy[p][1]);
         if in_a[p].is_empty() {
             outside_a += w;
         }
         for &i in &in_a[p] {
             a_total[i] += w;
-            attribute(
-                &in_b[p],
-                |j| pair_of.get(&(i, j)).copied(),
-                main_of_a[i],
-                w,
-                &mut wa,
-            );
+            let target = Attribution {
+                containing: &in_b[p],
+                pair: &|j| pair_of.get(&(i, j)).copied(),
+                partners: &partners_a[i],
+                partner_geometry: &|k| &b[overlay.pairs[k].b].geometry,
+            };
+            target.give(point, w, tolerance, &mut wa);
         }
         for &j in &in_b[p] {
             b_total[j] += w;
-            attribute(
-                &in_a[p],
-                |i| pair_of.get(&(i, j)).copied(),
-                main_of_b[j],
-                w,
-                &mut wb,
-            );
+            let target = Attribution {
+                containing: &in_a[p],
+                pair: &|i| pair_of.get(&(i, j)).copied(),
+                partners: &partners_b[j],
+                partner_geometry: &|k| &a[overlay.pairs[k].a].geometry,
+            };
+            target.give(point, w, tolerance, &mut wb);
         }
     }
     let share = |w: f64, total: f64| (total > 0.0).then(|| w / total);
@@ -335,28 +344,40 @@ pub fn pair_weights(
     }
 }
 
-/// Give weight `w` to the retained pairs among `partners`; if the point is only in partners
-/// that are noise for this feature, to the feature's main pair.
-fn attribute(
-    partners: &[usize],
-    pair: impl Fn(usize) -> Option<usize>,
-    main: Option<(f64, usize)>,
-    w: f64,
-    out: &mut [f64],
-) {
-    if partners.is_empty() {
-        return;
-    }
-    let mut any = false;
-    for &j in partners {
-        if let Some(k) = pair(j) {
-            out[k] += w;
-            any = true;
+/// Where one point of one feature goes.
+struct Attribution<'a> {
+    /// Features of the other layer containing the point.
+    containing: &'a [usize],
+    /// The retained pair of this feature with a feature of the other layer, if any.
+    pair: &'a dyn Fn(usize) -> Option<usize>,
+    /// This feature's retained pairs, largest first.
+    partners: &'a [usize],
+    partner_geometry: &'a dyn Fn(usize) -> &'a geo::MultiPolygon<f64>,
+}
+
+impl Attribution<'_> {
+    fn give(&self, point: Point<f64>, w: f64, tolerance: f64, out: &mut [f64]) {
+        let mut any = false;
+        for &j in self.containing {
+            if let Some(k) = (self.pair)(j) {
+                out[k] += w;
+                any = true;
+            }
         }
-    }
-    if !any {
-        if let Some((_, k)) = main {
-            out[k] += w;
+        if any || self.partners.is_empty() {
+            return;
+        }
+        // Nearest retained partner within the tolerance.
+        let nearest = self
+            .partners
+            .iter()
+            .map(|&k| (Euclidean.distance(&point, (self.partner_geometry)(k)), k))
+            .min_by(|x, y| x.0.total_cmp(&y.0));
+        match nearest {
+            Some((d, k)) if d <= tolerance => out[k] += w,
+            // In some partner's noise sliver: the main partner.
+            _ if !self.containing.is_empty() => out[self.partners[0]] += w,
+            _ => {}
         }
     }
 }

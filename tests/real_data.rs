@@ -1,0 +1,265 @@
+//! Accuracy against ONS's own lookup, on the real boundaries in ../shared/data/england.
+//! Each test prints why it skips when that folder is absent.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::{england, json};
+
+struct Lookup {
+    /// LTLA code -> STP codes of its LSOAs.
+    ltla_stps: BTreeMap<String, BTreeSet<String>>,
+    /// CCG code -> STP codes of its LSOAs.
+    ccg_stps: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn lookup(dir: &Path) -> Lookup {
+    let mut r = csv::Reader::from_path(dir.join("lookup_lsoa11_ccg21_stp21_ltla21.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (ccg, stp, ltla) = (col("ccg21_code"), col("stp21_code"), col("ltla21_code"));
+    let mut l = Lookup {
+        ltla_stps: BTreeMap::new(),
+        ccg_stps: BTreeMap::new(),
+    };
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        l.ltla_stps
+            .entry(rec[ltla].to_string())
+            .or_default()
+            .insert(rec[stp].to_string());
+        l.ccg_stps
+            .entry(rec[ccg].to_string())
+            .or_default()
+            .insert(rec[stp].to_string());
+    }
+    l
+}
+
+fn path(dir: &Path, f: &str) -> String {
+    dir.join(f).display().to_string()
+}
+
+/// The heart of the product: with default settings, LTLA21 x STP21 finds exactly the councils
+/// ONS's LSOA lookup says are split (15), no more, no fewer.
+#[test]
+fn ltla_split_by_stp_matches_the_ons_lookup() {
+    let Some(dir) = england() else { return };
+    let truth = lookup(&dir);
+    let want: BTreeSet<String> = truth
+        .ltla_stps
+        .iter()
+        .filter(|(_, s)| s.len() > 1)
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(want.len(), 15);
+    let report = json(&[
+        "coterminosity",
+        &path(&dir, "stp21.geojson"),
+        "--units",
+        &path(&dir, "ltla21.geojson"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let tol = report["tolerance_m"].as_f64().unwrap();
+    assert!((200.0..=1000.0).contains(&tol), "auto tolerance {tol}");
+    let mut got = BTreeSet::new();
+    let mut footprints_of: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for row in report["units"].as_array().unwrap() {
+        let code = row["unit_code"].as_str().unwrap().to_string();
+        if row["status"] == "split" {
+            got.insert(code.clone());
+        }
+        if let Some(f) = row["footprint_code"].as_str().filter(|s| !s.is_empty()) {
+            footprints_of.entry(code).or_default().insert(f.to_string());
+        }
+    }
+    assert_eq!(got, want, "split councils differ from ONS's lookup");
+    // And each split council is split between the right STPs; each whole one is in its STP.
+    for (ltla, stps) in &truth.ltla_stps {
+        assert_eq!(footprints_of.get(ltla), Some(stps), "{ltla}");
+    }
+    // Councils outside England (Wales, Scotland, NI) are outside every STP.
+    assert_eq!(
+        report["summary"]["units_outside"],
+        374 - truth.ltla_stps.len()
+    );
+}
+
+#[test]
+fn every_ccg_lies_whole_in_its_ons_stp() {
+    let Some(dir) = england() else { return };
+    let truth = lookup(&dir);
+    let report = json(&[
+        "coterminosity",
+        &path(&dir, "stp21.geojson"),
+        "--units",
+        &path(&dir, "ccg21.geojson"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(report["summary"]["units_split"], 0);
+    assert_eq!(report["summary"]["footprints_coterminous"], 42);
+    let rows = report["units"].as_array().unwrap();
+    assert_eq!(rows.len(), 106);
+    for row in rows {
+        let ccg = row["unit_code"].as_str().unwrap();
+        let stp = row["footprint_code"].as_str().unwrap();
+        assert_eq!(row["status"], "whole", "{ccg}");
+        assert_eq!(truth.ccg_stps[ccg].iter().next().unwrap(), stp, "{ccg}");
+        assert!(row["unit_share"].as_f64().unwrap() > 0.95, "{ccg}");
+    }
+}
+
+/// ONS generalised layers get a tolerance of hundreds of metres, from their own resolution.
+#[test]
+fn inspect_suggests_hundreds_of_metres_for_generalised_layers() {
+    let Some(dir) = england() else { return };
+    for f in [
+        "stp21.geojson",
+        "ccg21.geojson",
+        "ltla21.geojson",
+        "msoa11.geojson",
+    ] {
+        let r = json(&["inspect", &path(&dir, f), "--format", "json", "-q"]);
+        let tol = r["suggested_tolerance_m"].as_f64().unwrap();
+        assert!((200.0..=1000.0).contains(&tol), "{f}: {tol}");
+        assert_eq!(r["crs"], "EPSG:4326");
+        assert!(r["code_field"].as_str().unwrap().ends_with("CD"));
+        assert!(r["name_field"].as_str().unwrap().ends_with("NM"));
+    }
+    let lsoa = json(&[
+        "inspect",
+        &path(&dir, "lsoa11.geojson"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(lsoa["feature_count"], 34753);
+    assert_eq!(lsoa["defects"]["invalid_geometry"], 1);
+    assert!(lsoa["warnings"][0].as_str().unwrap().contains("E01019828"));
+}
+
+/// A BNG copy of the STPs (with and without a crs member) gives the same answer as lon/lat.
+#[test]
+fn mixed_crs_inputs_give_the_same_answer() {
+    let Some(dir) = england() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(dir.join("stp21.geojson")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for f in doc["features"].as_array_mut().unwrap() {
+        for poly in f["geometry"]["coordinates"].as_array_mut().unwrap() {
+            for ring in poly.as_array_mut().unwrap() {
+                for p in ring.as_array_mut().unwrap() {
+                    let (e, n) = footprint::project::wgs84_to_bng(
+                        p[0].as_f64().unwrap(),
+                        p[1].as_f64().unwrap(),
+                    );
+                    *p = serde_json::json!([
+                        (e * 100.0).round() / 100.0,
+                        (n * 100.0).round() / 100.0
+                    ]);
+                }
+            }
+        }
+    }
+    let plain = tmp.path().join("stp21_bng.geojson");
+    std::fs::write(&plain, doc.to_string()).unwrap();
+    doc["crs"] =
+        serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}});
+    let with_crs = tmp.path().join("stp21_bng_crs.geojson");
+    std::fs::write(&with_crs, doc.to_string()).unwrap();
+
+    let run = |stp: &str| {
+        json(&[
+            "coterminosity",
+            stp,
+            "--units",
+            &path(&dir, "ltla21.geojson"),
+            "--format",
+            "json",
+            "-q",
+        ])
+    };
+    let base = run(&path(&dir, "stp21.geojson"));
+    for p in [&plain, &with_crs] {
+        let other = run(&p.display().to_string());
+        assert_eq!(other["layers"][1]["crs"], "EPSG:27700");
+        assert_eq!(base["summary"], other["summary"]);
+        let a = base["units"].as_array().unwrap();
+        let b = other["units"].as_array().unwrap();
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(x["footprint_code"], y["footprint_code"]);
+            let (sx, sy) = (
+                x["unit_share"].as_f64().unwrap(),
+                y["unit_share"].as_f64().unwrap(),
+            );
+            assert!((sx - sy).abs() < 1e-4, "{x} vs {y}");
+        }
+    }
+}
+
+/// Raw overlaps (tolerance 0) of CCGs with STPs cover each CCG completely, to 0.5%.
+#[test]
+fn raw_overlaps_add_up_to_feature_areas() {
+    let Some(dir) = england() else { return };
+    let r = json(&[
+        "overlaps",
+        &path(&dir, "ccg21.geojson"),
+        &path(&dir, "stp21.geojson"),
+        "--tolerance",
+        "0",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let mut by_ccg: BTreeMap<String, f64> = BTreeMap::new();
+    for row in r["rows"].as_array().unwrap() {
+        *by_ccg
+            .entry(row["a_code"].as_str().unwrap().into())
+            .or_default() += row["a_share"].as_f64().unwrap();
+        assert_eq!(row["retained_by"], "raw");
+    }
+    assert_eq!(by_ccg.len(), 106);
+    for (ccg, share) in by_ccg {
+        assert!((share - 1.0).abs() < 0.005, "{ccg}: {share}");
+    }
+}
+
+/// Population weights from the real MSOA file: every English council with people gets a
+/// weight share, and the shares of a whole council are 1.
+#[test]
+fn msoa_population_weights_real_councils() {
+    let Some(dir) = england() else { return };
+    let r = json(&[
+        "coterminosity",
+        &path(&dir, "stp21.geojson"),
+        "--units",
+        &path(&dir, "ltla21.geojson"),
+        "--weights",
+        &path(&dir, "msoa11_population.csv"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let mut sums: BTreeMap<String, f64> = BTreeMap::new();
+    for row in r["units"].as_array().unwrap() {
+        if row["status"] == "outside" {
+            continue;
+        }
+        let w = row["unit_weight_share"].as_f64().unwrap_or(0.0);
+        *sums
+            .entry(row["unit_code"].as_str().unwrap().into())
+            .or_default() += w;
+    }
+    let english: Vec<_> = sums.iter().filter(|(k, _)| k.starts_with('E')).collect();
+    assert!(english.len() >= 300);
+    for (code, s) in english {
+        assert!((s - 1.0).abs() < 0.02, "{code}: weight shares add to {s}");
+    }
+}
