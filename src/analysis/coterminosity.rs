@@ -175,6 +175,26 @@ pub fn analyse(
             Status::Outside => {}
         }
     }
+    // A unit whose parts add up to more than itself sits where footprints overlap.
+    let mut share_sum = vec![0.0; units.len()];
+    for p in &overlay.pairs {
+        share_sum[p.a] += p.area_m2 / units[p.a].area_m2;
+    }
+    let doubled: Vec<String> = share_sum
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s > 1.02)
+        .map(|(u, s)| format!("{} ({:.0}%)", units[u].code, s * 100.0))
+        .collect();
+    let mut context = context;
+    if !doubled.is_empty() {
+        context.warnings.push(format!(
+            "footprints overlap: {} unit{} counted in more than one footprint for the same ground (parts add to over 100%): {}; check the footprints with `footprint overlaps`",
+            doubled.len(),
+            crate::layer::plural(doubled.len()),
+            crate::layer::list_some(&doubled, 10)
+        ));
+    }
     let count = |s: Status| status_of.iter().filter(|x| **x == s).count();
     let summary = Summary {
         units: units.len(),

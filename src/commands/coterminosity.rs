@@ -40,6 +40,11 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
         weights.as_ref(),
         context(&prepared, &ROLES, &result),
     );
+    if !args.output.quiet {
+        for w in report.context.warnings.iter().skip(prepared.warnings.len()) {
+            eprintln!("warning: {w}");
+        }
+    }
     let dest = Destination {
         path: args.output.output.clone(),
     };

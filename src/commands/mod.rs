@@ -262,6 +262,11 @@ pub fn table_heading(ctx: &crate::analysis::Context) -> String {
             ctx.noise_km2_dropped
         ));
     }
+    for w in &ctx.warnings {
+        if w.starts_with("footprints overlap") {
+            s.push_str(&format!("note: {w}\n"));
+        }
+    }
     if let Some(w) = &ctx.weights_file {
         s.push_str(&format!(
             "weights: {} ({})\n",
