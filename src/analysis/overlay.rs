@@ -16,6 +16,7 @@
 use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon};
 use rayon::prelude::*;
 
+use super::contain;
 use crate::geometry;
 use crate::index;
 use crate::layer::Feature;
@@ -104,11 +105,32 @@ struct Computed {
 /// Intersect two layers and judge every piece against the tolerance (metres).
 pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool) -> Overlay {
     let candidates = index::candidate_pairs(a, b);
+    // Edge indexes for features of b that have a candidate lying within their box: there a
+    // cheap containment proof can replace the boolean operation.
+    let within = |i: usize, j: usize| box_within(&a[i].bbox, &b[j].bbox);
+    let mut wanted = vec![false; b.len()];
+    for &(i, j) in &candidates {
+        if within(i, j) {
+            wanted[j] = true;
+        }
+    }
+    let edges: Vec<Option<contain::EdgeIndex>> = wanted
+        .par_iter()
+        .enumerate()
+        .map(|(j, &w)| w.then(|| contain::EdgeIndex::new(&b[j].geometry)))
+        .collect();
     let computed: Vec<Computed> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
             let (fa, fb) = (&a[i], &b[j]);
-            let pieces = intersect(&fa.geometry, &fb.geometry);
+            let proven_inside = edges[j].as_ref().is_some_and(|e| {
+                within(i, j) && contain::inside(&fa.geometry, &fa.bbox, &fb.geometry, e)
+            });
+            let pieces = if proven_inside {
+                whole(&fa.geometry)
+            } else {
+                intersect(&fa.geometry, &fb.geometry)
+            };
             if pieces.is_empty() {
                 return None;
             }
@@ -128,6 +150,25 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
         })
         .collect();
     judge(a, b, computed, tolerance_m)
+}
+
+fn box_within(inner: &geo::Rect<f64>, outer: &geo::Rect<f64>) -> bool {
+    inner.min().x >= outer.min().x
+        && inner.min().y >= outer.min().y
+        && inner.max().x <= outer.max().x
+        && inner.max().y <= outer.max().y
+}
+
+/// The pieces of a feature that lies wholly inside its partner: its own polygons.
+fn whole(a: &MultiPolygon<f64>) -> Vec<Piece> {
+    a.0.iter()
+        .map(|polygon| Piece {
+            polygon: polygon.clone(),
+            area_m2: geometry::true_area_m2(polygon),
+            width_m: geometry::mean_width_m(polygon),
+        })
+        .filter(|p| p.area_m2 >= MIN_PIECE_M2)
+        .collect()
 }
 
 /// Intersection pieces with their true areas and widths; dust removed.

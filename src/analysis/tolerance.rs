@@ -80,8 +80,15 @@ fn round_2sf(v: f64) -> f64 {
     if v <= 0.0 || !v.is_finite() {
         return 0.0;
     }
-    let mag = 10f64.powf(v.log10().floor() - 1.0);
-    (v / mag).round() * mag
+    // Scale by exact powers of ten so that 1.2 stays 1.2.
+    let decimals = 1 - v.log10().floor() as i32;
+    if decimals >= 0 {
+        let f = 10f64.powi(decimals);
+        (v * f).round() / f
+    } else {
+        let f = 10f64.powi(-decimals);
+        (v / f).round() * f
+    }
 }
 
 /// Mean segment length beyond which a layer is too coarse to say anything reliable.
