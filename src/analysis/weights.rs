@@ -43,6 +43,15 @@ impl Points {
 
 /// Read points from CSV (lon,lat or easting,northing columns) or GeoJSON (Point features).
 pub fn load(path: &Path, column: &str) -> Result<Points> {
+    load_any(path, column).map_err(|e| {
+        anyhow::anyhow!(
+            "{e:#}\n  hint: --weights takes a CSV with lon,lat (or easting,northing) columns and a \
+             weight column, or GeoJSON points"
+        )
+    })
+}
+
+fn load_any(path: &Path, column: &str) -> Result<Points> {
     let is_json = path
         .extension()
         .and_then(|e| e.to_str())
@@ -101,7 +110,7 @@ fn load_csv(path: &Path, column: &str) -> Result<Points> {
             path.display()
         ));
     }
-    let mut xy = Vec::new();
+    let mut raw: Vec<[f64; 2]> = Vec::new();
     let mut weight = Vec::new();
     for (row, record) in reader.records().enumerate() {
         let line = row + 2;
@@ -125,12 +134,43 @@ fn load_csv(path: &Path, column: &str) -> Result<Points> {
         if w < 0.0 {
             bail!("{}: line {line}: negative weight {w}", path.display());
         }
-        xy.push(to_bng(crs, x, y));
+        let in_range = match crs {
+            Crs::Wgs84 => (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y),
+            Crs::Bng => Crs::from_extent([x, y], [x, y]).is_some(),
+        };
+        if !in_range {
+            bail!(
+                "{}: line {line}: position ({x}, {y}) is out of range for {}",
+                path.display(),
+                if crs == Crs::Wgs84 {
+                    "longitude, latitude"
+                } else {
+                    "easting, northing"
+                }
+            );
+        }
+        raw.push([x, y]);
         weight.push(w);
     }
-    if xy.is_empty() {
+    if raw.is_empty() {
         bail!("{}: no points in the weights file", path.display());
     }
+    if crs == Crs::Wgs84 {
+        let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for p in &raw {
+            for i in 0..2 {
+                min[i] = min[i].min(p[i]);
+                max[i] = max[i].max(p[i]);
+            }
+        }
+        if let Some(problem) = crate::layer::crs::lonlat_extent_problem(min, max) {
+            if problem.contains("swapped") {
+                bail!("{}: {problem}", path.display());
+            }
+            notes.push(format!("{}: {problem}", path.display()));
+        }
+    }
+    let xy = raw.iter().map(|p| to_bng(crs, p[0], p[1])).collect();
     Ok(Points {
         path: path.to_path_buf(),
         xy,

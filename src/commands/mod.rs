@@ -76,7 +76,10 @@ pub fn layer_options(args: &LayerArgs, roles: &[&str]) -> Result<Vec<LoadOptions
         Ok(())
     })?;
     assign("crs", &args.crs, &mut |o, v| {
-        o.crs = Some(v.parse::<Crs>().map_err(anyhow::Error::msg)?);
+        o.crs = Some(
+            v.parse::<Crs>()
+                .map_err(|e| anyhow::anyhow!("--crs {v}: {e}"))?,
+        );
         Ok(())
     })?;
     Ok(out)

@@ -16,6 +16,9 @@ const ROLES: [&str; 2] = ["a", "b"];
 pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     if let Some(p) = &args.pieces {
         report::check_writable(p)?;
+        if let Some(o) = &args.output.output {
+            report::check_distinct(o, p)?;
+        }
     }
     let prepared = prepare(
         &[&args.a, &args.b],
@@ -41,6 +44,9 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
         rows: rows(&a.features, &b.features, &result, weights.as_ref()),
     };
 
+    // The pieces are staged first and moved into place only after the report is written,
+    // so a failure leaves neither file.
+    let mut staged_pieces = None;
     if let Some(path) = &args.pieces {
         let pieces = result
             .pairs
@@ -59,9 +65,9 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
                 (props, piece.polygon.orient(Direction::Default))
             })
             .collect();
-        report::write_atomically(path, |w| {
+        staged_pieces = Some(report::stage(path, |w| {
             report::geojson_out::write_polygons(w, oriented.iter().map(|(m, p)| (m.clone(), p)))
-        })?;
+        })?);
     }
 
     let with_weights = weights.is_some();
@@ -158,5 +164,8 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
         }
         Ok(())
     })?;
+    if let Some(staged) = staged_pieces {
+        staged.commit()?;
+    }
     Ok(Outcome::Clean)
 }

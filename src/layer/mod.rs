@@ -313,6 +313,13 @@ fn from_raw(
         }
     }
 
+    check_one_system(&raw).map_err(|(i, m)| {
+        err(
+            Some(i),
+            m,
+            "a layer must use one coordinate system: lon/lat degrees (EPSG:4326) or British National Grid metres (EPSG:27700)",
+        )
+    })?;
     let extent = extent(&raw);
     let (crs, crs_source) = decide_crs(doc.crs_name.as_deref(), options.crs, extent)
         .map_err(|(m, hint)| err(None, m, &hint))?;
@@ -416,6 +423,45 @@ fn extent(raw: &[RawFeature]) -> Option<([f64; 2], [f64; 2])> {
     any.then_some((min, max))
 }
 
+/// Every feature's coordinates must fit the same system: name the first that does not.
+fn check_one_system(raw: &[RawFeature]) -> Result<(), (usize, String)> {
+    let mut seen: [Option<usize>; 2] = [None, None];
+    let mut counts = [0usize; 2];
+    for f in raw {
+        let Some((min, max)) = extent(std::slice::from_ref(f)) else {
+            continue;
+        };
+        let class = match Crs::from_extent(min, max) {
+            Some(Crs::Wgs84) => 0,
+            Some(Crs::Bng) => 1,
+            None => {
+                return Err((
+                    f.index,
+                    format!(
+                        "coordinates [{}, {}] - [{}, {}] fit neither lon/lat degrees nor British National Grid metres",
+                        min[0], min[1], max[0], max[1]
+                    ),
+                ))
+            }
+        };
+        counts[class] += 1;
+        seen[class].get_or_insert(f.index);
+    }
+    if let (Some(l), Some(b)) = (seen[0], seen[1]) {
+        // Name the odd one out.
+        let (odd, odd_kind, usual) = if counts[0] <= counts[1] {
+            (l, "lon/lat degrees", "British National Grid metres")
+        } else {
+            (b, "British National Grid metres", "lon/lat degrees")
+        };
+        return Err((
+            odd,
+            format!("coordinates are in {odd_kind}, but the layer's other features are in {usual}"),
+        ));
+    }
+    Ok(())
+}
+
 fn decide_crs(
     member: Option<&str>,
     option: Option<Crs>,
@@ -427,6 +473,23 @@ fn decide_crs(
         None => "none".into(),
     };
     if let Some(crs) = option {
+        if let Some((min, max)) = extent {
+            if Crs::from_extent(min, max) != Some(crs) {
+                return Err((
+                    format!(
+                        "--crs {crs} does not fit the coordinates {}",
+                        describe(extent)
+                    ),
+                    match Crs::from_extent(min, max) {
+                        Some(guess) => format!(
+                            "they look like {guess}: drop --crs, or pass --crs {}",
+                            guess.epsg()
+                        ),
+                        None => "check the file's coordinates".into(),
+                    },
+                ));
+            }
+        }
         return Ok((crs, CrsSource::CommandLine));
     }
     if let Some(name) = member {

@@ -61,18 +61,20 @@ fn parent_dir(path: &Path) -> &Path {
 /// Check that `path` could be created: its directory exists and is writable, and the path
 /// itself is not a directory.
 pub fn check_writable(path: &Path) -> Result<()> {
-    if path.is_dir() {
+    let text = path.as_os_str().to_string_lossy();
+    if path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
         anyhow::bail!("{}: is a directory; name an output file", path.display());
     }
     let dir = parent_dir(path);
     tempfile::Builder::new()
         .prefix(".footprint-check")
         .tempfile_in(dir)
-        .with_context(|| {
-            format!(
-                "{}: cannot write here (directory {} missing or not writable)",
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot write here (directory {} missing or not writable: {})",
                 path.display(),
-                dir.display()
+                dir.display(),
+                e.kind()
             )
         })?;
     Ok(())
@@ -83,6 +85,32 @@ pub fn write_atomically(
     path: &Path,
     body: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
+    stage(path, body)?.commit()
+}
+
+/// A finished output waiting in a temporary file beside its destination. Dropping it
+/// removes the temporary file; [`Staged::commit`] renames it into place.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Staged {
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tmp.persist(&path).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot move the finished file into place: {}",
+                path.display(),
+                e.error
+            )
+        })?;
+        Ok(())
+    }
+}
+
+/// Write the whole output to a temporary file beside `path`, ready to commit.
+pub fn stage(path: &Path, body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Staged> {
     let dir = parent_dir(path);
     let tmp = tempfile::Builder::new()
         .prefix(".footprint-")
@@ -103,13 +131,29 @@ pub fn write_atomically(
     tmp.as_file()
         .sync_all()
         .with_context(|| format!("{}: cannot flush to disk", path.display()))?;
-    tmp.persist(path).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: cannot move the finished file into place: {}",
-            path.display(),
-            e.error
-        )
-    })?;
+    // Temporary files are private; the finished output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+    })
+}
+
+/// Refuse two outputs that name the same file.
+pub fn check_distinct(a: &Path, b: &Path) -> Result<()> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if abs(a) == abs(b) {
+        anyhow::bail!(
+            "{}: named for two outputs; give the report and the pieces different files",
+            a.display()
+        );
+    }
     Ok(())
 }
 
