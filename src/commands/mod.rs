@@ -251,6 +251,30 @@ pub fn num(v: Option<f64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// How numbers look in a row: full precision for CSV, three decimals for tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Csv,
+    Table,
+}
+
+impl Style {
+    pub fn num(self, v: f64) -> String {
+        match self {
+            Style::Csv => v.to_string(),
+            Style::Table => crate::report::fixed(v, 3),
+        }
+    }
+
+    pub fn opt(self, v: Option<f64>) -> String {
+        match (self, v) {
+            (_, Some(v)) => self.num(v),
+            (Style::Csv, None) => String::new(),
+            (Style::Table, None) => "-".to_string(),
+        }
+    }
+}
+
 /// The heading lines of a table report: tolerance and noise removed.
 pub fn table_heading(ctx: &crate::analysis::Context) -> String {
     let mut s = format!(

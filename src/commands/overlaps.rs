@@ -4,14 +4,49 @@ use anyhow::Result;
 use geo::orient::{Direction, Orient};
 use serde_json::{json, Map, Value};
 
-use super::{context, num, prepare, table_heading, write_csv, Outcome};
-use crate::analysis::overlaps::{rows, OverlapsReport};
+use super::{context, prepare, table_heading, write_csv, Outcome, Style};
+use crate::analysis::overlaps::{rows, OverlapRow, OverlapsReport};
 use crate::analysis::overlay::overlay;
 use crate::analysis::weights::pair_weights;
 use crate::cli::OverlapsArgs;
-use crate::report::{self, fixed, Destination, Format, Table};
+use crate::report::{self, Destination, Format, Table};
 
 const ROLES: [&str; 2] = ["a", "b"];
+
+fn headers(with_weights: bool) -> Vec<&'static str> {
+    let mut headers = vec![
+        "a_code",
+        "a_name",
+        "b_code",
+        "b_name",
+        "overlap_km2",
+        "a_share",
+        "b_share",
+    ];
+    if with_weights {
+        headers.extend(["a_weight_share", "b_weight_share"]);
+    }
+    headers.push("retained_by");
+    headers
+}
+
+fn cells(r: &OverlapRow, with_weights: bool, style: Style) -> Vec<String> {
+    let mut row = vec![
+        r.a_code.clone(),
+        r.a_name.clone(),
+        r.b_code.clone(),
+        r.b_name.clone(),
+        style.num(r.overlap_km2),
+        style.num(r.a_share),
+        style.num(r.b_share),
+    ];
+    if with_weights {
+        row.push(style.opt(r.a_weight_share.flatten()));
+        row.push(style.opt(r.b_weight_share.flatten()));
+    }
+    row.push(r.retained_by.as_str().to_string());
+    row
+}
 
 pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     if let Some(p) = &args.pieces {
@@ -81,83 +116,19 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
                 writeln!(w)?;
             }
             Format::Csv => {
-                let mut headers = vec![
-                    "a_code",
-                    "a_name",
-                    "b_code",
-                    "b_name",
-                    "overlap_km2",
-                    "a_share",
-                    "b_share",
-                ];
-                if with_weights {
-                    headers.extend(["a_weight_share", "b_weight_share"]);
-                }
-                headers.push("retained_by");
                 let rows: Vec<Vec<String>> = report
                     .rows
                     .iter()
-                    .map(|r| {
-                        let mut row = vec![
-                            r.a_code.clone(),
-                            r.a_name.clone(),
-                            r.b_code.clone(),
-                            r.b_name.clone(),
-                            r.overlap_km2.to_string(),
-                            r.a_share.to_string(),
-                            r.b_share.to_string(),
-                        ];
-                        if with_weights {
-                            row.push(num(r.a_weight_share.flatten()));
-                            row.push(num(r.b_weight_share.flatten()));
-                        }
-                        row.push(r.retained_by.as_str().to_string());
-                        row
-                    })
+                    .map(|r| cells(r, with_weights, Style::Csv))
                     .collect();
-                write_csv(w, &headers, &rows)?;
+                write_csv(w, &headers(with_weights), &rows)?;
             }
             Format::Table => {
                 write!(w, "{}", table_heading(&report.context))?;
                 writeln!(w, "{} overlapping pairs\n", report.pair_count)?;
-                let mut headers = vec![
-                    "a_code",
-                    "a_name",
-                    "b_code",
-                    "b_name",
-                    "overlap_km2",
-                    "a_share",
-                    "b_share",
-                ];
-                if with_weights {
-                    headers.extend(["a_weight_share", "b_weight_share"]);
-                }
-                let mut t = Table::new(headers);
+                let mut t = Table::new(headers(with_weights));
                 for r in &report.rows {
-                    let mut row = vec![
-                        r.a_code.clone(),
-                        r.a_name.clone(),
-                        r.b_code.clone(),
-                        r.b_name.clone(),
-                        fixed(r.overlap_km2, 3),
-                        fixed(r.a_share, 3),
-                        fixed(r.b_share, 3),
-                    ];
-                    if with_weights {
-                        row.push(
-                            r.a_weight_share
-                                .flatten()
-                                .map(|v| fixed(v, 3))
-                                .unwrap_or("-".into()),
-                        );
-                        row.push(
-                            r.b_weight_share
-                                .flatten()
-                                .map(|v| fixed(v, 3))
-                                .unwrap_or("-".into()),
-                        );
-                    }
-                    t.push(row);
+                    t.push(cells(r, with_weights, Style::Table));
                 }
                 write!(w, "{t}")?;
             }

@@ -4,12 +4,12 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 
-use super::{context, num, prepare, table_heading, write_csv, Outcome};
+use super::{context, prepare, table_heading, write_csv, Outcome, Style};
 use crate::analysis::overlay::overlay;
-use crate::analysis::spanning::{analyse, SpanningReport};
+use crate::analysis::spanning::{analyse, SpanRow, SpanningReport};
 use crate::analysis::weights::pair_weights;
 use crate::cli::SpanningArgs;
-use crate::report::{fixed, Destination, Format, Table};
+use crate::report::{Destination, Format, Table};
 
 const ROLES: [&str; 2] = ["providers", "plans"];
 
@@ -58,6 +58,22 @@ pub fn run(args: SpanningArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+fn cells(r: &SpanRow, with_weights: bool, style: Style) -> Vec<String> {
+    let mut row = vec![
+        r.provider_code.clone(),
+        r.provider_name.clone(),
+        r.plan_code.clone(),
+        r.plan_name.clone(),
+        style.num(r.overlap_km2),
+        style.num(r.provider_share),
+        r.plans_spanned.to_string(),
+    ];
+    if with_weights {
+        row.push(style.opt(r.provider_weight_share.flatten()));
+    }
+    row
+}
+
 fn write_report(
     report: &SpanningReport,
     format: Format,
@@ -85,21 +101,7 @@ fn write_report(
             let rows: Vec<Vec<String>> = report
                 .rows
                 .iter()
-                .map(|r| {
-                    let mut row = vec![
-                        r.provider_code.clone(),
-                        r.provider_name.clone(),
-                        r.plan_code.clone(),
-                        r.plan_name.clone(),
-                        r.overlap_km2.to_string(),
-                        r.provider_share.to_string(),
-                        r.plans_spanned.to_string(),
-                    ];
-                    if with_weights {
-                        row.push(num(r.provider_weight_share.flatten()));
-                    }
-                    row
-                })
+                .map(|r| cells(r, with_weights, Style::Csv))
                 .collect();
             write_csv(w, &headers, &rows)?;
         }
@@ -120,24 +122,7 @@ fn write_report(
             )?;
             let mut t = Table::new(headers);
             for r in &report.rows {
-                let mut row = vec![
-                    r.provider_code.clone(),
-                    r.provider_name.clone(),
-                    r.plan_code.clone(),
-                    r.plan_name.clone(),
-                    fixed(r.overlap_km2, 3),
-                    fixed(r.provider_share, 3),
-                    r.plans_spanned.to_string(),
-                ];
-                if with_weights {
-                    row.push(
-                        r.provider_weight_share
-                            .flatten()
-                            .map(|v| fixed(v, 3))
-                            .unwrap_or("-".into()),
-                    );
-                }
-                t.push(row);
+                t.push(cells(r, with_weights, Style::Table));
             }
             write!(w, "{t}")?;
             let minor: usize = report.providers.iter().map(|p| p.minor_plans).sum();
