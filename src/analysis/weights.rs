@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use super::overlay::Overlay;
 use crate::index::EnvelopeIndex;
-use crate::layer::geojson;
+use crate::layer::{crs, geojson};
 use crate::layer::{Crs, Feature};
 use crate::project;
 
@@ -156,14 +156,8 @@ fn load_csv(path: &Path, column: &str) -> Result<Points> {
         bail!("{}: no points in the weights file", path.display());
     }
     if crs == Crs::Wgs84 {
-        let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-        for p in &raw {
-            for i in 0..2 {
-                min[i] = min[i].min(p[i]);
-                max[i] = max[i].max(p[i]);
-            }
-        }
-        if let Some(problem) = crate::layer::crs::lonlat_extent_problem(min, max) {
+        let (min, max) = crs::bounds(&raw).unwrap_or_default();
+        if let Some(problem) = crs::lonlat_extent_problem(min, max) {
             if problem.contains("swapped") {
                 bail!("{}: {problem}", path.display());
             }
@@ -230,16 +224,9 @@ fn load_geojson(path: &Path, column: &str) -> Result<Points> {
     let crs = match doc.crs_name.as_deref() {
         Some(name) => Crs::from_name(name)
             .with_context(|| format!("{}: unsupported CRS {name:?}", path.display()))?,
-        None => {
-            let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-            for (p, _) in &raw {
-                for i in 0..2 {
-                    min[i] = min[i].min(p[i]);
-                    max[i] = max[i].max(p[i]);
-                }
-            }
-            Crs::from_extent(min, max).unwrap_or(Crs::Wgs84)
-        }
+        None => crs::bounds(raw.iter().map(|(p, _)| p))
+            .and_then(|(min, max)| Crs::from_extent(min, max))
+            .unwrap_or(Crs::Wgs84),
     };
     if raw.is_empty() {
         bail!("{}: no Point features in the weights file", path.display());

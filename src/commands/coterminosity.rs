@@ -4,10 +4,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{context, num, prepare, table_heading, write_csv, Outcome};
+use super::{context, num, overlay_layers, prepare, table_heading, write_csv, Outcome};
 use crate::analysis::coterminosity::{analyse, CoterminosityReport, Status};
-use crate::analysis::overlay::overlay;
-use crate::analysis::weights::pair_weights;
 use crate::cli::{By, CoterminosityArgs};
 use crate::report::{fixed, Destination, Format, Table};
 
@@ -23,16 +21,7 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
         &args.output,
     )?;
     let (units, footprints) = (&prepared.layers[0], &prepared.layers[1]);
-    let result = overlay(
-        &units.features,
-        &footprints.features,
-        prepared.tolerance.metres,
-        false,
-    );
-    let weights = prepared
-        .weights
-        .as_ref()
-        .map(|w| pair_weights(w, &units.features, &footprints.features, &result));
+    let (result, weights) = overlay_layers(&prepared, false);
     let report = analyse(
         &units.features,
         &footprints.features,

@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{layer_options, load_layer, Outcome};
+use super::{layer_options, load_layers, Outcome};
 use crate::analysis::tolerance;
 use crate::cli::InspectArgs;
 use crate::layer::{Layer, SkipReason};
@@ -51,12 +51,7 @@ impl InspectReport {
     pub fn from_layer(layer: &Layer) -> InspectReport {
         let count =
             |r: fn(&SkipReason) -> bool| layer.skipped.iter().filter(|s| r(&s.reason)).count();
-        let bbox = layer.features.iter().map(|f| f.bbox).reduce(|a, b| {
-            geo::Rect::new(
-                geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-            )
-        });
+        let bbox = layer.bbox();
         let bbox_bng =
             bbox.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y].map(|v| v.round()));
         let bbox_wgs84 = bbox.map(|r| {
@@ -163,8 +158,9 @@ pub fn run(args: InspectArgs) -> Result<Outcome> {
         path: args.output.output.clone(),
     };
     dest.check_writable()?;
-    let layer = load_layer(&args.layer, &options[0], args.output.quiet)?;
-    let report = InspectReport::from_layer(&layer);
+    let layers = load_layers(&[&args.layer], &options, args.output.quiet)?;
+    let layer = &layers[0];
+    let report = InspectReport::from_layer(layer);
     dest.write(|w| report.write(args.output.format, w))?;
     Ok(Outcome::Clean)
 }

@@ -9,8 +9,9 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 
+use crate::analysis::overlay::{overlay, Overlay};
 use crate::analysis::tolerance::{self, Tolerance, ToleranceArg};
-use crate::analysis::weights::{self, Points};
+use crate::analysis::weights::{self, PairWeights, Points};
 use crate::cli::{AnalysisArgs, Command, LayerArgs, OutputArgs};
 use crate::layer::{self, Crs, Layer, LoadOptions};
 use crate::report::Destination;
@@ -83,17 +84,6 @@ pub fn layer_options(args: &LayerArgs, roles: &[&str]) -> Result<Vec<LoadOptions
         Ok(())
     })?;
     Ok(out)
-}
-
-/// Load a layer and print its warnings (unless quiet).
-pub fn load_layer(path: &Path, options: &LoadOptions, quiet: bool) -> Result<Layer> {
-    let layer = layer::load(path, options)?;
-    if !quiet {
-        for w in layer.warnings() {
-            eprintln!("warning: {}: {w}", layer.display_name());
-        }
-    }
-    Ok(layer)
 }
 
 /// Load several layers in parallel (they are independent).
@@ -176,20 +166,27 @@ pub fn prepare(
     })
 }
 
+/// Overlay the first prepared layer with the second, with weighted shares when there are
+/// weights: the common step of every two-layer analysis.
+pub fn overlay_layers(prepared: &Prepared, keep_pieces: bool) -> (Overlay, Option<PairWeights>) {
+    let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
+    let result = overlay(
+        &a.features,
+        &b.features,
+        prepared.tolerance.metres,
+        keep_pieces,
+    );
+    let weights = prepared
+        .weights
+        .as_ref()
+        .map(|w| weights::pair_weights(w, &a.features, &b.features, &result));
+    (result, weights)
+}
+
 /// Warn before the expensive step when layers do not meet at all.
 fn extent_warnings(layers: &[&Layer]) -> Vec<String> {
     use geo::Intersects;
-    let boxes: Vec<Option<geo::Rect<f64>>> = layers
-        .iter()
-        .map(|l| {
-            l.features.iter().map(|f| f.bbox).reduce(|a, b| {
-                geo::Rect::new(
-                    geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-                    geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-                )
-            })
-        })
-        .collect();
+    let boxes: Vec<Option<geo::Rect<f64>>> = layers.iter().map(|l| l.bbox()).collect();
     let mut out = Vec::new();
     for i in 0..layers.len() {
         for j in i + 1..layers.len() {

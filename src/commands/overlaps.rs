@@ -4,10 +4,8 @@ use anyhow::Result;
 use geo::orient::{Direction, Orient};
 use serde_json::{json, Map, Value};
 
-use super::{context, prepare, table_heading, write_csv, Outcome, Style};
+use super::{context, overlay_layers, prepare, table_heading, write_csv, Outcome, Style};
 use crate::analysis::overlaps::{rows, OverlapRow, OverlapsReport};
-use crate::analysis::overlay::overlay;
-use crate::analysis::weights::pair_weights;
 use crate::cli::OverlapsArgs;
 use crate::report::{self, Destination, Format, Table};
 
@@ -63,16 +61,7 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
         &args.output,
     )?;
     let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
-    let result = overlay(
-        &a.features,
-        &b.features,
-        prepared.tolerance.metres,
-        args.pieces.is_some(),
-    );
-    let weights = prepared
-        .weights
-        .as_ref()
-        .map(|w| pair_weights(w, &a.features, &b.features, &result));
+    let (result, weights) = overlay_layers(&prepared, args.pieces.is_some());
     let report = OverlapsReport {
         context: context(&prepared, &ROLES, &result),
         pair_count: result.pairs.len(),

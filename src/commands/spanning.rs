@@ -4,10 +4,8 @@ use std::io::Write;
 
 use anyhow::{bail, Result};
 
-use super::{context, prepare, table_heading, write_csv, Outcome, Style};
-use crate::analysis::overlay::overlay;
+use super::{context, overlay_layers, prepare, table_heading, write_csv, Outcome, Style};
 use crate::analysis::spanning::{analyse, SpanRow, SpanningReport};
-use crate::analysis::weights::pair_weights;
 use crate::cli::SpanningArgs;
 use crate::report::{Destination, Format, Table};
 
@@ -28,16 +26,7 @@ pub fn run(args: SpanningArgs) -> Result<Outcome> {
         &args.output,
     )?;
     let (providers, plans) = (&prepared.layers[0], &prepared.layers[1]);
-    let result = overlay(
-        &providers.features,
-        &plans.features,
-        prepared.tolerance.metres,
-        false,
-    );
-    let weights = prepared
-        .weights
-        .as_ref()
-        .map(|w| pair_weights(w, &providers.features, &plans.features, &result));
+    let (result, weights) = overlay_layers(&prepared, false);
     let report = analyse(
         &providers.features,
         &plans.features,

@@ -83,6 +83,18 @@ impl FromStr for Crs {
     }
 }
 
+/// Bounding box (min, max) of positions; None when there are none.
+pub fn bounds<'a>(points: impl IntoIterator<Item = &'a [f64; 2]>) -> Option<([f64; 2], [f64; 2])> {
+    points.into_iter().fold(None, |acc, p| {
+        let (mut min, mut max) = acc.unwrap_or((*p, *p));
+        for i in 0..2 {
+            min[i] = min[i].min(p[i]);
+            max[i] = max[i].max(p[i]);
+        }
+        Some((min, max))
+    })
+}
+
 /// Whether a lon/lat extent lies roughly over Great Britain, and if not, whether it looks like
 /// latitude and longitude were swapped.
 pub fn lonlat_extent_problem(min: [f64; 2], max: [f64; 2]) -> Option<String> {

@@ -223,6 +223,22 @@ impl Layer {
         out
     }
 
+    /// Bounding box of all features, in British National Grid metres.
+    pub fn bbox(&self) -> Option<Rect<f64>> {
+        self.features.iter().map(|f| f.bbox).reduce(|a, b| {
+            Rect::new(
+                Coord {
+                    x: a.min().x.min(b.min().x),
+                    y: a.min().y.min(b.min().y),
+                },
+                Coord {
+                    x: a.max().x.max(b.max().x),
+                    y: a.max().y.max(b.max().y),
+                },
+            )
+        })
+    }
+
     /// Number of features with at least one defect.
     pub fn invalid_count(&self) -> usize {
         self.features
@@ -406,21 +422,11 @@ fn check_structure(g: &RawGeometry) -> Result<(), String> {
 }
 
 fn extent(raw: &[RawFeature]) -> Option<([f64; 2], [f64; 2])> {
-    let mut min = [f64::INFINITY; 2];
-    let mut max = [f64::NEG_INFINITY; 2];
-    let mut any = false;
-    for f in raw {
-        if let Some(g) = &f.geometry {
-            for p in &g.coords.points {
-                any = true;
-                for i in 0..2 {
-                    min[i] = min[i].min(p[i]);
-                    max[i] = max[i].max(p[i]);
-                }
-            }
-        }
-    }
-    any.then_some((min, max))
+    crs::bounds(
+        raw.iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .flat_map(|g| &g.coords.points),
+    )
 }
 
 /// Every feature's coordinates must fit the same system: name the first that does not.
