@@ -32,6 +32,7 @@ pub enum Command {
     Overlaps(OverlapsArgs),
     Coterminosity(CoterminosityArgs),
     Spanning(SpanningArgs),
+    Validate(ValidateArgs),
 }
 
 /// How each layer is read. ROLE names a layer of the command (shown in its help); without
@@ -217,6 +218,53 @@ pub struct SpanningArgs {
 
     #[command(flatten)]
     pub analysis: AnalysisArgs,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Check a layer as a coverage: footprints meant to tile an area without gaps or overlaps,
+/// with valid geometry and one code each. Exits 1 when any finding is an error.
+///
+/// One row per finding. CSV columns: kind, code, other_code, area_km2, severity, detail,
+/// then lon, lat (a point at the problem, WGS84) and neighbours (features bordering a gap).
+///
+/// Kinds: invalid_geometry (reason and location), empty_geometry, not_polygon,
+/// duplicate_code, missing_code, overlap (area covered by both code and other_code), gap
+/// (a hole in the layer's union; with --extent, any part of the extent not covered) and,
+/// with --extent, outside_extent. Gaps and overlaps narrower than the tolerance (mean width
+/// 2 x area / perimeter) are slivers, reported as warnings; wider ones are errors. Pieces
+/// under 1 m² are numerical dust and are not reported.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  footprint validate data/demo/footprints.geojson\n  \
+    footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson --format csv -o findings.csv"
+)]
+pub struct ValidateArgs {
+    /// The layer to check, e.g. proposed footprints (ROLE: layer).
+    pub layer: PathBuf,
+
+    /// The area the layer must cover, e.g. the councils of a region (ROLE: extent).
+    #[arg(long, value_name = "LAYER")]
+    pub extent: Option<PathBuf>,
+
+    /// Gaps and overlaps narrower than this are slivers (warnings): auto (estimated from the
+    /// layer, stated on stderr), 0 (every gap and overlap is an error), or a distance such as
+    /// 250m or 0.5km.
+    #[arg(
+        long,
+        short = 't',
+        default_value = "auto",
+        value_name = "auto|0|<N>m|<N>km"
+    )]
+    pub tolerance: ToleranceArg,
+
+    /// Treat warnings as errors (exit 1 on any finding).
+    #[arg(long)]
+    pub strict: bool,
 
     #[command(flatten)]
     pub layer_args: LayerArgs,

@@ -6,6 +6,7 @@ pub mod overlaps;
 pub mod overlay;
 pub mod spanning;
 pub mod tolerance;
+pub mod validate;
 pub mod weights;
 
 use serde::Serialize;

@@ -172,7 +172,7 @@ fn whole(a: &MultiPolygon<f64>) -> Vec<Piece> {
 }
 
 /// Intersection pieces with their true areas and widths; dust removed.
-fn intersect(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Vec<Piece> {
+pub(crate) fn intersect(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Vec<Piece> {
     // Cheap rejection: no part boxes meet.
     let meets = a.0.iter().any(|pa| {
         pa.bounding_rect().is_some_and(|ra| {

@@ -4,6 +4,7 @@ pub mod coterminosity;
 pub mod inspect;
 pub mod overlaps;
 pub mod spanning;
+pub mod validate;
 
 use std::path::Path;
 
@@ -31,6 +32,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Overlaps(args) => overlaps::run(args),
         Command::Coterminosity(args) => coterminosity::run(args),
         Command::Spanning(args) => spanning::run(args),
+        Command::Validate(args) => validate::run(args),
     }
 }
 

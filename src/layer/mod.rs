@@ -239,6 +239,26 @@ impl Layer {
         })
     }
 
+    /// An empty layer, for tests that fill in features by hand.
+    #[cfg(test)]
+    pub(crate) fn empty_for_tests() -> Layer {
+        Layer {
+            path: PathBuf::from("test.geojson"),
+            crs: Crs::Bng,
+            crs_source: CrsSource::Default,
+            code_field: "code".into(),
+            name_field: None,
+            features: Vec::new(),
+            skipped: Vec::new(),
+            input_count: 0,
+            duplicate_codes: Vec::new(),
+            missing_codes: Vec::new(),
+            resolution: Resolution::default(),
+            input_extent: None,
+            notes: Vec::new(),
+        }
+    }
+
     /// Number of features with at least one defect.
     pub fn invalid_count(&self) -> usize {
         self.features

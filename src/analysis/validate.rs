@@ -1,0 +1,683 @@
+//! Coverage checks: does a layer of footprints tile its area without gaps or overlaps, with
+//! valid geometry and one code per feature?
+//!
+//! * **Overlaps** come from intersecting every pair of features whose boxes meet.
+//! * **Gaps** are the holes in the union of the layer or, with an extent layer, the parts of
+//!   the extent that the layer does not cover (holes the extent has too are not gaps).
+//! * Gaps and overlaps narrower than the tolerance (mean width 2A/P, as in the overlay
+//!   engine) are slivers: warnings, because real published coverages carry a few. Wider ones
+//!   are errors. Pieces under [`MIN_PIECE_M2`] are numerical dust and are not reported.
+
+use geo::{BooleanOps, BoundingRect, Coord, InteriorPoint, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::overlay::{self, MIN_PIECE_M2};
+use crate::geometry;
+use crate::index::{self, EnvelopeIndex};
+use crate::layer::{Feature, Layer, SkipReason};
+use crate::project;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    InvalidGeometry,
+    EmptyGeometry,
+    NotPolygon,
+    DuplicateCode,
+    MissingCode,
+    Overlap,
+    Gap,
+    OutsideExtent,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::InvalidGeometry,
+        Kind::EmptyGeometry,
+        Kind::NotPolygon,
+        Kind::DuplicateCode,
+        Kind::MissingCode,
+        Kind::Overlap,
+        Kind::Gap,
+        Kind::OutsideExtent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::InvalidGeometry => "invalid_geometry",
+            Kind::EmptyGeometry => "empty_geometry",
+            Kind::NotPolygon => "not_polygon",
+            Kind::DuplicateCode => "duplicate_code",
+            Kind::MissingCode => "missing_code",
+            Kind::Overlap => "overlap",
+            Kind::Gap => "gap",
+            Kind::OutsideExtent => "outside_extent",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem found in a layer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    /// The feature concerned (empty for gaps, which belong to no feature).
+    pub code: String,
+    /// The second feature of an overlap.
+    pub other_code: String,
+    /// Area on the ground, for invalid geometry, gaps and overlaps.
+    pub area_km2: Option<f64>,
+    pub severity: Severity,
+    pub detail: String,
+    /// A point in the problem (WGS84), to find it on a map.
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    /// Features bordering a gap.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub neighbours: Vec<String>,
+}
+
+impl Finding {
+    fn new(kind: Kind, severity: Severity, code: String, detail: String) -> Finding {
+        Finding {
+            kind,
+            code,
+            other_code: String::new(),
+            area_km2: None,
+            severity,
+            detail,
+            lon: None,
+            lat: None,
+            neighbours: Vec::new(),
+        }
+    }
+
+    fn at(mut self, point: Option<Coord<f64>>) -> Finding {
+        if let Some(c) = point {
+            let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
+            self.lon = Some(super::r6(lon));
+            self.lat = Some(super::r6(lat));
+        }
+        self
+    }
+
+    fn area(mut self, m2: f64) -> Finding {
+        self.area_km2 = Some(super::r6(m2 / 1e6));
+        self
+    }
+}
+
+/// Every check on one layer (and its extent), findings sorted errors first, then by kind
+/// and code.
+pub fn check(layer: &Layer, extent: Option<&Layer>, tolerance_m: f64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    out.extend(feature_findings(layer));
+    out.extend(overlaps(&layer.features, tolerance_m));
+    out.extend(gaps(&layer.features, extent, tolerance_m));
+    // Errors first, then by kind and code; gaps (no code) largest first.
+    out.sort_by(|a, b| {
+        (a.severity, a.kind, &a.code, &a.other_code)
+            .cmp(&(b.severity, b.kind, &b.code, &b.other_code))
+            .then(
+                b.area_km2
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.area_km2.unwrap_or(0.0)),
+            )
+    });
+    out
+}
+
+/// Skipped features, invalid geometry, duplicate and missing codes.
+fn feature_findings(layer: &Layer) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &layer.skipped {
+        let kind = match s.reason {
+            SkipReason::NullGeometry | SkipReason::EmptyGeometry => Kind::EmptyGeometry,
+            SkipReason::NotPolygon(_) => Kind::NotPolygon,
+        };
+        let code = s.code.clone().unwrap_or_else(|| format!("#{}", s.index));
+        out.push(Finding::new(
+            kind,
+            Severity::Error,
+            code,
+            format!(
+                "feature #{}: {}; it covers nothing and was not checked",
+                s.index, s.reason
+            ),
+        ));
+    }
+    let defective: Vec<&Feature> = layer
+        .features
+        .iter()
+        .filter(|f| !f.defects.is_empty())
+        .collect();
+    out.par_extend(defective.par_iter().map(|f| {
+        let at = locate_defect(&f.geometry);
+        let mut detail = format!("feature #{}: {}", f.index, f.defects.join("; "));
+        if let Some(c) = at {
+            let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
+            detail.push_str(&format!(" (near {lon:.5}, {lat:.5})"));
+        }
+        Finding::new(
+            Kind::InvalidGeometry,
+            Severity::Error,
+            f.code.clone(),
+            detail,
+        )
+        .area(f.area_m2)
+        .at(at)
+    }));
+    for (code, n) in &layer.duplicate_codes {
+        let indices: Vec<String> = layer
+            .features
+            .iter()
+            .filter(|f| &f.code == code)
+            .map(|f| format!("#{}", f.index))
+            .collect();
+        out.push(Finding::new(
+            Kind::DuplicateCode,
+            Severity::Error,
+            code.clone(),
+            format!(
+                "{n} features share this {}: {}",
+                layer.code_field,
+                indices.join(", ")
+            ),
+        ));
+    }
+    for i in &layer.missing_codes {
+        out.push(Finding::new(
+            Kind::MissingCode,
+            Severity::Error,
+            format!("#{i}"),
+            format!("feature #{i} has no {} value", layer.code_field),
+        ));
+    }
+    out
+}
+
+/// Area covered by two features. Pieces narrower than the tolerance are slivers (warnings).
+fn overlaps(features: &[Feature], tolerance_m: f64) -> Vec<Finding> {
+    let candidates: Vec<(usize, usize)> = index::candidate_pairs(features, features)
+        .into_iter()
+        .filter(|(i, j)| i < j)
+        .collect();
+    let mut out: Vec<Finding> = candidates
+        .par_iter()
+        .filter_map(|&(i, j)| {
+            let pieces = overlay::intersect(&features[i].geometry, &features[j].geometry);
+            let polygons: Vec<(Polygon<f64>, f64, f64)> = pieces
+                .into_iter()
+                .map(|p| (p.polygon, p.area_m2, p.width_m))
+                .collect();
+            judge(polygons, tolerance_m).map(|(severity, area, widest, at)| {
+                let (a, b) = (&features[i], &features[j]);
+                let detail = match severity {
+                    Severity::Error => format!(
+                        "{} and {} both cover {:.3} km² (widest piece {:.0} m across on average)",
+                        a.code,
+                        b.code,
+                        area / 1e6,
+                        widest
+                    ),
+                    Severity::Warning => format!(
+                        "sliver: {} and {} overlap by {:.0} m² in pieces narrower than the {} m \
+                         tolerance (widest {:.1} m)",
+                        a.code, b.code, area, tolerance_m, widest
+                    ),
+                };
+                let mut f = Finding::new(Kind::Overlap, severity, a.code.clone(), detail)
+                    .area(area)
+                    .at(at);
+                f.other_code = b.code.clone();
+                f
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.code, &a.other_code).cmp(&(&b.code, &b.other_code)));
+    out
+}
+
+/// Severity, total area, widest piece and a location for a set of pieces (polygon, area,
+/// width); None when all is dust. Slivers only (every piece narrower than the tolerance) give
+/// a warning with the raw area; otherwise an error with the area of the wide pieces.
+fn judge(
+    pieces: Vec<(Polygon<f64>, f64, f64)>,
+    tolerance_m: f64,
+) -> Option<(Severity, f64, f64, Option<Coord<f64>>)> {
+    let pieces: Vec<_> = pieces
+        .into_iter()
+        .filter(|(_, a, _)| *a >= MIN_PIECE_M2)
+        .collect();
+    if pieces.is_empty() {
+        return None;
+    }
+    let wide: Vec<&(Polygon<f64>, f64, f64)> = pieces
+        .iter()
+        .filter(|(_, _, w)| *w >= tolerance_m)
+        .collect();
+    let (severity, counted): (Severity, Vec<&(Polygon<f64>, f64, f64)>) = if wide.is_empty() {
+        (Severity::Warning, pieces.iter().collect())
+    } else {
+        (Severity::Error, wide)
+    };
+    let area: f64 = counted.iter().map(|(_, a, _)| a).sum();
+    let widest = counted.iter().map(|(_, _, w)| *w).fold(0.0, f64::max);
+    let largest = counted
+        .iter()
+        .max_by(|x, y| x.1.total_cmp(&y.1))
+        .and_then(|(p, _, _)| p.interior_point())
+        .map(|p| p.0);
+    Some((severity, area, widest, largest))
+}
+
+/// Holes in the union of the layer, or the parts of the extent it leaves uncovered; and with
+/// an extent, the parts of the layer outside it.
+fn gaps(features: &[Feature], extent: Option<&Layer>, tolerance_m: f64) -> Vec<Finding> {
+    let union = union_of(features);
+    let mut out = Vec::new();
+    let (gap_polygons, outside): (Vec<Polygon<f64>>, Vec<Polygon<f64>>) = match extent {
+        None => {
+            let holes = union
+                .0
+                .iter()
+                .flat_map(|p| p.interiors())
+                .map(|ring| {
+                    use geo::orient::{Direction, Orient};
+                    Polygon::new(ring.clone(), vec![]).orient(Direction::Default)
+                })
+                .collect();
+            (holes, Vec::new())
+        }
+        Some(extent) => {
+            let whole = union_of(&extent.features);
+            let (gaps, outside) =
+                rayon::join(|| whole.difference(&union).0, || union.difference(&whole).0);
+            (gaps, outside)
+        }
+    };
+    let index = EnvelopeIndex::new(features);
+    let findings: Vec<Finding> = gap_polygons
+        .into_par_iter()
+        .map(|p| (p, Kind::Gap))
+        .chain(outside.into_par_iter().map(|p| (p, Kind::OutsideExtent)))
+        .filter_map(|(polygon, kind)| {
+            let area = geometry::true_area_m2(&polygon);
+            let width = geometry::mean_width_m(&polygon);
+            let neighbours = neighbours_of(&polygon, features, &index);
+            let (severity, area, widest, at) = judge(vec![(polygon, area, width)], tolerance_m)?;
+            let near = if neighbours.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", {} {}",
+                    if kind == Kind::Gap {
+                        "bordered by"
+                    } else {
+                        "beside"
+                    },
+                    crate::layer::list_some(&neighbours, 8)
+                )
+            };
+            let what = match kind {
+                Kind::Gap => "covered by no feature",
+                _ => "of the layer lies outside the extent",
+            };
+            let detail = match severity {
+                Severity::Error => format!(
+                    "{:.3} km² {what} ({:.0} m across on average){near}",
+                    area / 1e6,
+                    widest
+                ),
+                Severity::Warning => format!(
+                    "sliver: {area:.0} m² {what}, narrower than the {tolerance_m} m tolerance \
+                     ({widest:.1} m across on average){near}"
+                ),
+            };
+            let mut f = Finding::new(kind, severity, String::new(), detail)
+                .area(area)
+                .at(at);
+            f.neighbours = neighbours;
+            Some(f)
+        })
+        .collect();
+    out.extend(findings);
+    out
+}
+
+/// The union of the features' polygons (one boolean operation over all of them).
+pub fn union_of(features: &[Feature]) -> MultiPolygon<f64> {
+    geo::unary_union(features.iter().flat_map(|f| f.geometry.0.iter()))
+}
+
+/// Codes of the features within a metre of a polygon.
+fn neighbours_of(
+    polygon: &Polygon<f64>,
+    features: &[Feature],
+    index: &EnvelopeIndex,
+) -> Vec<String> {
+    use geo::{Distance, Euclidean};
+    let Some(b) = polygon.bounding_rect() else {
+        return Vec::new();
+    };
+    let grown = geo::Rect::new(
+        Coord {
+            x: b.min().x - 1.0,
+            y: b.min().y - 1.0,
+        },
+        Coord {
+            x: b.max().x + 1.0,
+            y: b.max().y + 1.0,
+        },
+    );
+    let mut found: Vec<usize> = index
+        .query(&grown)
+        .filter(|&i| {
+            features[i]
+                .geometry
+                .0
+                .iter()
+                .any(|p| Euclidean.distance(p, polygon) <= 1.0)
+        })
+        .collect();
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|i| features[i].code.clone())
+        .collect()
+}
+
+/// A point at the trouble in an invalid geometry: where two edges cross or touch (other than
+/// neighbours along a ring), else the first vertex of the first ring.
+pub fn locate_defect(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+    use geo::line_intersection::{line_intersection, LineIntersection};
+    use geo::Line;
+    use rstar::primitives::{GeomWithData, Rectangle};
+    use rstar::RTree;
+
+    // Segments with (ring number, position in ring, ring length), zero-length ones dropped.
+    let mut segments: Vec<(Line<f64>, usize, usize, usize)> = Vec::new();
+    let rings =
+        mp.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    for (r, ring) in rings.enumerate() {
+        let mut pts: Vec<Coord<f64>> = ring.0.clone();
+        pts.dedup();
+        let n = pts.len().saturating_sub(1);
+        for (k, w) in pts.windows(2).enumerate() {
+            segments.push((Line::new(w[0], w[1]), r, k, n));
+        }
+    }
+    let tree = RTree::bulk_load(
+        segments
+            .iter()
+            .enumerate()
+            .map(|(i, (l, ..))| {
+                GeomWithData::new(
+                    Rectangle::from_corners(
+                        [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
+                        [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
+                    ),
+                    i,
+                )
+            })
+            .collect(),
+    );
+    let adjacent = |a: &(Line<f64>, usize, usize, usize), b: &(Line<f64>, usize, usize, usize)| {
+        a.1 == b.1 && {
+            let (x, y, n) = (a.2, b.2, a.3);
+            x.abs_diff(y) == 1 || (n > 1 && x.abs_diff(y) == n - 1)
+        }
+    };
+    let mut touch: Option<Coord<f64>> = None;
+    for (i, s) in segments.iter().enumerate() {
+        let env = rstar::AABB::from_corners(
+            [s.0.start.x.min(s.0.end.x), s.0.start.y.min(s.0.end.y)],
+            [s.0.start.x.max(s.0.end.x), s.0.start.y.max(s.0.end.y)],
+        );
+        for other in tree.locate_in_envelope_intersecting(&env) {
+            let j = other.data;
+            if j <= i || adjacent(s, &segments[j]) {
+                continue;
+            }
+            match line_intersection(s.0, segments[j].0) {
+                Some(LineIntersection::SinglePoint {
+                    intersection,
+                    is_proper: true,
+                }) => return Some(intersection),
+                Some(LineIntersection::Collinear { intersection }) => {
+                    return Some(intersection.start);
+                }
+                Some(LineIntersection::SinglePoint { intersection, .. }) => {
+                    touch.get_or_insert(intersection);
+                }
+                None => {}
+            }
+        }
+    }
+    touch.or_else(|| mp.0.first().and_then(|p| p.exterior().0.first().copied()))
+}
+
+/// Counts for the report's first line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub features_read: usize,
+    pub features_checked: usize,
+    pub features_skipped: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Findings per kind (every kind listed, zeros included).
+    pub by_kind: std::collections::BTreeMap<&'static str, usize>,
+    /// No errors (with --strict: no findings at all).
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ValidateReport {
+    pub layers: Vec<super::LayerSummary>,
+    pub tolerance_m: f64,
+    pub tolerance_source: String,
+    pub strict: bool,
+    pub warnings: Vec<String>,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+}
+
+impl ValidateReport {
+    /// Check `layer` (against `extent`) and summarise; with `strict`, warnings count as errors.
+    pub fn new(
+        layer: &Layer,
+        extent: Option<&Layer>,
+        tolerance: &super::tolerance::Tolerance,
+        strict: bool,
+        warnings: Vec<String>,
+    ) -> ValidateReport {
+        let mut findings = check(layer, extent, tolerance.metres);
+        if strict {
+            for f in &mut findings {
+                f.severity = Severity::Error;
+            }
+        }
+        let errors = findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let mut by_kind: std::collections::BTreeMap<&'static str, usize> =
+            Kind::ALL.iter().map(|k| (k.as_str(), 0)).collect();
+        for f in &findings {
+            *by_kind.entry(f.kind.as_str()).or_default() += 1;
+        }
+        let mut layers = vec![super::LayerSummary::new("layer", layer)];
+        if let Some(e) = extent {
+            layers.push(super::LayerSummary::new("extent", e));
+        }
+        ValidateReport {
+            layers,
+            tolerance_m: tolerance.metres,
+            tolerance_source: tolerance.source.clone(),
+            strict,
+            warnings,
+            summary: Summary {
+                features_read: layer.input_count,
+                features_checked: layer.features.len(),
+                features_skipped: layer.skipped.len(),
+                errors,
+                warnings: findings.len() - errors,
+                by_kind,
+                passed: errors == 0,
+            },
+            findings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, Rect};
+
+    fn feature(index: usize, code: &str, p: Polygon<f64>) -> Feature {
+        let geometry = MultiPolygon(vec![p]);
+        Feature {
+            index,
+            code: code.into(),
+            name: String::new(),
+            area_m2: geometry::multi_true_area_m2(&geometry),
+            bbox: geometry.bounding_rect().unwrap(),
+            geometry,
+            defects: vec![],
+        }
+    }
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
+        Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }).to_polygon()
+    }
+
+    const X: f64 = 400_000.0;
+    const Y: f64 = 300_000.0;
+    const KM: f64 = 1000.0;
+
+    /// A 3 x 1 row of 1 km squares, with the middle one optionally moved.
+    fn row(middle: Polygon<f64>) -> Vec<Feature> {
+        vec![
+            feature(0, "A", rect(X, Y, X + KM, Y + KM)),
+            feature(1, "B", middle),
+            feature(2, "C", rect(X + 2.0 * KM, Y, X + 3.0 * KM, Y + KM)),
+        ]
+    }
+
+    fn ring_of_squares(hole: bool) -> Vec<Feature> {
+        // 3 x 3 squares; the centre one missing makes a hole in the union.
+        let mut out = Vec::new();
+        for i in 0..3 {
+            for j in 0..3 {
+                if hole && i == 1 && j == 1 {
+                    continue;
+                }
+                let (x, y) = (X + i as f64 * KM, Y + j as f64 * KM);
+                out.push(feature(
+                    out.len(),
+                    &format!("S{i}{j}"),
+                    rect(x, y, x + KM, y + KM),
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_clean_tiling_has_no_findings() {
+        let f = row(rect(X + KM, Y, X + 2.0 * KM, Y + KM));
+        assert!(overlaps(&f, 100.0).is_empty());
+        assert!(gaps(&f, None, 100.0).is_empty());
+        assert!(gaps(&ring_of_squares(false), None, 100.0).is_empty());
+    }
+
+    #[test]
+    fn a_wide_overlap_is_an_error_and_a_thin_one_a_warning() {
+        // B pushed 300 m into C.
+        let f = row(rect(X + KM, Y, X + 2.3 * KM, Y + KM));
+        let o = overlaps(&f, 100.0);
+        assert_eq!(o.len(), 1);
+        assert_eq!((o[0].code.as_str(), o[0].other_code.as_str()), ("B", "C"));
+        assert_eq!(o[0].severity, Severity::Error);
+        assert!((o[0].area_km2.unwrap() - 0.3).abs() < 0.001);
+        // 20 m into C: a sliver at 100 m.
+        let f = row(rect(X + KM, Y, X + 2.02 * KM, Y + KM));
+        let o = overlaps(&f, 100.0);
+        assert_eq!(o[0].severity, Severity::Warning);
+        // ... but an error at tolerance 0.
+        assert_eq!(overlaps(&f, 0.0)[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn a_hole_in_the_union_is_a_gap_with_its_neighbours() {
+        let g = gaps(&ring_of_squares(true), None, 100.0);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].kind, Kind::Gap);
+        assert_eq!(g[0].severity, Severity::Error);
+        assert!((g[0].area_km2.unwrap() - 1.0).abs() < 0.002);
+        assert_eq!(g[0].neighbours.len(), 8);
+        let (lon, lat) = (g[0].lon.unwrap(), g[0].lat.unwrap());
+        assert!((-3.0..0.0).contains(&lon) && (52.0..53.5).contains(&lat));
+    }
+
+    #[test]
+    fn a_thin_hole_is_a_sliver_warning() {
+        // B 20 m short of C: a 20 m x 1 km gap.
+        let f = row(rect(X + KM, Y, X + 1.98 * KM, Y + KM));
+        // Not a hole of the union (it opens to the outside at both ends), so not a gap
+        // without an extent...
+        assert!(gaps(&f, None, 100.0).is_empty());
+        // ... but against an extent it is.
+        let mut extent = Layer::empty_for_tests();
+        extent.features = vec![feature(0, "E", rect(X, Y, X + 3.0 * KM, Y + KM))];
+        let g = gaps(&f, Some(&extent), 100.0);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].severity, Severity::Warning);
+        assert_eq!(g[0].neighbours, vec!["B".to_string(), "C".to_string()]);
+    }
+
+    #[test]
+    fn outside_the_extent_is_reported() {
+        let f = row(rect(X + KM, Y, X + 2.0 * KM, Y + 1.5 * KM));
+        let mut extent = Layer::empty_for_tests();
+        extent.features = vec![feature(0, "E", rect(X, Y, X + 3.0 * KM, Y + KM))];
+        let g = gaps(&f, Some(&extent), 100.0);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].kind, Kind::OutsideExtent);
+        assert!((g[0].area_km2.unwrap() - 0.5).abs() < 0.001);
+    }
+
+    #[test]
+    fn a_bow_tie_is_located_at_its_crossing() {
+        let bow = Polygon::new(
+            geo::LineString::from(vec![
+                (X, Y),
+                (X + KM, Y + KM),
+                (X + KM, Y),
+                (X, Y + KM),
+                (X, Y),
+            ]),
+            vec![],
+        );
+        let at = locate_defect(&MultiPolygon(vec![bow])).unwrap();
+        assert!((at.x - (X + 500.0)).abs() < 1e-6 && (at.y - (Y + 500.0)).abs() < 1e-6);
+    }
+}
