@@ -12,7 +12,7 @@ use geo::{BooleanOps, BoundingRect, Coord, InteriorPoint, MultiPolygon, Polygon}
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::overlay::{self, MIN_PIECE_M2};
+use super::overlay::{self, Piece, MIN_PIECE_M2};
 use crate::geometry;
 use crate::index::{self, EnvelopeIndex};
 use crate::layer::{Feature, Layer, SkipReason};
@@ -222,11 +222,7 @@ fn overlaps(features: &[Feature], tolerance_m: f64) -> Vec<Finding> {
         .par_iter()
         .filter_map(|&(i, j)| {
             let pieces = overlay::intersect(&features[i].geometry, &features[j].geometry);
-            let polygons: Vec<(Polygon<f64>, f64, f64)> = pieces
-                .into_iter()
-                .map(|p| (p.polygon, p.area_m2, p.width_m))
-                .collect();
-            judge(polygons, tolerance_m).map(|(severity, area, widest, at)| {
+            judge(pieces, tolerance_m).map(|(severity, area, widest, at)| {
                 let (a, b) = (&features[i], &features[j]);
                 let detail = match severity {
                     Severity::Error => format!(
@@ -254,35 +250,29 @@ fn overlaps(features: &[Feature], tolerance_m: f64) -> Vec<Finding> {
     out
 }
 
-/// Severity, total area, widest piece and a location for a set of pieces (polygon, area,
-/// width); None when all is dust. Slivers only (every piece narrower than the tolerance) give
-/// a warning with the raw area; otherwise an error with the area of the wide pieces.
-fn judge(
-    pieces: Vec<(Polygon<f64>, f64, f64)>,
-    tolerance_m: f64,
-) -> Option<(Severity, f64, f64, Option<Coord<f64>>)> {
-    let pieces: Vec<_> = pieces
+/// Severity, total area, widest piece and a location for a set of pieces; None when all is
+/// dust. Slivers only (every piece narrower than the tolerance) give a warning with the raw
+/// area; otherwise an error with the area of the wide pieces.
+fn judge(pieces: Vec<Piece>, tolerance_m: f64) -> Option<(Severity, f64, f64, Option<Coord<f64>>)> {
+    let pieces: Vec<Piece> = pieces
         .into_iter()
-        .filter(|(_, a, _)| *a >= MIN_PIECE_M2)
+        .filter(|p| p.area_m2 >= MIN_PIECE_M2)
         .collect();
     if pieces.is_empty() {
         return None;
     }
-    let wide: Vec<&(Polygon<f64>, f64, f64)> = pieces
-        .iter()
-        .filter(|(_, _, w)| *w >= tolerance_m)
-        .collect();
-    let (severity, counted): (Severity, Vec<&(Polygon<f64>, f64, f64)>) = if wide.is_empty() {
-        (Severity::Warning, pieces.iter().collect())
+    let wide: Vec<&Piece> = pieces.iter().filter(|p| p.width_m >= tolerance_m).collect();
+    let (severity, counted) = if wide.is_empty() {
+        (Severity::Warning, pieces.iter().collect::<Vec<&Piece>>())
     } else {
         (Severity::Error, wide)
     };
-    let area: f64 = counted.iter().map(|(_, a, _)| a).sum();
-    let widest = counted.iter().map(|(_, _, w)| *w).fold(0.0, f64::max);
+    let area: f64 = counted.iter().map(|p| p.area_m2).sum();
+    let widest = counted.iter().map(|p| p.width_m).fold(0.0, f64::max);
     let largest = counted
         .iter()
-        .max_by(|x, y| x.1.total_cmp(&y.1))
-        .and_then(|(p, _, _)| p.interior_point())
+        .max_by(|x, y| x.area_m2.total_cmp(&y.area_m2))
+        .and_then(|p| p.polygon.interior_point())
         .map(|p| p.0);
     Some((severity, area, widest, largest))
 }
@@ -318,10 +308,13 @@ fn gaps(features: &[Feature], extent: Option<&Layer>, tolerance_m: f64) -> Vec<F
         .map(|p| (p, Kind::Gap))
         .chain(outside.into_par_iter().map(|p| (p, Kind::OutsideExtent)))
         .filter_map(|(polygon, kind)| {
-            let area = geometry::true_area_m2(&polygon);
-            let width = geometry::mean_width_m(&polygon);
             let neighbours = neighbours_of(&polygon, features, &index);
-            let (severity, area, widest, at) = judge(vec![(polygon, area, width)], tolerance_m)?;
+            let piece = Piece {
+                area_m2: geometry::true_area_m2(&polygon),
+                width_m: geometry::mean_width_m(&polygon),
+                polygon,
+            };
+            let (severity, area, widest, at) = judge(vec![piece], tolerance_m)?;
             let near = if neighbours.is_empty() {
                 String::new()
             } else {
