@@ -33,6 +33,7 @@ pub enum Command {
     Coterminosity(CoterminosityArgs),
     Spanning(SpanningArgs),
     Validate(ValidateArgs),
+    Build(BuildArgs),
 }
 
 /// How each layer is read. ROLE names a layer of the command (shown in its help); without
@@ -271,4 +272,64 @@ pub struct ValidateArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Build footprints from units: dissolve the units of each footprint, as a mapping CSV
+/// assigns them, into one MultiPolygon, and write them as a GeoJSON layer (WGS84) that the
+/// other commands read directly (code field FOOTPRINTCD, name field FOOTPRINTNM).
+///
+/// The mapping has columns unit_code,footprint_code and optionally footprint_name (or name
+/// others with --columns). A unit may appear on several rows (as in an LSOA lookup) but only
+/// ever with one footprint. Thin holes left where units' boundaries do not quite meet
+/// (narrower than the tolerance, and filled by no other unit) are filled.
+///
+/// The report (one row per footprint: footprint_code, footprint_name, unit_count, area_km2,
+/// seams_filled) goes to standard output. Units of the layer missing from the mapping, and
+/// mapped codes missing from the layer, are warnings; with --strict they exit 1.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  footprint build data/demo/ccgs.geojson --mapping data/demo/ccg_footprints.csv -o footprints.geojson\n  \
+    footprint build ccg21.geojson --mapping lookup.csv --columns ccg21_code,stp21_code,stp21_name -o stp.geojson"
+)]
+pub struct BuildArgs {
+    /// Unit layer, e.g. CCGs (ROLE: units).
+    pub units: PathBuf,
+
+    /// CSV mapping each unit code to a footprint code (and optionally a footprint name).
+    #[arg(long, value_name = "MAP.csv")]
+    pub mapping: PathBuf,
+
+    /// The mapping's unit, footprint and (optional) name columns, if not
+    /// unit_code,footprint_code,footprint_name.
+    #[arg(long, value_name = "UNIT,FOOTPRINT[,NAME]")]
+    pub columns: Option<String>,
+
+    /// Where to write the footprints (GeoJSON, written whole or not at all).
+    #[arg(long, short = 'o', value_name = "OUT.geojson")]
+    pub output: PathBuf,
+
+    /// Holes narrower than this between units are seams, filled: auto (estimated from the
+    /// units), 0 (fill nothing), or a distance such as 250m.
+    #[arg(
+        long,
+        short = 't',
+        default_value = "auto",
+        value_name = "auto|0|<N>m|<N>km"
+    )]
+    pub tolerance: ToleranceArg,
+
+    /// Exit 1 when a unit is not mapped or a mapped code is not in the layer.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Report format on standard output: table, csv or json.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Do not print warnings on standard error (they stay in JSON output).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
 }

@@ -13,6 +13,8 @@ Writes, next to this script:
     footprints.geojson  3 proposed planning footprints / STPs (STPCD, STPNM)
     trusts.geojson      3 hospital-trust catchments   (TRUSTCD, TRUSTNM)
     population.csv      lon,lat,population points
+    ccg_footprints.csv  which CCGs make each footprint (unit_code,footprint_code,
+                        footprint_name), for `footprint build`; CCG 5 is left out
 
 and prints a self-check; exits non-zero if a designed property is missing.
 
@@ -37,6 +39,7 @@ region (1 deg lat = 111.2 km, 1 deg lon = 111.3 * cos(52.25 deg) km) and then
 converted to WGS84 lon/lat.  Areas printed below use the same frame.
 """
 
+import csv
 import hashlib
 import json
 import math
@@ -649,6 +652,15 @@ def main():
     check(area(overlap) >= 100, "overlap too small")
     for fc in fp_codes:
         print("  footprint %s: %d cells, %.1f km2" % (fc, len(fp_cells[fc]), area(fp_cells[fc])))
+
+    # ---- CCG -> footprint mapping, for `footprint build` ------------------
+    ccg_code = {d: code for d, code, _ in CCGS}
+    with open(os.path.join(HERE, "ccg_footprints.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["unit_code", "footprint_code", "footprint_name"])
+        for code, name, ccgs, _ in FOOTPRINTS:
+            for d in ccgs:
+                w.writerow([ccg_code[d], code, name])
 
     # ---- population ------------------------------------------------------
     pts = make_population()

@@ -2,6 +2,8 @@
 
 pub mod contain;
 pub mod coterminosity;
+pub mod dissolve;
+pub mod mapping;
 pub mod overlaps;
 pub mod overlay;
 pub mod spanning;

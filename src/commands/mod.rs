@@ -1,5 +1,6 @@
 //! One file per subcommand, each with `run(args) -> Result<Outcome>`.
 
+pub mod build;
 pub mod coterminosity;
 pub mod inspect;
 pub mod overlaps;
@@ -33,6 +34,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Coterminosity(args) => coterminosity::run(args),
         Command::Spanning(args) => spanning::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Build(args) => build::run(args),
     }
 }
 
