@@ -34,6 +34,7 @@ pub enum Command {
     Spanning(SpanningArgs),
     Validate(ValidateArgs),
     Build(BuildArgs),
+    Check(CheckArgs),
 }
 
 /// How each layer is read. ROLE names a layer of the command (shown in its help); without
@@ -332,4 +333,55 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub layer_args: LayerArgs,
+}
+
+/// Run every rule of a rules file (TOML) and exit 1 if any fails: the one command for CI.
+///
+/// The file names the layers (paths relative to it) and the rules a proposal must meet:
+///
+///   tolerance = "auto"                  # optional default for every rule
+///   [layers]
+///   footprints = "footprints.geojson"
+///   councils = { path = "councils.geojson", code = "LADCD" }   # name, crs too
+///   [weights]
+///   population = "population.csv"       # or { path = "...", column = "..." }
+///
+///   [[rule]]                            # the layer validates as a coverage
+///   name = "Footprints tile the region"
+///   validate = "footprints"
+///   extent = "councils"                 # optional; strict = true fails on warnings
+///
+///   [[rule]]                            # footprints follow unit boundaries
+///   coterminous = "footprints"
+///   units = "councils"
+///   max_split_units = 1                 # default 0 (unlimited when only a share is given)
+///   max_split_share = 0.05              # no unit with more than this outside its best fit
+///   weights = "population"              # optional: shares by weight, not area
+///
+///   [[rule]]                            # every unit is mapped
+///   mapped = "ccgs"
+///   mapping = "ccg_footprints.csv"      # or: footprints = "footprints" (lies in one)
+///
+///   [[rule]]                            # providers span few plans
+///   spanning = "trusts"
+///   plans = "footprints"
+///   max_plans = 2
+///   min_share = 0.05
+///
+/// Output: a readable summary (or --format json), and with --junit FILE a JUnit XML file in
+/// which each rule is a test case, for CI systems to show.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint check data/demo/rules.toml --junit check-results.xml"
+)]
+pub struct CheckArgs {
+    /// The rules file (TOML).
+    pub rules: PathBuf,
+
+    /// Also write the results as JUnit XML (each rule a test case).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -6,6 +6,7 @@
 //! areas on the ground ([`geometry::true_area_m2`]), reported in km².
 
 pub mod analysis;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -1,6 +1,7 @@
 //! One file per subcommand, each with `run(args) -> Result<Outcome>`.
 
 pub mod build;
+pub mod check;
 pub mod coterminosity;
 pub mod inspect;
 pub mod overlaps;
@@ -35,6 +36,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Spanning(args) => spanning::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
     }
 }
 
