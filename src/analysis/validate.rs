@@ -8,13 +8,13 @@
 //!   engine) are slivers: warnings, because real published coverages carry a few. Wider ones
 //!   are errors. Pieces under [`MIN_PIECE_M2`] are numerical dust and are not reported.
 
-use geo::{BooleanOps, BoundingRect, Coord, InteriorPoint, MultiPolygon, Polygon};
+use geo::{BooleanOps, BoundingRect, Coord, InteriorPoint, Intersects, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::overlay::{self, Piece, MIN_PIECE_M2};
 use crate::geometry;
-use crate::index::{self, EnvelopeIndex};
+use crate::index::EnvelopeIndex;
 use crate::layer::{Feature, Layer, SkipReason};
 use crate::project;
 
@@ -128,8 +128,9 @@ impl Finding {
 pub fn check(layer: &Layer, extent: Option<&Layer>, tolerance_m: f64) -> Vec<Finding> {
     let mut out = Vec::new();
     out.extend(feature_findings(layer));
-    out.extend(overlaps(&layer.features, tolerance_m));
-    out.extend(gaps(&layer.features, extent, tolerance_m));
+    let union = union_of(&layer.features);
+    out.extend(overlaps(&layer.features, &union, tolerance_m));
+    out.extend(gaps(&layer.features, &union, extent, tolerance_m));
     // Errors first, then by kind and code; gaps (no code) largest first.
     out.sort_by(|a, b| {
         (a.severity, a.kind, &a.code, &a.other_code)
@@ -213,11 +214,34 @@ fn feature_findings(layer: &Layer) -> Vec<Finding> {
 }
 
 /// Area covered by two features. Pieces narrower than the tolerance are slivers (warnings).
-fn overlaps(features: &[Feature], tolerance_m: f64) -> Vec<Finding> {
-    let candidates: Vec<(usize, usize)> = index::candidate_pairs(features, features)
-        .into_iter()
-        .filter(|(i, j)| i < j)
-        .collect();
+///
+/// Intersecting every pair of neighbours would cost a boolean operation per shared boundary.
+/// Instead one operation over the whole layer finds where it is covered at least twice (see
+/// [`covered_twice`]); only pairs of features near such places are intersected, to say which
+/// features overlap and by how much. A clean coverage needs no pairwise operation at all.
+fn overlaps(features: &[Feature], union: &MultiPolygon<f64>, tolerance_m: f64) -> Vec<Finding> {
+    let doubled = covered_twice(features, union);
+    let index = EnvelopeIndex::new(features);
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    for region in &doubled.0 {
+        if geometry::planar_area(region) < MIN_PIECE_M2 / 10.0 {
+            continue;
+        }
+        let Some(b) = region.bounding_rect() else {
+            continue;
+        };
+        let mut near: Vec<usize> = index.query(&b).collect();
+        near.sort_unstable();
+        for (x, &i) in near.iter().enumerate() {
+            for &j in &near[x + 1..] {
+                if features[i].bbox.intersects(&features[j].bbox) {
+                    candidates.push((i, j));
+                }
+            }
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
     let mut out: Vec<Finding> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
@@ -226,16 +250,20 @@ fn overlaps(features: &[Feature], tolerance_m: f64) -> Vec<Finding> {
                 let (a, b) = (&features[i], &features[j]);
                 let detail = match severity {
                     Severity::Error => format!(
-                        "{} and {} both cover {:.3} km² (widest piece {:.0} m across on average)",
+                        "{} and {} both cover {} (widest piece {:.0} m across on average)",
                         a.code,
                         b.code,
-                        area / 1e6,
+                        show_area(area),
                         widest
                     ),
                     Severity::Warning => format!(
-                        "sliver: {} and {} overlap by {:.0} m² in pieces narrower than the {} m \
+                        "sliver: {} and {} overlap by {} in pieces narrower than the {} m \
                          tolerance (widest {:.1} m)",
-                        a.code, b.code, area, tolerance_m, widest
+                        a.code,
+                        b.code,
+                        show_area(area),
+                        tolerance_m,
+                        widest
                     ),
                 };
                 let mut f = Finding::new(Kind::Overlap, severity, a.code.clone(), detail)
@@ -248,6 +276,46 @@ fn overlaps(features: &[Feature], tolerance_m: f64) -> Vec<Finding> {
         .collect();
     out.sort_by(|a, b| (&a.code, &a.other_code).cmp(&(&b.code, &b.other_code)));
     out
+}
+
+/// Where a layer is covered by two or more features: one boolean operation over every ring of
+/// the layer plus the union's rings reversed. The winding number there is (coverage - 1), so
+/// the positive fill rule keeps exactly the places covered at least twice.
+pub fn covered_twice(features: &[Feature], union: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::orient::{Direction, Orient};
+    let reversed: Vec<Polygon<f64>> = union
+        .0
+        .iter()
+        .map(|p| {
+            let (mut exterior, interiors) = p.orient(Direction::Default).into_inner();
+            exterior.0.reverse();
+            let interiors = interiors
+                .into_iter()
+                .map(|mut r| {
+                    r.0.reverse();
+                    r
+                })
+                .collect();
+            Polygon::new(exterior, interiors)
+        })
+        .collect();
+    // Features are oriented (shells counter-clockwise), so the first ring sets the positive
+    // fill rule.
+    geo::unary_union(
+        features
+            .iter()
+            .flat_map(|f| f.geometry.0.iter())
+            .chain(reversed.iter()),
+    )
+}
+
+/// "12.345 km²", or "420 m²" for small areas.
+fn show_area(m2: f64) -> String {
+    if m2 < 10_000.0 {
+        format!("{m2:.0} m²")
+    } else {
+        format!("{:.3} km²", m2 / 1e6)
+    }
 }
 
 /// Severity, total area, widest piece and a location for a set of pieces; None when all is
@@ -279,8 +347,12 @@ fn judge(pieces: Vec<Piece>, tolerance_m: f64) -> Option<(Severity, f64, f64, Op
 
 /// Holes in the union of the layer, or the parts of the extent it leaves uncovered; and with
 /// an extent, the parts of the layer outside it.
-fn gaps(features: &[Feature], extent: Option<&Layer>, tolerance_m: f64) -> Vec<Finding> {
-    let union = union_of(features);
+fn gaps(
+    features: &[Feature],
+    union: &MultiPolygon<f64>,
+    extent: Option<&Layer>,
+    tolerance_m: f64,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let (gap_polygons, outside): (Vec<Polygon<f64>>, Vec<Polygon<f64>>) = match extent {
         None => {
@@ -298,7 +370,7 @@ fn gaps(features: &[Feature], extent: Option<&Layer>, tolerance_m: f64) -> Vec<F
         Some(extent) => {
             let whole = union_of(&extent.features);
             let (gaps, outside) =
-                rayon::join(|| whole.difference(&union).0, || union.difference(&whole).0);
+                rayon::join(|| whole.difference(union).0, || union.difference(&whole).0);
             (gaps, outside)
         }
     };
@@ -597,31 +669,39 @@ mod tests {
     #[test]
     fn a_clean_tiling_has_no_findings() {
         let f = row(rect(X + KM, Y, X + 2.0 * KM, Y + KM));
-        assert!(overlaps(&f, 100.0).is_empty());
-        assert!(gaps(&f, None, 100.0).is_empty());
-        assert!(gaps(&ring_of_squares(false), None, 100.0).is_empty());
+        assert!(overlaps(&f, &union_of(&f), 100.0).is_empty());
+        assert!(gaps(&f, &union_of(&f), None, 100.0).is_empty());
+        assert!({
+            let r = ring_of_squares(false);
+            gaps(&r, &union_of(&r), None, 100.0)
+        }
+        .is_empty());
     }
 
     #[test]
     fn a_wide_overlap_is_an_error_and_a_thin_one_a_warning() {
         // B pushed 300 m into C.
         let f = row(rect(X + KM, Y, X + 2.3 * KM, Y + KM));
-        let o = overlaps(&f, 100.0);
+        let o = overlaps(&f, &union_of(&f), 100.0);
         assert_eq!(o.len(), 1);
         assert_eq!((o[0].code.as_str(), o[0].other_code.as_str()), ("B", "C"));
         assert_eq!(o[0].severity, Severity::Error);
         assert!((o[0].area_km2.unwrap() - 0.3).abs() < 0.001);
         // 20 m into C: a sliver at 100 m.
         let f = row(rect(X + KM, Y, X + 2.02 * KM, Y + KM));
-        let o = overlaps(&f, 100.0);
+        let o = overlaps(&f, &union_of(&f), 100.0);
         assert_eq!(o[0].severity, Severity::Warning);
         // ... but an error at tolerance 0.
-        assert_eq!(overlaps(&f, 0.0)[0].severity, Severity::Error);
+        assert_eq!(
+            overlaps(&f, &union_of(&f), 0.0)[0].severity,
+            Severity::Error
+        );
     }
 
     #[test]
     fn a_hole_in_the_union_is_a_gap_with_its_neighbours() {
-        let g = gaps(&ring_of_squares(true), None, 100.0);
+        let r = ring_of_squares(true);
+        let g = gaps(&r, &union_of(&r), None, 100.0);
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].kind, Kind::Gap);
         assert_eq!(g[0].severity, Severity::Error);
@@ -637,11 +717,11 @@ mod tests {
         let f = row(rect(X + KM, Y, X + 1.98 * KM, Y + KM));
         // Not a hole of the union (it opens to the outside at both ends), so not a gap
         // without an extent...
-        assert!(gaps(&f, None, 100.0).is_empty());
+        assert!(gaps(&f, &union_of(&f), None, 100.0).is_empty());
         // ... but against an extent it is.
         let mut extent = Layer::empty_for_tests();
         extent.features = vec![feature(0, "E", rect(X, Y, X + 3.0 * KM, Y + KM))];
-        let g = gaps(&f, Some(&extent), 100.0);
+        let g = gaps(&f, &union_of(&f), Some(&extent), 100.0);
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].severity, Severity::Warning);
         assert_eq!(g[0].neighbours, vec!["B".to_string(), "C".to_string()]);
@@ -652,7 +732,7 @@ mod tests {
         let f = row(rect(X + KM, Y, X + 2.0 * KM, Y + 1.5 * KM));
         let mut extent = Layer::empty_for_tests();
         extent.features = vec![feature(0, "E", rect(X, Y, X + 3.0 * KM, Y + KM))];
-        let g = gaps(&f, Some(&extent), 100.0);
+        let g = gaps(&f, &union_of(&f), Some(&extent), 100.0);
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].kind, Kind::OutsideExtent);
         assert!((g[0].area_km2.unwrap() - 0.5).abs() < 0.001);
