@@ -6,11 +6,12 @@
 pub mod crs;
 pub mod fields;
 pub mod geojson;
+pub mod valid;
 
 use std::path::{Path, PathBuf};
 
 use geo::orient::{Direction, Orient};
-use geo::{BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon, Rect, Validation};
+use geo::{BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
 pub use crs::Crs;
@@ -660,7 +661,7 @@ fn validate(mp: &MultiPolygon<f64>) -> Vec<String> {
     let mut out = Vec::new();
     let many = mp.0.len() > 1;
     for (i, p) in mp.0.iter().enumerate() {
-        for e in p.validation_errors() {
+        for e in valid::polygon_errors(p) {
             if many {
                 out.push(format!("polygon {i}: {e}"));
             } else {
