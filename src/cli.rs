@@ -15,11 +15,14 @@ use crate::report::Format;
     long_about = "Boundary analysis for English health and local-government planning.\n\n\
         Reads polygon layers from GeoJSON (WGS84 lon/lat, or British National Grid with or \
         without a crs member), finds each layer's code and name fields (ONS style ...CD/...NM), \
-        and reports overlaps, coterminosity, providers spanning plans and layer facts. Areas are \
+        and reports overlaps, coterminosity, providers spanning plans and layer facts; validates \
+        proposed footprints as coverages, builds footprints from units, and runs rule files for CI. Areas are \
         true areas on the ground in km²; shares are fractions 0..1; tolerances are in metres.\n\n\
         Exit codes: 0 ran and nothing failed; 1 a check failed; 2 could not run.",
     after_help = "Examples:\n  footprint inspect data/demo/councils.geojson\n  \
-        footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson"
+        footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson\n  \
+        footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson\n  \
+        footprint check data/demo/rules.toml --junit results.xml"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -337,42 +340,17 @@ pub struct BuildArgs {
 
 /// Run every rule of a rules file (TOML) and exit 1 if any fails: the one command for CI.
 ///
-/// The file names the layers (paths relative to it) and the rules a proposal must meet:
-///
-///   tolerance = "auto"                  # optional default for every rule
-///   [layers]
-///   footprints = "footprints.geojson"
-///   councils = { path = "councils.geojson", code = "LADCD" }   # name, crs too
-///   [weights]
-///   population = "population.csv"       # or { path = "...", column = "..." }
-///
-///   [[rule]]                            # the layer validates as a coverage
-///   name = "Footprints tile the region"
-///   validate = "footprints"
-///   extent = "councils"                 # optional; strict = true fails on warnings
-///
-///   [[rule]]                            # footprints follow unit boundaries
-///   coterminous = "footprints"
-///   units = "councils"
-///   max_split_units = 1                 # default 0 (unlimited when only a share is given)
-///   max_split_share = 0.05              # no unit with more than this outside its best fit
-///   weights = "population"              # optional: shares by weight, not area
-///
-///   [[rule]]                            # every unit is mapped
-///   mapped = "ccgs"
-///   mapping = "ccg_footprints.csv"      # or: footprints = "footprints" (lies in one)
-///
-///   [[rule]]                            # providers span few plans
-///   spanning = "trusts"
-///   plans = "footprints"
-///   max_plans = 2
-///   min_share = 0.05
+/// The file names the layers (paths relative to it) and the rules a proposal must meet: a layer
+/// validates; footprints are coterminous with a unit layer (or split at most N units, or none
+/// by more than a share of its weight); every unit is mapped; a provider spans at most N plans.
+/// The format is shown below (`--help`).
 ///
 /// Output: a readable summary (or --format json), and with --junit FILE a JUnit XML file in
 /// which each rule is a test case, for CI systems to show.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  footprint check data/demo/rules.toml --junit check-results.xml"
+    after_help = "Example:\n  footprint check data/demo/rules.toml --junit check-results.xml",
+    after_long_help = RULES_HELP
 )]
 pub struct CheckArgs {
     /// The rules file (TOML).
@@ -385,3 +363,43 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 }
+
+const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
+
+  tolerance = "auto"                 # optional: the default for every rule
+
+  [layers]
+  footprints = "footprints.geojson"
+  councils = { path = "councils.geojson", code = "LADCD" }   # also name, crs
+
+  [weights]                          # optional
+  population = "population.csv"      # or { path = "...", column = "..." }
+
+  [[rule]]                           # the layer validates as a coverage
+  name = "Footprints tile the region"
+  validate = "footprints"
+  extent = "councils"                # optional; strict = true fails on warnings
+
+  [[rule]]                           # footprints follow unit boundaries
+  coterminous = "footprints"
+  units = "councils"
+  max_split_units = 1                # default 0 (no limit when only a share is given)
+  max_split_share = 0.05             # no unit with more than this outside its best fit
+  weights = "population"             # optional: shares by weight, not area
+
+  [[rule]]                           # every unit is mapped
+  mapped = "ccgs"
+  mapping = "ccg_footprints.csv"     # columns = "UNIT,FOOTPRINT" if not unit_code,footprint_code
+  # footprints = "footprints"        # instead of mapping: every unit lies in a footprint
+
+  [[rule]]                           # providers serve few plans
+  spanning = "trusts"
+  plans = "footprints"
+  max_plans = 2
+  min_share = 0.05                   # optional, default 0.05
+
+Every rule may set name and tolerance. Exit codes: 0 all rules pass, 1 a rule failed,
+2 the rules file or a layer could not be read.
+
+Example:
+  footprint check data/demo/rules.toml --junit check-results.xml"#;
