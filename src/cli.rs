@@ -231,8 +231,9 @@ pub struct SpanningArgs {
     pub output: OutputArgs,
 }
 
-/// Check a layer as a coverage: footprints meant to tile an area without gaps or overlaps,
-/// with valid geometry and one code each. Exits 1 when any finding is an error.
+/// Check a layer as a coverage: no gaps, no overlaps, valid geometry, one code per feature.
+///
+/// For footprints meant to tile an area. Exits 1 when any finding is an error.
 ///
 /// One row per finding. CSV columns: kind, code, other_code, area_km2, severity, detail,
 /// then lon, lat (a point at the problem, WGS84) and neighbours (features bordering a gap).
@@ -278,9 +279,11 @@ pub struct ValidateArgs {
     pub output: OutputArgs,
 }
 
-/// Build footprints from units: dissolve the units of each footprint, as a mapping CSV
-/// assigns them, into one MultiPolygon, and write them as a GeoJSON layer (WGS84) that the
-/// other commands read directly (code field FOOTPRINTCD, name field FOOTPRINTNM).
+/// Build footprints from units by a mapping CSV: each footprint's units dissolved into one
+/// MultiPolygon.
+///
+/// The footprints are written as a GeoJSON layer (WGS84) that the other commands read directly
+/// (code field FOOTPRINTCD, name field FOOTPRINTNM).
 ///
 /// The mapping has columns unit_code,footprint_code and optionally footprint_name (or name
 /// others with --columns). A unit may appear on several rows (as in an LSOA lookup) but only
