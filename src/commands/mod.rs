@@ -2,6 +2,7 @@
 
 pub mod coterminosity;
 pub mod inspect;
+pub mod map;
 pub mod overlaps;
 pub mod spanning;
 
@@ -31,6 +32,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Overlaps(args) => overlaps::run(args),
         Command::Coterminosity(args) => coterminosity::run(args),
         Command::Spanning(args) => spanning::run(args),
+        Command::Map(args) => map::run(args),
     }
 }
 
@@ -169,7 +171,18 @@ pub fn prepare(
 /// Overlay the first prepared layer with the second, with weighted shares when there are
 /// weights: the common step of every two-layer analysis.
 pub fn overlay_layers(prepared: &Prepared, keep_pieces: bool) -> (Overlay, Option<PairWeights>) {
-    let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
+    overlay_pair(prepared, 0, 1, keep_pieces)
+}
+
+/// Overlay prepared layer `a` with prepared layer `b` (positions in `prepared.layers`), with
+/// weighted shares when there are weights.
+pub fn overlay_pair(
+    prepared: &Prepared,
+    a: usize,
+    b: usize,
+    keep_pieces: bool,
+) -> (Overlay, Option<PairWeights>) {
+    let (a, b) = (&prepared.layers[a], &prepared.layers[b]);
     let result = overlay(
         &a.features,
         &b.features,
