@@ -33,6 +33,8 @@ pub enum Command {
     Coterminosity(CoterminosityArgs),
     Spanning(SpanningArgs),
     Map(MapArgs),
+    Completions(CompletionsArgs),
+    Man(ManArgs),
 }
 
 /// How each layer is read. ROLE names a layer of the command (shown in its help); without
@@ -280,4 +282,32 @@ pub struct MapArgs {
 
     #[command(flatten)]
     pub layer_args: LayerArgs,
+}
+
+/// Print a shell completion script to standard output.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint completions bash > ~/.local/share/bash-completion/completions/footprint\n  \
+    footprint completions zsh > ~/.zfunc/_footprint\n  \
+    footprint completions fish > ~/.config/fish/completions/footprint.fish"
+)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Print the manual page (roff), for `man`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint man -o footprint.1 && man ./footprint.1\n  footprint man map | man -l -"
+)]
+pub struct ManArgs {
+    /// A command whose own page to print (default: the main page, which lists the commands).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+
+    /// Write the page to FILE (written whole or not at all) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

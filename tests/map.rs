@@ -1,4 +1,4 @@
-//! The HTML map report, driven through the real binary.
+//! The HTML map report, completions and the man page, driven through the real binary.
 //! `map_browser.rs` opens the report in a real browser.
 
 mod common;
@@ -185,4 +185,53 @@ fn map_help_ends_with_an_example() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Example:\n  footprint map "));
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef footprint"),
+        ("fish", "complete -c footprint -n"),
+    ] {
+        footprint()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(marker))
+            .stdout(predicate::str::contains("coterminosity"))
+            .stdout(predicate::str::contains("providers"));
+    }
+    footprint().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn man_pages_for_the_tool_and_each_command() {
+    footprint()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(".ie"))
+        .stdout(predicate::str::contains(".TH footprint 1"))
+        .stdout(predicate::str::contains("coterminosity"));
+    footprint()
+        .args(["man", "map"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH footprint-map 1"))
+        .stdout(predicate::str::contains("simplify"));
+    footprint()
+        .args(["man", "nosuch"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the commands are: inspect"));
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("footprint.1");
+    footprint()
+        .arg("man")
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&page).unwrap().contains(".SH NAME"));
 }

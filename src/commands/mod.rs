@@ -1,7 +1,9 @@
 //! One file per subcommand, each with `run(args) -> Result<Outcome>`.
 
+pub mod completions;
 pub mod coterminosity;
 pub mod inspect;
+pub mod man;
 pub mod map;
 pub mod overlaps;
 pub mod spanning;
@@ -33,6 +35,8 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Coterminosity(args) => coterminosity::run(args),
         Command::Spanning(args) => spanning::run(args),
         Command::Map(args) => map::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
