@@ -131,13 +131,9 @@ fn decode_png(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
     (info.width, info.height, pixels)
 }
 
-#[test]
-fn the_demo_map_draws_in_chromium() {
-    let Some(browser) = chromium() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("demo.html");
+/// Write the demo's map report to DIR/demo.html.
+fn demo_report(dir: &Path) -> PathBuf {
+    let page = dir.join("demo.html");
     footprint()
         .args([
             "map",
@@ -154,6 +150,16 @@ fn the_demo_map_draws_in_chromium() {
         .arg(&page)
         .assert()
         .success();
+    page
+}
+
+#[test]
+fn the_demo_map_draws_in_chromium() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = demo_report(dir.path());
 
     // The screenshot: the three unit colours are there in force, and the page is not blank.
     let shot = dir.path().join("shot.png");
@@ -201,4 +207,43 @@ fn the_demo_map_draws_in_chromium() {
     assert_eq!(dom.matches("<path data-kind=\"part\"").count(), 4);
     // The script sized the labels for the screen (metres per pixel, not the fallback).
     assert!(dom.contains("--px:"), "no --px on the map");
+}
+
+/// What a person does: scroll to zoom, click a unit, click a table row. A probe script added
+/// after the report's own plays these events and writes what it saw into the DOM.
+#[test]
+fn zoom_click_and_table_rows_work_in_chromium() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let page = demo_report(dir.path());
+    let probe = r#"<script>
+(function(){
+var svg=document.getElementById('map'),vb=svg.viewBox.baseVal,w0=vb.width,r=svg.getBoundingClientRect(),out=[];
+svg.dispatchEvent(new WheelEvent('wheel',{deltaY:-100,clientX:r.left+r.width/2,clientY:r.top+r.height/2,bubbles:true,cancelable:true}));
+out.push('zoom='+(vb.width/w0).toFixed(2));
+document.querySelector('path[data-kind="unit"][data-code="X07000004"]').dispatchEvent(new MouseEvent('click',{bubbles:true}));
+out.push('info='+document.getElementById('info').textContent.split('\n')[0]);
+out.push('highlighted='+document.querySelectorAll('.hl').length);
+document.querySelector('tr[data-code="X07000008"]').click();
+out.push('row='+document.getElementById('info').textContent.split('\n')[0]);
+document.getElementById('home').click();
+out.push('reset='+(vb.width/w0).toFixed(2));
+document.body.setAttribute('data-probe',out.join(';'));
+})();
+</script>
+</body>"#;
+    let html = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, html.replace("</body>", probe)).unwrap();
+    let out = run_chromium(&browser, &page, &["--dump-dom".to_string()]);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("data-probe=\"").expect("the probe ran") + "data-probe=\"".len();
+    let seen = &dom[start..start + dom[start..].find('"').unwrap()];
+    say(&format!("probe: {seen}"));
+    assert_eq!(
+        seen,
+        "zoom=0.80;info=X07000004 Oakhurst and Wendle;highlighted=3;\
+         row=X07000008 Greywater;reset=1.00"
+    );
 }
