@@ -38,6 +38,9 @@ pub enum Command {
     Validate(ValidateArgs),
     Build(BuildArgs),
     Check(CheckArgs),
+    Map(MapArgs),
+    Completions(CompletionsArgs),
+    Man(ManArgs),
 }
 
 /// How each layer is read. ROLE names a layer of the command (shown in its help); without
@@ -365,6 +368,90 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Draw footprints, units and their splits as one HTML map report, with tables beside it.
+///
+/// One self-contained file (inline SVG, a few lines of JavaScript, no network): it opens
+/// offline, from an email attachment too. Footprints are outlined and labelled; units are
+/// coloured whole, split or outside every footprint; the parts of split units are drawn over
+/// them, hatched where a part lies outside the unit's best fit; providers (optional) are dashed
+/// outlines. Hover over or click a shape for its code, name, km² and shares; scroll to zoom,
+/// drag to pan. The tables list split units part by part and providers spanning more than
+/// one plan, as `coterminosity` and `spanning` count them.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint map data/demo/footprints.geojson --units data/demo/councils.geojson \
+    --providers data/demo/trusts.geojson --weights data/demo/population.csv -o map.html"
+)]
+pub struct MapArgs {
+    /// Footprint layer, e.g. STPs or proposed plans (ROLE: footprints).
+    pub footprints: PathBuf,
+
+    /// Unit layer, e.g. local authorities (ROLE: units).
+    #[arg(long, value_name = "UNITS")]
+    pub units: PathBuf,
+
+    /// Provider layer, e.g. trust catchments (ROLE: providers): drawn as dashed outlines,
+    /// with a table of the providers that span more than one footprint.
+    #[arg(long, value_name = "PROVIDERS")]
+    pub providers: Option<PathBuf>,
+
+    /// Write the HTML report to FILE (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE.html")]
+    pub output: PathBuf,
+
+    /// Title of the report (default: the footprint and unit file names).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// Boundaries are simplified for drawing by up to this distance: auto (a quarter of a
+    /// pixel on a 1000-pixel-wide map of the whole extent: 160 m for England), 0 (as
+    /// loaded), or a distance such as 50m. Analysis always uses the full geometry.
+    #[arg(long, default_value = "auto", value_name = "auto|0|<N>m|<N>km")]
+    pub simplify: ToleranceArg,
+
+    /// Smallest share of a provider (0..1) that counts a footprint as served (see spanning).
+    #[arg(long, default_value_t = 0.05, value_name = "F")]
+    pub min_share: f64,
+
+    /// Do not print warnings on standard error (they are listed in the report).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
+}
+
+/// Print a shell completion script to standard output.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint completions bash > ~/.local/share/bash-completion/completions/footprint\n  \
+    footprint completions zsh > ~/.zfunc/_footprint\n  \
+    footprint completions fish > ~/.config/fish/completions/footprint.fish"
+)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Print the manual page (roff), for `man`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  footprint man -o footprint.1 && man ./footprint.1\n  footprint man map | man -l -"
+)]
+pub struct ManArgs {
+    /// A command whose own page to print (default: the main page, which lists the commands).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+
+    /// Write the page to FILE (written whole or not at all) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):

@@ -62,6 +62,58 @@ pub fn mean_width_m(polygon: &Polygon<f64>) -> f64 {
     2.0 * planar_area(polygon) / p
 }
 
+/// A lighter copy of a MultiPolygon for drawing, never for measuring.
+///
+/// Each ring is simplified on its own (Douglas-Peucker, geo's `Simplify`) by up to
+/// `epsilon_m` metres, and rings whose area is under `epsilon_m`² (smaller than the drawing's
+/// detail) are dropped: holes always, parts unless the feature would be left with none, in
+/// which case its largest part stays. Neighbours simplified separately no longer share their
+/// lines exactly; at the scale drawn that is under a pixel. `epsilon_m <= 0` copies as is.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// // A 10 km square with a 20 m kink on one side, and a 30 m islet beside it.
+/// let square = polygon![(x: 0.0, y: 0.0), (x: 5_000.0, y: 20.0), (x: 10_000.0, y: 0.0),
+///     (x: 10_000.0, y: 10_000.0), (x: 0.0, y: 10_000.0)];
+/// let islet = polygon![(x: 20_000.0, y: 0.0), (x: 20_030.0, y: 0.0), (x: 20_030.0, y: 30.0),
+///     (x: 20_000.0, y: 30.0)];
+/// let drawn = footprint::geometry::simplify_for_drawing(&MultiPolygon(vec![square, islet]), 100.0);
+/// assert_eq!(drawn.0.len(), 1);
+/// assert_eq!(drawn.0[0].exterior().0.len(), 5); // four corners and the closing point
+/// ```
+pub fn simplify_for_drawing(mp: &MultiPolygon<f64>, epsilon_m: f64) -> MultiPolygon<f64> {
+    use geo::Simplify;
+    if epsilon_m <= 0.0 {
+        return mp.clone();
+    }
+    let min_area = epsilon_m * epsilon_m;
+    let ring_area = |r: &LineString<f64>| ring_moments(r).area.abs();
+    let mut parts: Vec<(f64, Polygon<f64>)> =
+        mp.0.iter()
+            .map(|p| {
+                let p = p.simplify(epsilon_m);
+                let (exterior, interiors) = p.into_inner();
+                let interiors = interiors
+                    .into_iter()
+                    .filter(|r| ring_area(r) >= min_area)
+                    .collect();
+                (ring_area(&exterior), Polygon::new(exterior, interiors))
+            })
+            .collect();
+    let largest = parts
+        .iter()
+        .enumerate()
+        .max_by(|x, y| x.1 .0.total_cmp(&y.1 .0))
+        .map(|(i, _)| i);
+    let mut kept = Vec::with_capacity(parts.len());
+    for (i, (area, p)) in parts.drain(..).enumerate() {
+        if area >= min_area || Some(i) == largest {
+            kept.push(p);
+        }
+    }
+    MultiPolygon(kept)
+}
+
 /// Planar (grid) area in square metres.
 pub fn planar_area(polygon: &Polygon<f64>) -> f64 {
     let outer = ring_moments(polygon.exterior()).abs_sign();

@@ -2,8 +2,11 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
 pub mod coterminosity;
 pub mod inspect;
+pub mod man;
+pub mod map;
 pub mod overlaps;
 pub mod spanning;
 pub mod validate;
@@ -37,6 +40,9 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Validate(args) => validate::run(args),
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Map(args) => map::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }
 
@@ -175,7 +181,18 @@ pub fn prepare(
 /// Overlay the first prepared layer with the second, with weighted shares when there are
 /// weights: the common step of every two-layer analysis.
 pub fn overlay_layers(prepared: &Prepared, keep_pieces: bool) -> (Overlay, Option<PairWeights>) {
-    let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
+    overlay_pair(prepared, 0, 1, keep_pieces)
+}
+
+/// Overlay prepared layer `a` with prepared layer `b` (positions in `prepared.layers`), with
+/// weighted shares when there are weights.
+pub fn overlay_pair(
+    prepared: &Prepared,
+    a: usize,
+    b: usize,
+    keep_pieces: bool,
+) -> (Overlay, Option<PairWeights>) {
+    let (a, b) = (&prepared.layers[a], &prepared.layers[b]);
     let result = overlay(
         &a.features,
         &b.features,

@@ -2,6 +2,7 @@
 //! GeoJSON for QGIS. A report is data; the format is chosen at the edge.
 
 pub mod geojson_out;
+pub mod map;
 pub mod table;
 
 use std::io::Write;

@@ -1,0 +1,585 @@
+//! The HTML map report: one self-contained file with an inline SVG map in British National
+//! Grid metres (y flipped), a legend and the tables of splits and spanning providers.
+//!
+//! Nothing is fetched: no fonts, scripts or images from elsewhere, so the file opens offline,
+//! from an email attachment too. Every name is escaped for HTML. The geometry arrives here
+//! already simplified for drawing; this module only writes it.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use anyhow::Result;
+use geo::{LineString, MultiPolygon, Rect};
+
+use crate::analysis::coterminosity::{CoterminosityReport, Status};
+use crate::analysis::spanning::SpanningReport;
+use crate::report::fixed;
+
+/// One shape on the map.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// `unit`, `part`, `footprint` or `provider`: the `data-kind` attribute.
+    pub kind: &'static str,
+    pub code: String,
+    /// CSS classes: the unit's status, `other` for a part outside the unit's best fit.
+    pub class: String,
+    pub geometry: MultiPolygon<f64>,
+    /// The hover text (plain text; escaped when written).
+    pub title: String,
+}
+
+/// A footprint's label, at a point inside it.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+    pub title: String,
+    /// Width of the labelled shape's box, metres: the label shows only when it fits.
+    pub room_m: f64,
+}
+
+/// Everything the map report shows.
+#[derive(Debug, Clone)]
+pub struct MapReport {
+    pub title: String,
+    /// The extent shown when the report opens, BNG metres (more may be drawn around it).
+    pub extent: Rect<f64>,
+    /// How far boundaries were simplified for drawing, metres.
+    pub simplify_m: f64,
+    pub units: Vec<Shape>,
+    pub parts: Vec<Shape>,
+    pub footprints: Vec<Shape>,
+    pub providers: Vec<Shape>,
+    pub labels: Vec<Label>,
+    pub coterminosity: CoterminosityReport,
+    pub spanning: Option<SpanningReport>,
+    pub with_weights: bool,
+}
+
+/// Fill colours, shared with the tests that look for them in a screenshot.
+pub const WHOLE_FILL: &str = "#cfe3f0";
+pub const SPLIT_FILL: &str = "#f4a259";
+pub const OUTSIDE_FILL: &str = "#f2b8c6";
+
+/// Escape text for HTML content and attribute values.
+///
+/// ```
+/// assert_eq!(footprint::report::map::escape("<a & \"b\">'"), "&lt;a &amp; &quot;b&quot;&gt;&#39;");
+/// ```
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// SVG path data for a MultiPolygon in BNG metres, y flipped (north up): whole metres,
+/// relative moves after each ring's first point, repeated points left out.
+///
+/// ```
+/// use geo::{polygon, MultiPolygon};
+/// let p = polygon![(x: 400_000.0, y: 300_000.0), (x: 401_000.0, y: 300_000.0),
+///     (x: 401_000.0, y: 300_500.4)];
+/// assert_eq!(footprint::report::map::path_data(&MultiPolygon(vec![p])),
+///     "M400000-300000l1000 0 0-500z");
+/// ```
+pub fn path_data(mp: &MultiPolygon<f64>) -> String {
+    let mut d = String::new();
+    for polygon in &mp.0 {
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            ring_data(&mut d, ring);
+        }
+    }
+    d
+}
+
+fn ring_data(d: &mut String, ring: &LineString<f64>) {
+    let pts = &ring.0;
+    // The closing point repeats the first: `z` draws that edge.
+    let n = if pts.len() > 1 && pts[0] == pts[pts.len() - 1] {
+        pts.len() - 1
+    } else {
+        pts.len()
+    };
+    if n < 3 {
+        return;
+    }
+    let at = |i: usize| (pts[i].x.round() as i64, -(pts[i].y.round() as i64));
+    let (mut px, mut py) = at(0);
+    let _ = write!(d, "M{px}{}", signed(py));
+    let mut first = true;
+    for i in 1..n {
+        let (x, y) = at(i);
+        let (dx, dy) = (x - px, y - py);
+        if dx == 0 && dy == 0 {
+            continue;
+        }
+        if first {
+            d.push('l');
+            let _ = write!(d, "{dx}");
+            first = false;
+        } else {
+            d.push_str(&signed(dx));
+        }
+        d.push_str(&signed(dy));
+        px = x;
+        py = y;
+    }
+    d.push('z');
+}
+
+/// A number after another: a minus sign separates it, otherwise a space.
+fn signed(v: i64) -> String {
+    if v < 0 {
+        v.to_string()
+    } else {
+        format!(" {v}")
+    }
+}
+
+const STYLE: &str = r#"
+*{box-sizing:border-box}
+body{margin:0;font:13px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d1d1f;display:flex;height:100vh}
+#mapbox{flex:1 1 auto;min-width:0;position:relative;background:#fbfbfd}
+#map{width:100%;height:100%;display:block;cursor:grab;touch-action:none}
+#map.dragging{cursor:grabbing}
+#tools{position:absolute;left:8px;top:8px;display:flex;gap:4px}
+#tools button{font:inherit;padding:2px 8px;border:1px solid #999;background:#fff;border-radius:3px;cursor:pointer}
+#info{position:absolute;left:8px;bottom:8px;max-width:min(460px,90%);background:rgba(255,255,255,.94);border:1px solid #bbb;border-radius:4px;padding:6px 8px;white-space:pre-line}
+#info:empty{display:none}
+aside{flex:0 0 470px;overflow:auto;padding:10px 14px;border-left:1px solid #ccc;background:#fff}
+h1{font-size:17px;margin:0 0 4px}
+h2{font-size:14px;margin:14px 0 4px}
+p{margin:4px 0}
+.meta{color:#555}
+table{border-collapse:collapse;width:100%;font-size:12px}
+th,td{text-align:left;padding:2px 4px;border-bottom:1px solid #e3e3e3;vertical-align:top}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+tr[data-code]{cursor:pointer}
+tr[data-code]:hover{background:#fff3d6}
+.legend div{display:flex;align-items:center;gap:6px;margin:2px 0}
+.legend svg{flex:0 0 auto}
+ul.notes{padding-left:18px;margin:4px 0}
+.units path{stroke:#fff;stroke-width:.7px;vector-effect:non-scaling-stroke}
+.units.whole{fill:#cfe3f0}
+.units.split{fill:#f4a259}
+.units.outside{fill:#f2b8c6}
+.parts path{fill:transparent;stroke:#7a3b00;stroke-width:.8px;stroke-dasharray:3 2;vector-effect:non-scaling-stroke}
+.parts.other path{fill:url(#hatch)}
+.footprints path{fill:none;stroke:#1d2b53;stroke-width:2.2px;vector-effect:non-scaling-stroke;pointer-events:stroke;stroke-linejoin:round}
+.providers path{fill:none;stroke:#6a3d9a;stroke-width:1.6px;stroke-dasharray:6 3;vector-effect:non-scaling-stroke;pointer-events:stroke}
+.label{font-size:calc(var(--px) * 12px);font-weight:600;fill:#1d2b53;text-anchor:middle;dominant-baseline:middle;paint-order:stroke;stroke:#fff;stroke-width:calc(var(--px) * 3px);stroke-linejoin:round;cursor:default}
+.hl{stroke:#000 !important;stroke-width:3px !important;stroke-dasharray:none !important}
+.units path:hover,.parts path:hover{stroke:#000;stroke-width:1.5px}
+"#;
+
+/// The script: wheel zoom about the pointer, drag to pan, click for details, table rows
+/// that highlight their shapes. `--px` is map metres per screen pixel: labels and hatching
+/// keep their size on screen, and labels show only where their footprint has room.
+const SCRIPT: &str = r#"
+(function(){
+var svg=document.getElementById('map'),vb=svg.viewBox.baseVal,home=[vb.x,vb.y,vb.width,vb.height],info=document.getElementById('info'),drag=null,moved=0;
+function px(){var r=svg.getBoundingClientRect(),s=Math.max(vb.width/r.width,vb.height/r.height);svg.style.setProperty('--px',s);
+document.querySelectorAll('.label').forEach(function(l){l.style.display=l.getAttribute('data-room')/s<l.lastChild.nodeValue.length*8?'none':'';});
+var h=document.getElementById('hatch'),c=h.children;[h,c[0]].forEach(function(e){e.setAttribute('width',6*s);e.setAttribute('height',6*s);});c[1].setAttribute('y2',6*s);c[1].setAttribute('stroke-width',2*s);}
+function pt(e){return new DOMPoint(e.clientX,e.clientY).matrixTransform(svg.getScreenCTM().inverse());}
+function zoom(k,p){vb.x=p.x-(p.x-vb.x)*k;vb.y=p.y-(p.y-vb.y)*k;vb.width*=k;vb.height*=k;px();}
+svg.addEventListener('wheel',function(e){e.preventDefault();zoom(e.deltaY<0?0.8:1.25,pt(e));},{passive:false});
+svg.addEventListener('pointerdown',function(e){drag=pt(e);moved=0;svg.classList.add('dragging');});
+window.addEventListener('pointermove',function(e){if(!drag)return;var p=pt(e);vb.x-=p.x-drag.x;vb.y-=p.y-drag.y;moved+=Math.abs(e.movementX)+Math.abs(e.movementY);});
+window.addEventListener('pointerup',function(){drag=null;svg.classList.remove('dragging');});
+function show(code){document.querySelectorAll('.hl').forEach(function(s){s.classList.remove('hl');});if(code)document.querySelectorAll('#map [data-code="'+CSS.escape(code)+'"]').forEach(function(s){s.classList.add('hl');s.parentNode.appendChild(s);});}
+svg.addEventListener('click',function(e){if(moved>4)return;var t=e.target.closest('[data-code]');info.textContent=t?t.querySelector('title').textContent:'';show(t&&t.getAttribute('data-code'));});
+document.querySelectorAll('tr[data-code]').forEach(function(r){r.addEventListener('click',function(){var s=document.querySelector('#map [data-code="'+CSS.escape(r.getAttribute('data-code'))+'"]');info.textContent=s?s.querySelector('title').textContent:'';show(r.getAttribute('data-code'));});});
+document.getElementById('zin').onclick=function(){zoom(0.5,{x:vb.x+vb.width/2,y:vb.y+vb.height/2});};
+document.getElementById('zout').onclick=function(){zoom(2,{x:vb.x+vb.width/2,y:vb.y+vb.height/2});};
+document.getElementById('home').onclick=function(){vb.x=home[0];vb.y=home[1];vb.width=home[2];vb.height=home[3];px();};
+window.addEventListener('resize',px);px();
+document.body.setAttribute('data-map','ready');
+})();
+"#;
+
+/// Write the whole report as one HTML document.
+pub fn write_html(report: &MapReport, w: &mut dyn Write) -> Result<()> {
+    let e = &report.extent;
+    // A margin of 2% around everything drawn.
+    let pad = 0.02 * e.width().max(e.height()).max(1.0);
+    let (x0, y0) = ((e.min().x - pad).floor(), (-e.max().y - pad).floor());
+    let (vw, vh) = (
+        (e.width() + 2.0 * pad).ceil(),
+        (e.height() + 2.0 * pad).ceil(),
+    );
+    // Metres per pixel when the map is 1000 pixels wide: the labels' size before the script runs.
+    let px0 = (vw / 1000.0).max(vh / 700.0);
+    let title = escape(&report.title);
+    writeln!(
+        w,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"footprint {}\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    writeln!(w, "<div id=\"mapbox\">")?;
+    writeln!(
+        w,
+        "<svg id=\"map\" viewBox=\"{x0} {y0} {vw} {vh}\" style=\"--px:{px0:.1}\" role=\"img\" \
+         aria-label=\"{title}\">"
+    )?;
+    writeln!(
+        w,
+        "<defs><pattern id=\"hatch\" patternUnits=\"userSpaceOnUse\" width=\"{h}\" height=\"{h}\" \
+         patternTransform=\"rotate(45)\"><rect width=\"{h}\" height=\"{h}\" fill=\"rgba(255,255,255,.25)\"/>\
+         <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"{h}\" stroke=\"#7a1c1c\" stroke-width=\"{sw}\"/></pattern></defs>",
+        h = fixed((px0 * 6.0).max(0.1), 1),
+        sw = fixed((px0 * 2.0).max(0.1), 1),
+    )?;
+    write_group(w, "units", &report.units)?;
+    write_group(w, "parts", &report.parts)?;
+    write_group(w, "providers", &report.providers)?;
+    write_group(w, "footprints", &report.footprints)?;
+    writeln!(w, "<g id=\"labels\">")?;
+    for l in &report.labels {
+        writeln!(
+            w,
+            "<text class=\"label\" data-kind=\"label\" data-code=\"{code}\" data-room=\"{room}\" x=\"{x}\" y=\"{y}\"><title>{t}</title>{code}</text>",
+            code = escape(&l.text),
+            x = l.x.round() as i64,
+            y = -(l.y.round() as i64),
+            t = escape(&l.title),
+            room = l.room_m.round() as i64,
+        )?;
+    }
+    writeln!(w, "</g>\n</svg>")?;
+    writeln!(
+        w,
+        "<div id=\"tools\"><button id=\"zin\" title=\"Zoom in\">+</button>\
+         <button id=\"zout\" title=\"Zoom out\">&minus;</button>\
+         <button id=\"home\" title=\"Show everything\">Reset</button></div>\n<div id=\"info\"></div>\n</div>"
+    )?;
+    write_sidebar(report, w)?;
+    writeln!(w, "<script>{SCRIPT}</script>\n</body>\n</html>")?;
+    Ok(())
+}
+
+/// Shapes grouped by class (`<g class="units whole">`), so each path carries only its kind,
+/// code, outline and title: on 35,000 LSOAs every byte per path is 35 kB.
+fn write_group(w: &mut dyn Write, id: &str, shapes: &[Shape]) -> Result<()> {
+    let mut classes: Vec<&str> = Vec::new();
+    for s in shapes {
+        if !classes.contains(&s.class.as_str()) {
+            classes.push(&s.class);
+        }
+    }
+    writeln!(w, "<g id=\"{id}\">")?;
+    for class in classes {
+        writeln!(w, "<g class=\"{id} {}\">", escape(class))?;
+        for s in shapes.iter().filter(|s| s.class == class) {
+            writeln!(
+                w,
+                "<path data-kind=\"{}\" data-code=\"{}\" d=\"{}\"><title>{}</title></path>",
+                s.kind,
+                escape(&s.code),
+                path_data(&s.geometry),
+                escape(&s.title)
+            )?;
+        }
+        writeln!(w, "</g>")?;
+    }
+    writeln!(w, "</g>")?;
+    Ok(())
+}
+
+/// Tables stop here; the command's CSV has every row.
+const MAX_TABLE_ROWS: usize = 500;
+
+fn more_rows(w: &mut dyn Write, more: usize, command: &str) -> Result<()> {
+    if more > 0 {
+        writeln!(
+            w,
+            "<p class=\"meta\">and {more} more: <code>footprint {command} --format csv</code> lists them all.</p>"
+        )?;
+    }
+    Ok(())
+}
+
+fn swatch(inner: &str) -> String {
+    format!(
+        "<svg width=\"28\" height=\"16\" viewBox=\"0 0 28 16\" aria-hidden=\"true\">{inner}</svg>"
+    )
+}
+
+fn write_sidebar(report: &MapReport, w: &mut dyn Write) -> Result<()> {
+    let cot = &report.coterminosity;
+    let ctx = &cot.context;
+    let s = &cot.summary;
+    writeln!(w, "<aside>\n<h1>{}</h1>", escape(&report.title))?;
+    writeln!(
+        w,
+        "<p><b>{} units: {} whole, {} split, {} outside every footprint; {} of {} footprints coterminous.</b></p>",
+        s.units, s.units_whole, s.units_split, s.units_outside, s.footprints_coterminous, s.footprints
+    )?;
+    if let Some(sp) = &report.spanning {
+        let multi = sp.providers.iter().filter(|p| p.plans_spanned > 1).count();
+        writeln!(
+            w,
+            "<p><b>{} of {} providers span more than one footprint</b> (counting a footprint at {} share &ge; {}).</p>",
+            multi,
+            sp.providers.len(),
+            escape(&sp.counted_by),
+            sp.min_share
+        )?;
+    }
+    let mut meta = String::new();
+    for l in &ctx.layers {
+        let _ = write!(
+            meta,
+            "{}: {} ({} features, code {})<br>",
+            escape(&l.role),
+            escape(&l.file),
+            l.analysed_count,
+            escape(&l.code_field)
+        );
+    }
+    let _ = write!(
+        meta,
+        "Tolerance {} m ({}); boundaries drawn simplified by up to {} m.",
+        ctx.tolerance_m,
+        escape(&ctx.tolerance_source),
+        report.simplify_m
+    );
+    if let Some(f) = &ctx.weights_file {
+        let _ = write!(
+            meta,
+            "<br>Weights: {} ({}).",
+            escape(f),
+            escape(
+                ctx.weight_column
+                    .as_deref()
+                    .unwrap_or("each point weighs 1")
+            )
+        );
+    }
+    writeln!(w, "<p class=\"meta\">{meta}</p>")?;
+
+    writeln!(w, "<h2>Legend</h2>\n<div class=\"legend\">")?;
+    let legend: Vec<(String, String)> = vec![
+        (
+            swatch(&format!("<rect x=\"1\" y=\"1\" width=\"26\" height=\"14\" fill=\"{WHOLE_FILL}\"/>")),
+            "Unit wholly in one footprint".into(),
+        ),
+        (
+            swatch(&format!("<rect x=\"1\" y=\"1\" width=\"26\" height=\"14\" fill=\"{SPLIT_FILL}\"/>")),
+            "Unit split between footprints".into(),
+        ),
+        (
+            swatch("<defs><pattern id=\"lhatch\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#7a1c1c\" stroke-width=\"2\"/></pattern></defs>\
+                <rect x=\"1\" y=\"1\" width=\"26\" height=\"14\" fill=\"#f4a259\"/><rect x=\"1\" y=\"1\" width=\"26\" height=\"14\" fill=\"url(#lhatch)\" stroke=\"#7a3b00\" stroke-dasharray=\"3 2\"/>"),
+            "Part of a split unit outside its best-fit footprint".into(),
+        ),
+        (
+            swatch(&format!("<rect x=\"1\" y=\"1\" width=\"26\" height=\"14\" fill=\"{OUTSIDE_FILL}\"/>")),
+            "Unit outside every footprint".into(),
+        ),
+        (
+            swatch("<rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"none\" stroke=\"#1d2b53\" stroke-width=\"2.2\"/>"),
+            "Footprint boundary (labelled with its code)".into(),
+        ),
+    ];
+    for (sw, text) in &legend {
+        writeln!(w, "<div>{sw}<span>{text}</span></div>")?;
+    }
+    if report.spanning.is_some() {
+        writeln!(
+            w,
+            "<div>{}<span>Provider boundary</span></div>",
+            swatch("<rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"none\" stroke=\"#6a3d9a\" stroke-width=\"1.6\" stroke-dasharray=\"6 3\"/>")
+        )?;
+    }
+    writeln!(
+        w,
+        "</div>\n<p class=\"meta\">Hover over a shape for its details, click it (or a table row) to \
+         keep them and highlight it. Scroll to zoom, drag to pan.</p>"
+    )?;
+
+    // Split units, part by part.
+    let split: Vec<_> = cot
+        .units
+        .iter()
+        .filter(|r| r.status == Status::Split)
+        .collect();
+    writeln!(w, "<h2>Split units ({})</h2>", s.units_split)?;
+    if split.is_empty() {
+        writeln!(
+            w,
+            "<p>None: every unit lies in one footprint, or in none.</p>"
+        )?;
+    } else {
+        write!(
+            w,
+            "<table><thead><tr><th>unit</th><th>footprint</th><th class=\"n\">km²</th><th class=\"n\">share</th>"
+        )?;
+        if report.with_weights {
+            write!(w, "<th class=\"n\">weight share</th>")?;
+        }
+        writeln!(
+            w,
+            "<th title=\"the footprint the unit fits best\">best</th></tr></thead><tbody>"
+        )?;
+        let shown = split.len().min(MAX_TABLE_ROWS);
+        for r in &split[..shown] {
+            write!(
+                w,
+                "<tr data-code=\"{uc}\"><td>{uc} {un}</td><td>{fc} {fn_}</td><td class=\"n\">{km2}</td><td class=\"n\">{share}</td>",
+                uc = escape(&r.unit_code),
+                un = escape(&r.unit_name),
+                fc = escape(&r.footprint_code),
+                fn_ = escape(&r.footprint_name),
+                km2 = fixed(r.overlap_km2, 1),
+                share = fixed(r.unit_share, 3),
+            )?;
+            if report.with_weights {
+                let v = r
+                    .unit_weight_share
+                    .flatten()
+                    .map(|v| fixed(v, 3))
+                    .unwrap_or_else(|| "-".into());
+                write!(w, "<td class=\"n\">{v}</td>")?;
+            }
+            writeln!(w, "<td>{}</td></tr>", if r.best_fit { "*" } else { "" })?;
+        }
+        writeln!(w, "</tbody></table>")?;
+        more_rows(w, split.len() - shown, "coterminosity")?;
+    }
+
+    let outside: Vec<_> = cot
+        .units
+        .iter()
+        .filter(|r| r.status == Status::Outside)
+        .collect();
+    if !outside.is_empty() {
+        writeln!(
+            w,
+            "<h2>Units outside every footprint ({})</h2>\n<table><tbody>",
+            outside.len()
+        )?;
+        let shown = outside.len().min(MAX_TABLE_ROWS);
+        for r in &outside[..shown] {
+            writeln!(
+                w,
+                "<tr data-code=\"{c}\"><td>{c} {n}</td></tr>",
+                c = escape(&r.unit_code),
+                n = escape(&r.unit_name)
+            )?;
+        }
+        writeln!(w, "</tbody></table>")?;
+        more_rows(w, outside.len() - shown, "coterminosity")?;
+    }
+
+    if let Some(sp) = &report.spanning {
+        let spanning: Vec<_> = sp.rows.iter().filter(|r| r.plans_spanned > 1).collect();
+        writeln!(
+            w,
+            "<h2>Providers spanning more than one footprint ({})</h2>",
+            sp.providers.iter().filter(|p| p.plans_spanned > 1).count()
+        )?;
+        if spanning.is_empty() {
+            writeln!(w, "<p>None.</p>")?;
+        } else {
+            write!(
+                w,
+                "<table><thead><tr><th>provider</th><th>footprint</th><th class=\"n\">km²</th><th class=\"n\">share</th>"
+            )?;
+            if report.with_weights {
+                write!(w, "<th class=\"n\">weight share</th>")?;
+            }
+            writeln!(w, "</tr></thead><tbody>")?;
+            for r in spanning {
+                write!(
+                    w,
+                    "<tr data-code=\"{pc}\"><td>{pc} {pn}</td><td>{fc} {fn_}</td><td class=\"n\">{km2}</td><td class=\"n\">{share}</td>",
+                    pc = escape(&r.provider_code),
+                    pn = escape(&r.provider_name),
+                    fc = escape(&r.plan_code),
+                    fn_ = escape(&r.plan_name),
+                    km2 = fixed(r.overlap_km2, 1),
+                    share = fixed(r.provider_share, 3),
+                )?;
+                if report.with_weights {
+                    let v = r
+                        .provider_weight_share
+                        .flatten()
+                        .map(|v| fixed(v, 3))
+                        .unwrap_or_else(|| "-".into());
+                    write!(w, "<td class=\"n\">{v}</td>")?;
+                }
+                writeln!(w, "</tr>")?;
+            }
+            writeln!(w, "</tbody></table>")?;
+        }
+    }
+
+    writeln!(
+        w,
+        "<h2>Footprints ({})</h2>\n<table><thead><tr><th>footprint</th><th>coterminous</th>\
+         <th class=\"n\">whole</th><th class=\"n\">split</th></tr></thead><tbody>",
+        cot.footprints.len()
+    )?;
+    for f in &cot.footprints {
+        writeln!(
+            w,
+            "<tr data-code=\"{c}\"><td>{c} {n}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            if f.coterminous { "yes" } else { "no" },
+            f.units_whole,
+            f.units_split,
+            c = escape(&f.footprint_code),
+            n = escape(&f.footprint_name),
+        )?;
+    }
+    writeln!(w, "</tbody></table>")?;
+
+    let mut notes: Vec<String> = Vec::new();
+    if ctx.noise_pairs_dropped > 0 {
+        notes.push(format!(
+            "Noise removed: {} pairs overlapping only by slivers narrower than the tolerance ({} km² in all).",
+            ctx.noise_pairs_dropped,
+            fixed(ctx.noise_km2_dropped, 3)
+        ));
+    }
+    for l in &ctx.layers {
+        notes.extend(l.warnings.iter().map(|x| format!("{}: {x}", l.file)));
+    }
+    notes.extend(ctx.warnings.iter().cloned());
+    if let Some(sp) = &report.spanning {
+        // The spanning context repeats the layer and analysis warnings; add only its own.
+        notes.extend(
+            sp.context
+                .warnings
+                .iter()
+                .filter(|x| !ctx.warnings.contains(x))
+                .cloned(),
+        );
+    }
+    if !notes.is_empty() {
+        writeln!(w, "<h2>Notes</h2>\n<ul class=\"notes\">")?;
+        for n in notes {
+            writeln!(w, "<li>{}</li>", escape(&n))?;
+        }
+        writeln!(w, "</ul>")?;
+    }
+    writeln!(
+        w,
+        "<p class=\"meta\">Made by footprint {}. Areas are true areas on the ground; shares are \
+         fractions of the unit (or provider). The map is British National Grid, north up.</p>\n</aside>",
+        env!("CARGO_PKG_VERSION")
+    )?;
+    Ok(())
+}
