@@ -13,5 +13,7 @@ pub mod error;
 pub mod geometry;
 pub mod index;
 pub mod layer;
+pub mod progress;
 pub mod project;
 pub mod report;
+pub mod timings;

@@ -13,7 +13,7 @@
 //!   [`MIN_BEST_FIT_SHARE`].
 //! * with tolerance 0 every piece counts (**raw**): the plain geometric answer.
 
-use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon};
+use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
 use super::contain;
@@ -104,32 +104,60 @@ struct Computed {
 
 /// Intersect two layers and judge every piece against the tolerance (metres).
 pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool) -> Overlay {
-    let candidates = index::candidate_pairs(a, b);
-    // Edge indexes for features of b that have a candidate lying within their box: there a
-    // cheap containment proof can replace the boolean operation.
-    let within = |i: usize, j: usize| box_within(&a[i].bbox, &b[j].bbox);
-    let mut wanted = vec![false; b.len()];
+    let candidates = crate::timings::time(
+        || format!("index ({} x {} features)", a.len(), b.len()),
+        || index::candidate_pairs(a, b),
+    );
+    let start = std::time::Instant::now();
+    // Edge indexes for the layer with fewer vertices (usually the coarser one): one look-up of
+    // the other feature's box there tells whether the two outlines can meet at all. When they
+    // do not, containment or disjointness is proved with a few point-in-polygon tests and the
+    // boolean operation is skipped.
+    let vertices =
+        |l: &[Feature]| -> usize { l.iter().map(|f| contain::vertex_count(&f.geometry)).sum() };
+    let index_b = vertices(b) <= vertices(a);
+    let (coarse, fine) = if index_b { (b, a) } else { (a, b) };
+    let mut wanted = vec![false; coarse.len()];
     for &(i, j) in &candidates {
-        if within(i, j) {
-            wanted[j] = true;
-        }
+        wanted[if index_b { j } else { i }] = true;
     }
     let edges: Vec<Option<contain::EdgeIndex>> = wanted
         .par_iter()
         .enumerate()
-        .map(|(j, &w)| w.then(|| contain::EdgeIndex::new(&b[j].geometry)))
+        .map(|(k, &w)| w.then(|| contain::EdgeIndex::new(&coarse[k].geometry)))
         .collect();
+    let part_boxes = |l: &[Feature]| -> Vec<Vec<Rect<f64>>> {
+        l.par_iter()
+            .map(|f| {
+                f.geometry
+                    .0
+                    .iter()
+                    .filter_map(|p| p.bounding_rect())
+                    .collect()
+            })
+            .collect()
+    };
+    let (boxes_a, boxes_b) = (part_boxes(a), part_boxes(b));
+    let bar = crate::progress::Task::new("overlaying", candidates.len() as u64, false);
     let computed: Vec<Computed> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
+            bar.inc(1);
             let (fa, fb) = (&a[i], &b[j]);
-            let proven_inside = edges[j].as_ref().is_some_and(|e| {
-                within(i, j) && contain::inside(&fa.geometry, &fa.bbox, &fb.geometry, e)
-            });
-            let pieces = if proven_inside {
-                whole(&fa.geometry)
-            } else {
-                intersect(&fa.geometry, &fb.geometry)
+            let (c, f) = if index_b { (j, i) } else { (i, j) };
+            let relation = match &edges[c] {
+                Some(e) => contain::relate(&fine[f], &coarse[c], e),
+                None => contain::Relation::Unknown,
+            };
+            let pieces = match relation {
+                contain::Relation::Disjoint => return None,
+                contain::Relation::FineInside if index_b => whole(&fa.geometry, keep_pieces),
+                contain::Relation::FineInside => whole(&fb.geometry, keep_pieces),
+                contain::Relation::CoarseInside if index_b => whole(&fb.geometry, keep_pieces),
+                contain::Relation::CoarseInside => whole(&fa.geometry, keep_pieces),
+                contain::Relation::Unknown => {
+                    intersect(&fa.geometry, &boxes_a[i], &fb.geometry, &boxes_b[j])
+                }
             };
             if pieces.is_empty() {
                 return None;
@@ -149,37 +177,48 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
             })
         })
         .collect();
-    judge(a, b, computed, tolerance_m)
+    drop(bar);
+    let out = judge(a, b, computed, tolerance_m);
+    crate::timings::report(
+        &format!("overlay ({} candidate pairs)", candidates.len()),
+        start,
+    );
+    out
 }
 
-fn box_within(inner: &geo::Rect<f64>, outer: &geo::Rect<f64>) -> bool {
-    inner.min().x >= outer.min().x
-        && inner.min().y >= outer.min().y
-        && inner.max().x <= outer.max().x
-        && inner.max().y <= outer.max().y
-}
-
-/// The pieces of a feature that lies wholly inside its partner: its own polygons.
-fn whole(a: &MultiPolygon<f64>) -> Vec<Piece> {
+/// The pieces of a feature that lies wholly inside its partner: its own polygons (copied only
+/// when the pieces are kept).
+fn whole(a: &MultiPolygon<f64>, keep: bool) -> Vec<Piece> {
     a.0.iter()
-        .map(|polygon| Piece {
-            polygon: polygon.clone(),
-            area_m2: geometry::true_area_m2(polygon),
-            width_m: geometry::mean_width_m(polygon),
+        .filter_map(|polygon| {
+            let area_m2 = geometry::true_area_m2(polygon);
+            if area_m2 < MIN_PIECE_M2 {
+                return None;
+            }
+            Some(Piece {
+                polygon: if keep {
+                    polygon.clone()
+                } else {
+                    Polygon::new(geo::LineString(Vec::new()), Vec::new())
+                },
+                area_m2,
+                width_m: geometry::mean_width_m(polygon),
+            })
         })
-        .filter(|p| p.area_m2 >= MIN_PIECE_M2)
         .collect()
 }
 
 /// Intersection pieces with their true areas and widths; dust removed.
-pub(crate) fn intersect(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Vec<Piece> {
+pub(crate) fn intersect(
+    a: &MultiPolygon<f64>,
+    a_boxes: &[Rect<f64>],
+    b: &MultiPolygon<f64>,
+    b_boxes: &[Rect<f64>],
+) -> Vec<Piece> {
     // Cheap rejection: no part boxes meet.
-    let meets = a.0.iter().any(|pa| {
-        pa.bounding_rect().is_some_and(|ra| {
-            b.0.iter()
-                .any(|pb| pb.bounding_rect().is_some_and(|rb| ra.intersects(&rb)))
-        })
-    });
+    let meets = a_boxes
+        .iter()
+        .any(|ra| b_boxes.iter().any(|rb| ra.intersects(rb)));
     if !meets {
         return Vec::new();
     }

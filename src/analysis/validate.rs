@@ -245,7 +245,11 @@ fn overlaps(features: &[Feature], union: &MultiPolygon<f64>, tolerance_m: f64) -
     let mut out: Vec<Finding> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
-            let pieces = overlay::intersect(&features[i].geometry, &features[j].geometry);
+            let boxes = |g: &MultiPolygon<f64>| -> Vec<geo::Rect<f64>> {
+                g.0.iter().filter_map(|p| p.bounding_rect()).collect()
+            };
+            let (a, b) = (&features[i].geometry, &features[j].geometry);
+            let pieces = overlay::intersect(a, &boxes(a), b, &boxes(b));
             judge(pieces, tolerance_m).map(|(severity, area, widest, at)| {
                 let (a, b) = (&features[i], &features[j]);
                 let detail = match severity {

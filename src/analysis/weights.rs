@@ -218,7 +218,7 @@ fn load_geojson(path: &Path, column: &str) -> Result<Points> {
         // A MultiPoint's weight is shared among its points.
         let n = g.coords.points.len() as f64;
         for p in &g.coords.points {
-            raw.push((*p, w / n));
+            raw.push(([p.x, p.y], w / n));
         }
     }
     let crs = match doc.crs_name.as_deref() {

@@ -37,7 +37,10 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
     let dest = Destination {
         path: args.output.output.clone(),
     };
-    dest.write(|w| write_report(&report, args.output.format, args.by, weights.is_some(), w))?;
+    crate::timings::time(
+        || "write".into(),
+        || dest.write(|w| write_report(&report, args.output.format, args.by, weights.is_some(), w)),
+    )?;
     if args.require_coterminous && report.summary.units_split > 0 {
         return Ok(Outcome::Findings);
     }

@@ -100,6 +100,7 @@ pub fn layer_options(args: &LayerArgs, roles: &[&str]) -> Result<Vec<LoadOptions
 
 /// Load several layers in parallel (they are independent).
 pub fn load_layers(paths: &[&Path], options: &[LoadOptions], quiet: bool) -> Result<Vec<Layer>> {
+    crate::progress::enable(!quiet);
     let results: Vec<Result<Layer>> = std::thread::scope(|s| {
         let handles: Vec<_> = paths
             .iter()
@@ -255,8 +256,16 @@ pub fn context(
     }
 }
 
-/// Write CSV rows (all cells already text).
-pub fn write_csv(w: &mut dyn std::io::Write, headers: &[&str], rows: &[Vec<String>]) -> Result<()> {
+/// Write CSV rows (all cells already text), one by one as they come.
+pub fn write_csv<R>(
+    w: &mut dyn std::io::Write,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<()>
+where
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(headers)?;
     for r in rows {

@@ -98,6 +98,7 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     let dest = Destination {
         path: args.output.output.clone(),
     };
+    let write_start = std::time::Instant::now();
     dest.write(|w| {
         match args.output.format {
             Format::Json => {
@@ -105,12 +106,11 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
                 writeln!(w)?;
             }
             Format::Csv => {
-                let rows: Vec<Vec<String>> = report
+                let rows = report
                     .rows
                     .iter()
-                    .map(|r| cells(r, with_weights, Style::Csv))
-                    .collect();
-                write_csv(w, &headers(with_weights), &rows)?;
+                    .map(|r| cells(r, with_weights, Style::Csv));
+                write_csv(w, &headers(with_weights), rows)?;
             }
             Format::Table => {
                 write!(w, "{}", table_heading(&report.context))?;
@@ -127,5 +127,6 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     if let Some(staged) = staged_pieces {
         staged.commit()?;
     }
+    crate::timings::report("write", write_start);
     Ok(Outcome::Clean)
 }

@@ -38,7 +38,10 @@ pub fn run(args: SpanningArgs) -> Result<Outcome> {
     let dest = Destination {
         path: args.output.output.clone(),
     };
-    dest.write(|w| write_report(&report, args.output.format, weights.is_some(), w))?;
+    crate::timings::time(
+        || "write".into(),
+        || dest.write(|w| write_report(&report, args.output.format, weights.is_some(), w)),
+    )?;
     if let Some(max) = args.max_plans {
         if report.providers.iter().any(|p| p.plans_spanned > max) {
             return Ok(Outcome::Findings);

@@ -8,6 +8,7 @@
 use std::cell::Cell;
 use std::fmt;
 
+use geo::Coord;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -40,7 +41,7 @@ pub struct RawGeometry {
 /// Coordinates of any nesting depth, flattened.
 #[derive(Debug, Default, Clone)]
 pub struct Nested {
-    pub points: Vec<[f64; 2]>,
+    pub points: Vec<Coord<f64>>,
     /// End offset in `points` of each array of positions (a ring or line).
     pub ring_ends: Vec<usize>,
     /// End offset in `ring_ends` of each array of rings (a polygon).
@@ -76,6 +77,42 @@ impl fmt::Display for ParseError {
 
 /// Parse a whole GeoJSON document (a FeatureCollection or a single Feature).
 pub fn parse(bytes: &[u8]) -> Result<RawDocument, ParseError> {
+    parse_with_progress(bytes, &mut |_| {})
+}
+
+/// [`parse`], calling `progress(offset)` with the byte offset reached after each feature
+/// (on the fast path; a file that needs the serde reader reports no progress).
+pub fn parse_with_progress(
+    bytes: &[u8],
+    progress: &mut dyn FnMut(usize),
+) -> Result<RawDocument, ParseError> {
+    let mut features = Vec::new();
+    match parse_fast(bytes, &mut |f, offset| {
+        features.push(f);
+        progress(offset);
+    }) {
+        Ok(crs_name) => Ok(RawDocument { crs_name, features }),
+        Err(GiveUp) => parse_serde(bytes),
+    }
+}
+
+pub use super::scan::GiveUp;
+
+/// The fast reader: hands each feature to `sink` with the byte offset reached, as soon as it is
+/// read, and returns the `crs` member's name. It reads well-formed FeatureCollections; on
+/// anything else (including every malformed file) it gives up, and the features already handed
+/// over must be discarded: read the file with [`parse`] instead, which words and locates errors.
+pub fn parse_fast(
+    bytes: &[u8],
+    sink: &mut dyn FnMut(RawFeature, usize),
+) -> Result<Option<String>, GiveUp> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let skipped = bytes.len() - body.len();
+    super::scan::parse(body, &mut |f, offset| sink(f, offset + skipped))
+}
+
+/// The serde-driven reader: accepts any GeoJSON document and explains every error.
+pub(crate) fn parse_serde(bytes: &[u8]) -> Result<RawDocument, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let current = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -161,7 +198,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
 }
 
 /// The name in a legacy `"crs": {"type": "name", "properties": {"name": ...}}` member.
-fn crs_member_name(value: &Value) -> Option<String> {
+pub(crate) fn crs_member_name(value: &Value) -> Option<String> {
     let props = value.get("properties")?;
     if let Some(name) = props.get("name").and_then(Value::as_str) {
         return Some(name.to_string());
@@ -173,7 +210,7 @@ fn crs_member_name(value: &Value) -> Option<String> {
         .map(|c| format!("EPSG:{c}"))
 }
 
-fn id_text(value: &Value) -> Option<String> {
+pub(crate) fn id_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -181,7 +218,7 @@ fn id_text(value: &Value) -> Option<String> {
     }
 }
 
-struct PropertiesOrNull(Map<String, Value>);
+pub(crate) struct PropertiesOrNull(pub(crate) Map<String, Value>);
 
 impl<'de> serde::Deserialize<'de> for PropertiesOrNull {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -410,7 +447,10 @@ impl<'de> Visitor<'de> for CoordsSeed<'_> {
             if !position.iter().all(|v| v.is_finite()) {
                 return Err(de::Error::custom("a position is not a finite number"));
             }
-            out.points.push(position);
+            out.points.push(Coord {
+                x: position[0],
+                y: position[1],
+            });
             if self.top {
                 out.height = Some(0);
             }
@@ -463,7 +503,7 @@ mod tests {
         )
         .unwrap();
         let g = doc.features[0].geometry.as_ref().unwrap();
-        assert_eq!(g.coords.points[1], [1.0, 0.0]);
+        assert_eq!(g.coords.points[1], Coord { x: 1.0, y: 0.0 });
         assert_eq!(g.coords.height, Some(2));
     }
 

@@ -6,11 +6,11 @@
 pub mod crs;
 pub mod fields;
 pub mod geojson;
+mod scan;
 pub mod valid;
 
 use std::path::{Path, PathBuf};
 
-use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, Coord, Intersects, LineString, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
@@ -310,27 +310,198 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
     // can at worst produce a parse error.
     let map = unsafe { memmap2::Mmap::map(&file) }
         .map_err(|e| err(format!("cannot read: {e}"), "check the file"))?;
-    let doc = geojson::parse(&map).map_err(|e| {
-        LoadError::new(
-            path,
-            e.feature,
-            format!("malformed GeoJSON: {}", e),
-            "expected a GeoJSON FeatureCollection of Polygon/MultiPolygon features",
-        )
-    })?;
+    let label = short_name(path);
+    let start = std::time::Instant::now();
+    let bar = crate::progress::Task::new(format!("reading {label}"), map.len() as u64, true);
+    // The fast reader hands over features as it reads them; a second thread checks and builds
+    // their polygons meanwhile (the two take about as long on a large file).
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawFeature>>(64);
+    let (fast, (raw, prepped, busy)) = std::thread::scope(|s| {
+        let checker = s.spawn(move || {
+            let (mut raw, mut prepped) = (Vec::new(), Vec::new());
+            let mut busy = std::time::Duration::ZERO;
+            for mut batch in rx {
+                let t = std::time::Instant::now();
+                prepped.extend(batch.par_iter_mut().map(prep).collect::<Vec<_>>());
+                busy += t.elapsed();
+                raw.append(&mut batch);
+            }
+            (raw, prepped, busy)
+        });
+        let fast = {
+            let tx = tx;
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut released = 0usize;
+            let fast = geojson::parse_fast(&map, &mut |feature, offset| {
+                batch.push(feature);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    let _ = tx.send(full);
+                }
+                bar.set(offset as u64);
+                // Hand back the pages already read: the file stays in the page cache, but a
+                // 150 MB input no longer adds 150 MB to this process's memory.
+                #[cfg(unix)]
+                if offset - released >= RELEASE_BYTES {
+                    let end = offset / RELEASE_BYTES * RELEASE_BYTES;
+                    // SAFETY: a read-only private file mapping; pages dropped here are read
+                    // again from the file if touched (for example by the serde reader).
+                    let _ = unsafe {
+                        map.unchecked_advise_range(
+                            memmap2::UncheckedAdvice::DontNeed,
+                            released,
+                            end - released,
+                        )
+                    };
+                    released = end;
+                }
+            });
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            fast
+        };
+        let checked = checker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (fast, checked)
+    });
+    drop(bar);
+    let read = match fast {
+        Ok(crs_name) => {
+            crate::timings::report(&format!("parse {label}"), start);
+            crate::timings::report(
+                &format!(
+                    "check {label} (in parallel with parse, {:.3} s of work)",
+                    busy.as_secs_f64()
+                ),
+                start,
+            );
+            Read {
+                crs_name,
+                raw,
+                prepped,
+            }
+        }
+        Err(geojson::GiveUp) => {
+            // Not the common shape, or malformed: the serde reader decides, and explains.
+            drop((raw, prepped));
+            let doc = geojson::parse(&map).map_err(|e| {
+                LoadError::new(
+                    path,
+                    e.feature,
+                    format!("malformed GeoJSON: {}", e),
+                    "expected a GeoJSON FeatureCollection of Polygon/MultiPolygon features",
+                )
+            })?;
+            crate::timings::report(&format!("parse {label}"), start);
+            crate::timings::time(|| format!("check {label}"), || Read::check(doc))
+        }
+    };
     drop(map);
-    from_raw(path, doc, options)
+    finish(path, read, options)
 }
 
+/// Features are handed from the reader to the checker in batches of this many.
+const BATCH: usize = 256;
+
+/// Pages of the input are released in steps of this many bytes (a multiple of the page size).
+#[cfg(unix)]
+const RELEASE_BYTES: usize = 8 << 20;
+
+/// The file name alone, for timings and progress.
+fn short_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A layer as read: features with their geometry taken out, checked and built.
+struct Read {
+    crs_name: Option<String>,
+    raw: Vec<RawFeature>,
+    prepped: Vec<Prepped>,
+}
+
+impl Read {
+    fn check(mut doc: geojson::RawDocument) -> Read {
+        let prepped = doc.features.par_iter_mut().map(prep).collect();
+        Read {
+            crs_name: doc.crs_name,
+            raw: doc.features,
+            prepped,
+        }
+    }
+}
+
+/// Polygons in the file's coordinates, their defects and their box.
+type Built = (MultiPolygon<f64>, Vec<String>, Rect<f64>);
+
+/// One feature's geometry, checked and built in the file's own coordinates.
+struct Prepped {
+    /// The nesting of `coordinates` fits the declared type.
+    structure: Result<(), String>,
+    /// Extent of its positions.
+    extent: Option<([f64; 2], [f64; 2])>,
+    /// Polygons, defects and box; or why the feature is skipped.
+    geometry: Result<Built, SkipReason>,
+}
+
+/// Check and build one feature's geometry, taking it out of the raw feature.
+fn prep(f: &mut RawFeature) -> Prepped {
+    let Some(g) = f.geometry.take() else {
+        return Prepped {
+            structure: Ok(()),
+            extent: None,
+            geometry: Err(SkipReason::NullGeometry),
+        };
+    };
+    let structure = check_structure(&g);
+    let extent = points_extent(&g.coords.points);
+    let kind = g.kind.clone().unwrap_or_default();
+    let geometry = if structure.is_err() {
+        // The layer will not load; nothing to build.
+        Err(SkipReason::EmptyGeometry)
+    } else if g.has_geometries || !(kind == "Polygon" || kind == "MultiPolygon") {
+        Err(SkipReason::NotPolygon(kind))
+    } else {
+        let (geometry, mut defects) = to_multipolygon(g.coords);
+        if geometry.0.is_empty() {
+            Err(SkipReason::EmptyGeometry)
+        } else {
+            // Validated in the file's own coordinates, as any other tool would see them.
+            defects.extend(validate(&geometry));
+            match geometry.bounding_rect() {
+                Some(bbox) => Ok((geometry, defects, bbox)),
+                None => Err(SkipReason::EmptyGeometry),
+            }
+        }
+    };
+    Prepped {
+        structure,
+        extent,
+        geometry,
+    }
+}
+
+#[cfg(test)]
 fn from_raw(
     path: &Path,
     doc: geojson::RawDocument,
     options: &LoadOptions,
 ) -> Result<Layer, LoadError> {
+    finish(path, Read::check(doc), options)
+}
+
+fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadError> {
     let err = |feature: Option<usize>, message: String, hint: &str| {
         LoadError::new(path, feature, message, hint)
     };
-    let raw = doc.features;
+    let Read {
+        crs_name,
+        raw,
+        prepped,
+    } = read;
     let input_count = raw.len();
     let mut notes = Vec::new();
 
@@ -343,22 +514,33 @@ fn from_raw(
     notes.extend(fields.notes.iter().cloned());
 
     // Structure checks first, so that a malformed geometry is an error, not a skip.
-    for f in &raw {
-        if let Some(g) = &f.geometry {
-            check_structure(g)
-                .map_err(|m| err(Some(f.index), m, "fix the geometry, or remove the feature"))?;
+    for (f, p) in raw.iter().zip(&prepped) {
+        if let Err(m) = &p.structure {
+            return Err(err(
+                Some(f.index),
+                m.clone(),
+                "fix the geometry, or remove the feature",
+            ));
         }
     }
 
-    check_one_system(&raw).map_err(|(i, m)| {
+    check_one_system(&raw, &prepped).map_err(|(i, m)| {
         err(
             Some(i),
             m,
             "a layer must use one coordinate system: lon/lat degrees (EPSG:4326) or British National Grid metres (EPSG:27700)",
         )
     })?;
-    let extent = extent(&raw);
-    let (crs, crs_source) = decide_crs(doc.crs_name.as_deref(), options.crs, extent)
+    let extent = prepped
+        .iter()
+        .filter_map(|p| p.extent)
+        .reduce(|(a0, a1), (b0, b1)| {
+            (
+                [a0[0].min(b0[0]), a0[1].min(b0[1])],
+                [a1[0].max(b1[0]), a1[1].max(b1[1])],
+            )
+        });
+    let (crs, crs_source) = decide_crs(crs_name.as_deref(), options.crs, extent)
         .map_err(|(m, hint)| err(None, m, &hint))?;
     if crs == Crs::Wgs84 {
         if let Some(problem) = extent.and_then(|(min, max)| crs::lonlat_extent_problem(min, max)) {
@@ -377,7 +559,8 @@ fn from_raw(
     let name_field = fields.name.clone();
     let built: Vec<Result<Feature, Skipped>> = raw
         .into_par_iter()
-        .map(|f| build_feature(f, crs, &code_source, name_field.as_deref()))
+        .zip(prepped)
+        .map(|(f, p)| build_feature(f, p, &code_source, name_field.as_deref()))
         .collect();
 
     let mut features = Vec::with_capacity(built.len());
@@ -396,10 +579,24 @@ fn from_raw(
         }
     }
     let duplicate_codes = fields::duplicates(features.iter().map(|f| f.code.as_str()));
-    let resolution = features
-        .par_iter()
-        .map(|f| resolution_of(&f.geometry))
-        .reduce(Resolution::default, Resolution::add);
+    // Then to British National Grid, in place: projected, oriented, measured.
+    let projector = match (crs, extent) {
+        (Crs::Wgs84, Some((min, max))) => Some(project::Projector::new(min, max)),
+        _ => None,
+    };
+    let label = short_name(path);
+    let resolution = crate::timings::time(
+        || format!("project {label}"),
+        || {
+            features
+                .par_iter_mut()
+                .map(|f| {
+                    finish_feature(f, projector.as_ref());
+                    resolution_of(&f.geometry)
+                })
+                .reduce(Resolution::default, Resolution::add)
+        },
+    );
 
     Ok(Layer {
         path: path.to_path_buf(),
@@ -442,20 +639,22 @@ fn check_structure(g: &RawGeometry) -> Result<(), String> {
     }
 }
 
-fn extent(raw: &[RawFeature]) -> Option<([f64; 2], [f64; 2])> {
-    crs::bounds(
-        raw.iter()
-            .filter_map(|f| f.geometry.as_ref())
-            .flat_map(|g| &g.coords.points),
-    )
+fn points_extent(points: &[Coord<f64>]) -> Option<([f64; 2], [f64; 2])> {
+    let first = points.first()?;
+    let (mut min, mut max) = ([first.x, first.y], [first.x, first.y]);
+    for p in points {
+        min = [min[0].min(p.x), min[1].min(p.y)];
+        max = [max[0].max(p.x), max[1].max(p.y)];
+    }
+    Some((min, max))
 }
 
 /// Every feature's coordinates must fit the same system: name the first that does not.
-fn check_one_system(raw: &[RawFeature]) -> Result<(), (usize, String)> {
+fn check_one_system(raw: &[RawFeature], prepped: &[Prepped]) -> Result<(), (usize, String)> {
     let mut seen: [Option<usize>; 2] = [None, None];
     let mut counts = [0usize; 2];
-    for f in raw {
-        let Some((min, max)) = extent(std::slice::from_ref(f)) else {
+    for (f, p) in raw.iter().zip(prepped) {
+        let Some((min, max)) = p.extent else {
             continue;
         };
         let class = match Crs::from_extent(min, max) {
@@ -563,42 +762,23 @@ fn decide_crs(
     }
 }
 
+/// A feature (polygons still in the input's coordinates), or why it is skipped.
 fn build_feature(
     f: RawFeature,
-    crs: Crs,
+    p: Prepped,
     code_source: &CodeSource,
     name_field: Option<&str>,
 ) -> Result<Feature, Skipped> {
     let code = fields::feature_code(code_source, f.id.as_ref(), &f.properties);
-    let skip = |reason| Skipped {
-        index: f.index,
-        code: code.clone(),
-        reason,
-    };
-    let Some(g) = f.geometry else {
-        return Err(skip(SkipReason::NullGeometry));
-    };
-    let kind = g.kind.clone().unwrap_or_default();
-    if g.has_geometries || !(kind == "Polygon" || kind == "MultiPolygon") {
-        return Err(skip(SkipReason::NotPolygon(kind)));
-    }
-    let (mut geometry, mut defects) = to_multipolygon(&g.coords);
-    if geometry.0.is_empty() {
-        return Err(skip(SkipReason::EmptyGeometry));
-    }
-    // Validate in the file's own coordinates, as any other tool would see them, then project.
-    defects.extend(validate(&geometry));
-    if crs == Crs::Wgs84 {
-        use geo::MapCoordsInPlace;
-        geometry.map_coords_in_place(|c| {
-            let (x, y) = project::wgs84_to_bng(c.x, c.y);
-            Coord { x, y }
-        });
-    }
-    let geometry = geometry.orient(Direction::Default);
-    let area_m2 = geometry::multi_true_area_m2(&geometry);
-    let Some(bbox) = geometry.bounding_rect() else {
-        return Err(skip(SkipReason::EmptyGeometry));
+    let (geometry, defects, bbox) = match p.geometry {
+        Ok(g) => g,
+        Err(reason) => {
+            return Err(Skipped {
+                index: f.index,
+                code,
+                reason,
+            })
+        }
     };
     let name = name_field
         .and_then(|n| fields::value_text(f.properties.get(n)))
@@ -608,29 +788,89 @@ fn build_feature(
         code: code.unwrap_or_default(),
         name,
         geometry,
-        area_m2,
+        area_m2: 0.0,
         bbox,
         defects,
     })
 }
 
+/// Project a built feature to British National Grid (when `projector` is given), orient its
+/// rings (shells counter-clockwise, holes clockwise), and measure its area and box. In place:
+/// the layer's coordinates exist once.
+fn finish_feature(f: &mut Feature, projector: Option<&project::Projector>) {
+    use geo::Winding;
+    for polygon in &mut f.geometry.0 {
+        let fix = |ring: &mut LineString<f64>, shell: bool| {
+            if let Some(p) = projector {
+                for c in &mut ring.0 {
+                    let (x, y) = p.project(c.x, c.y);
+                    *c = Coord { x, y };
+                }
+            }
+            if shell {
+                ring.make_ccw_winding();
+            } else {
+                ring.make_cw_winding();
+            }
+        };
+        polygon.exterior_mut(|r| fix(r, true));
+        polygon.interiors_mut(|rs| rs.iter_mut().for_each(|r| fix(r, false)));
+    }
+    f.area_m2 = geometry::multi_true_area_m2(&f.geometry);
+    if let Some(bbox) = f.geometry.bounding_rect() {
+        f.bbox = bbox;
+    }
+}
+
 /// Build polygons (in the input's coordinates) from flat coordinates, noting ring problems.
-fn to_multipolygon(c: &geojson::Nested) -> (MultiPolygon<f64>, Vec<String>) {
+/// The buffer is reused for the first ring of the first polygon (usually the only one), so
+/// coordinates are not copied on the way from the file to the feature.
+fn to_multipolygon(c: geojson::Nested) -> (MultiPolygon<f64>, Vec<String>) {
+    let geojson::Nested {
+        mut points,
+        ring_ends,
+        polygon_ends,
+        ..
+    } = c;
     let mut defects = Vec::new();
-    let mut polygons = Vec::with_capacity(c.polygon_ends.len());
+    // Rings as ranges of `points`, grouped by polygon.
+    let mut polygons_rings: Vec<Vec<(usize, usize)>> = Vec::with_capacity(polygon_ends.len());
     let mut ring_start_idx = 0;
-    for (pi, &ring_end_idx) in c.polygon_ends.iter().enumerate() {
-        let mut rings: Vec<LineString<f64>> = Vec::with_capacity(ring_end_idx - ring_start_idx);
-        for ri in ring_start_idx..ring_end_idx {
-            let start = if ri == 0 { 0 } else { c.ring_ends[ri - 1] };
-            let pts = &c.points[start..c.ring_ends[ri]];
-            let mut coords: Vec<Coord<f64>> = pts.iter().map(|&[x, y]| Coord { x, y }).collect();
-            let ring_label = if ri == ring_start_idx {
+    for &ring_end_idx in &polygon_ends {
+        let rings = (ring_start_idx..ring_end_idx)
+            .map(|ri| (if ri == 0 { 0 } else { ring_ends[ri - 1] }, ring_ends[ri]))
+            .collect();
+        polygons_rings.push(rings);
+        ring_start_idx = ring_end_idx;
+    }
+    // Cut the rings off the end of the buffer, last first; the first ring keeps the buffer.
+    let mut owned: Vec<Vec<Vec<Coord<f64>>>> = polygons_rings
+        .iter()
+        .map(|rings| Vec::with_capacity(rings.len()))
+        .collect();
+    let all: Vec<(usize, usize)> = polygons_rings.iter().flatten().copied().collect();
+    let mut cut: Vec<Vec<Coord<f64>>> = Vec::with_capacity(all.len());
+    for (k, &(start, end)) in all.iter().enumerate().rev() {
+        points.truncate(end);
+        if k == 0 && start == 0 {
+            points.shrink_to_fit();
+            cut.push(std::mem::take(&mut points));
+        } else {
+            cut.push(points.split_off(start));
+        }
+    }
+    cut.reverse();
+    let mut cut = cut.into_iter();
+    for (pi, rings) in polygons_rings.iter().enumerate() {
+        for (r, _) in rings.iter().enumerate() {
+            let mut coords = cut.next().unwrap_or_default();
+            let ring_label = if r == 0 {
                 "exterior ring".to_string()
             } else {
-                format!("hole {}", ri - ring_start_idx)
+                format!("hole {r}")
             };
-            if pts.first() != pts.last() {
+            let n = coords.len();
+            if coords.first() != coords.last() {
                 defects.push(format!(
                     "polygon {pi} {ring_label} is not closed (closed on load)"
                 ));
@@ -640,19 +880,20 @@ fn to_multipolygon(c: &geojson::Nested) -> (MultiPolygon<f64>, Vec<String>) {
             }
             if coords.len() < 4 {
                 defects.push(format!(
-                    "polygon {pi} {ring_label} has {} positions; a ring needs at least 4",
-                    pts.len()
+                    "polygon {pi} {ring_label} has {n} positions; a ring needs at least 4"
                 ));
             }
-            rings.push(LineString(coords));
+            owned[pi].push(coords);
         }
-        ring_start_idx = ring_end_idx;
-        let mut rings = rings.into_iter();
-        let Some(exterior) = rings.next() else {
-            continue;
-        };
-        polygons.push(Polygon::new(exterior, rings.collect()));
     }
+    let polygons = owned
+        .into_iter()
+        .filter_map(|rings| {
+            let mut rings = rings.into_iter().map(LineString);
+            let exterior = rings.next()?;
+            Some(Polygon::new(exterior, rings.collect()))
+        })
+        .collect();
     (MultiPolygon(polygons), defects)
 }
 

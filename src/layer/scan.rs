@@ -1,0 +1,602 @@
+//! The fast path of the GeoJSON reader: a hand-written scanner for well-formed files.
+//!
+//! Profiling showed the serde-driven reader (`geojson::parse_serde`) spending most of its time
+//! in generic number parsing and per-element visitor calls. This scanner reads the common shape
+//! of a boundary file (a FeatureCollection of Features) directly: coordinates go digit by digit
+//! into the flat buffers of [`Nested`], and only the small members (`properties`, `id`, `crs`,
+//! unknown members) are handed to serde_json, which also validates them.
+//!
+//! It is deliberately strict and does not report errors: anything it does not expect (a syntax
+//! error, an escape in a key, a lone Feature document, a number it cannot convert exactly the
+//! way serde_json does, ...) makes it give up, and the caller parses the file again with the
+//! serde reader, which accepts or rejects it with its precise, located error message. So the
+//! result, and every error message, is the same as the serde reader's; only the speed differs.
+
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+use super::geojson::{crs_member_name, id_text, Nested, PropertiesOrNull, RawFeature, RawGeometry};
+
+/// Why the fast path stopped: the caller falls back to the serde reader.
+#[derive(Debug)]
+pub struct GiveUp;
+
+type R<T> = Result<T, GiveUp>;
+
+/// Parse `bytes` (BOM already removed), handing each feature to `sink` with the offset reached.
+/// Returns the `crs` member's name.
+pub fn parse(bytes: &[u8], sink: &mut dyn FnMut(RawFeature, usize)) -> R<Option<String>> {
+    let mut s = Scanner {
+        b: bytes,
+        i: 0,
+        scratch: Nested::default(),
+    };
+    s.ws();
+    s.expect(b'{')?;
+    let mut kind_ok = true;
+    let mut features = false;
+    let mut crs_name = None;
+    s.ws();
+    if s.peek() == Some(b'}') {
+        return Err(GiveUp);
+    }
+    loop {
+        s.ws();
+        let key = s.key()?;
+        s.ws();
+        s.expect(b':')?;
+        s.ws();
+        match key {
+            b"type" => kind_ok = s.string()? == b"FeatureCollection",
+            // A repeated member replaces the first: too odd to stream.
+            b"features" if features => return Err(GiveUp),
+            b"features" => {
+                s.features(sink)?;
+                features = true;
+            }
+            b"crs" => crs_name = crs_member_name(&s.serde::<Value>()?),
+            // A lone Feature's members at the top level: leave it to the serde reader.
+            b"properties" | b"geometry" | b"id" => return Err(GiveUp),
+            _ => {
+                s.serde::<IgnoredAny>()?;
+            }
+        }
+        s.ws();
+        match s.next()? {
+            b',' => continue,
+            b'}' => break,
+            _ => return Err(GiveUp),
+        }
+    }
+    s.ws();
+    if s.i != s.b.len() || !kind_ok {
+        return Err(GiveUp);
+    }
+    if features {
+        Ok(crs_name)
+    } else {
+        Err(GiveUp)
+    }
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+    /// Reused buffers for one geometry's coordinates, copied out at their exact size.
+    scratch: Nested,
+}
+
+/// Exact powers of ten (the range where serde_json's conversion is one correctly rounded
+/// multiplication or division).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+impl<'a> Scanner<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    #[inline]
+    fn next(&mut self) -> R<u8> {
+        let c = *self.b.get(self.i).ok_or(GiveUp)?;
+        self.i += 1;
+        Ok(c)
+    }
+
+    #[inline]
+    fn expect(&mut self, c: u8) -> R<()> {
+        if self.next()? == c {
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// A string without escapes or control characters, as raw (UTF-8 checked) bytes.
+    fn string(&mut self) -> R<&'a [u8]> {
+        self.expect(b'"')?;
+        let start = self.i;
+        loop {
+            match self.next()? {
+                b'"' => break,
+                b'\\' => return Err(GiveUp),
+                c if c < 0x20 => return Err(GiveUp),
+                _ => {}
+            }
+        }
+        let s = &self.b[start..self.i - 1];
+        std::str::from_utf8(s).map_err(|_| GiveUp)?;
+        Ok(s)
+    }
+
+    fn key(&mut self) -> R<&'a [u8]> {
+        self.string()
+    }
+
+    /// One value deserialised by serde_json from here (which checks its syntax).
+    fn serde<T: serde::de::DeserializeOwned>(&mut self) -> R<T> {
+        let mut stream = serde_json::Deserializer::from_slice(&self.b[self.i..]).into_iter::<T>();
+        let value = stream.next().ok_or(GiveUp)?.map_err(|_| GiveUp)?;
+        self.i += stream.byte_offset();
+        Ok(value)
+    }
+
+    fn features(&mut self, sink: &mut dyn FnMut(RawFeature, usize)) -> R<()> {
+        self.expect(b'[')?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(());
+        }
+        let mut index = 0;
+        loop {
+            self.ws();
+            let f = self.feature(index)?;
+            index += 1;
+            sink(f, self.i);
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b']' => break,
+                _ => return Err(GiveUp),
+            }
+        }
+        Ok(())
+    }
+
+    fn feature(&mut self, index: usize) -> R<RawFeature> {
+        let mut f = RawFeature {
+            index,
+            ..RawFeature::default()
+        };
+        self.expect(b'{')?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(f);
+        }
+        loop {
+            self.ws();
+            let key = self.key()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            match key {
+                b"type" => {
+                    if self.string()? != b"Feature" {
+                        return Err(GiveUp);
+                    }
+                }
+                b"properties" => f.properties = self.serde::<PropertiesOrNull>()?.0,
+                b"geometry" => f.geometry = self.geometry()?,
+                b"id" => f.id = id_text(&self.serde::<Value>()?),
+                _ => {
+                    self.serde::<IgnoredAny>()?;
+                }
+            }
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return Err(GiveUp),
+            }
+        }
+        Ok(f)
+    }
+
+    fn geometry(&mut self) -> R<Option<RawGeometry>> {
+        if self.b[self.i..].starts_with(b"null") {
+            self.i += 4;
+            return Ok(None);
+        }
+        self.expect(b'{')?;
+        let mut g = RawGeometry::default();
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(Some(g));
+        }
+        loop {
+            self.ws();
+            let key = self.key()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            match key {
+                b"type" => {
+                    let kind = self.string()?;
+                    // Checked by `string`.
+                    g.kind = Some(String::from_utf8_lossy(kind).into_owned());
+                }
+                b"coordinates" => {
+                    self.scratch.points.clear();
+                    self.scratch.ring_ends.clear();
+                    self.scratch.polygon_ends.clear();
+                    self.scratch.height = None;
+                    if self.peek() != Some(b'[') {
+                        return Err(GiveUp);
+                    }
+                    let height = self.coords(0)?;
+                    self.scratch.height = height;
+                    // Appends, as the serde reader does for a repeated member.
+                    let n = &mut g.coords;
+                    let base_points = n.points.len();
+                    let base_rings = n.ring_ends.len();
+                    n.points.reserve_exact(self.scratch.points.len());
+                    n.points.extend_from_slice(&self.scratch.points);
+                    n.ring_ends
+                        .extend(self.scratch.ring_ends.iter().map(|e| e + base_points));
+                    n.polygon_ends
+                        .extend(self.scratch.polygon_ends.iter().map(|e| e + base_rings));
+                    if height.is_some() {
+                        n.height = height;
+                    }
+                }
+                b"geometries" => {
+                    g.has_geometries = true;
+                    self.serde::<IgnoredAny>()?;
+                }
+                _ => {
+                    self.serde::<IgnoredAny>()?;
+                }
+            }
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return Err(GiveUp),
+            }
+        }
+        Ok(Some(g))
+    }
+
+    /// A coordinate array (the cursor is on its `[`), with the serde reader's rules: returns
+    /// its height (0 = a position), or None for an array with no positions below it.
+    fn coords(&mut self, depth: usize) -> R<Option<u8>> {
+        // Deeper nesting is an error or a curiosity: the serde reader decides.
+        if depth > 4 {
+            return Err(GiveUp);
+        }
+        self.expect(b'[')?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(None);
+        }
+        if self.peek() != Some(b'[') {
+            // A position: numbers only.
+            let mut position = [0.0f64; 2];
+            let mut numbers = 0usize;
+            loop {
+                self.ws();
+                let v = self.number()?;
+                if numbers < 2 {
+                    position[numbers] = v;
+                }
+                numbers += 1;
+                self.ws();
+                match self.next()? {
+                    b',' => continue,
+                    b']' => break,
+                    _ => return Err(GiveUp),
+                }
+            }
+            if numbers < 2 || !position.iter().all(|v| v.is_finite()) {
+                return Err(GiveUp);
+            }
+            self.scratch.points.push(geo::Coord {
+                x: position[0],
+                y: position[1],
+            });
+            return Ok(Some(0));
+        }
+        let mut child_height: Option<u8> = None;
+        loop {
+            self.ws();
+            if self.peek() != Some(b'[') {
+                return Err(GiveUp);
+            }
+            match (child_height, self.coords(depth + 1)?) {
+                (_, None) => {}
+                (None, Some(h)) => child_height = Some(h),
+                (Some(a), Some(b)) if a != b => return Err(GiveUp),
+                _ => {}
+            }
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b']' => break,
+                _ => return Err(GiveUp),
+            }
+        }
+        let height = match child_height {
+            Some(h) if h >= 3 => return Err(GiveUp),
+            Some(h) => h + 1,
+            None => return Ok(None),
+        };
+        match height {
+            1 => self.scratch.ring_ends.push(self.scratch.points.len()),
+            2 => self.scratch.polygon_ends.push(self.scratch.ring_ends.len()),
+            _ => {}
+        }
+        Ok(Some(height))
+    }
+
+    /// A JSON number, converted exactly as serde_json (without `float_roundtrip`) does:
+    /// the decimal significand as f64, then one multiplication or division by a power of ten.
+    #[inline]
+    fn number(&mut self) -> R<f64> {
+        let start = self.i;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.i += 1;
+        }
+        let mut significand: u64 = 0;
+        let mut digits = 0usize;
+        // Integer part: 0, or a non-zero digit and more digits.
+        match self.peek() {
+            Some(b'0') => {
+                self.i += 1;
+                digits += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return Err(GiveUp);
+                }
+            }
+            Some(b'1'..=b'9') => {
+                while let Some(c @ b'0'..=b'9') = self.peek() {
+                    significand = significand.wrapping_mul(10).wrapping_add((c - b'0') as u64);
+                    digits += 1;
+                    self.i += 1;
+                }
+            }
+            _ => return Err(GiveUp),
+        }
+        let mut exponent: i64 = 0;
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            let before = self.i;
+            while let Some(c @ b'0'..=b'9') = self.peek() {
+                significand = significand.wrapping_mul(10).wrapping_add((c - b'0') as u64);
+                digits += 1;
+                self.i += 1;
+            }
+            if self.i == before {
+                return Err(GiveUp);
+            }
+            exponent -= (self.i - before) as i64;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            let negative_exp = match self.peek() {
+                Some(b'-') => {
+                    self.i += 1;
+                    true
+                }
+                Some(b'+') => {
+                    self.i += 1;
+                    false
+                }
+                _ => false,
+            };
+            let before = self.i;
+            let mut e: i64 = 0;
+            while let Some(c @ b'0'..=b'9') = self.peek() {
+                e = (e * 10 + (c - b'0') as i64).min(1_000_000);
+                self.i += 1;
+            }
+            if self.i == before {
+                return Err(GiveUp);
+            }
+            exponent += if negative_exp { -e } else { e };
+        }
+        // Up to 19 digits cannot overflow u64: serde_json keeps them all too.
+        if digits > 19 || exponent.unsigned_abs() as usize >= POW10.len() {
+            return self.slow_number(start);
+        }
+        let mut f = significand as f64;
+        if exponent >= 0 {
+            f *= POW10[exponent as usize];
+        } else {
+            f /= POW10[(-exponent) as usize];
+        }
+        Ok(if negative { -f } else { f })
+    }
+
+    /// Numbers outside the fast range: serde_json itself, so the value is the same.
+    #[cold]
+    fn slow_number(&mut self, start: usize) -> R<f64> {
+        let text = &self.b[start..self.i];
+        let v: f64 = serde_json::from_slice(text).map_err(|_| GiveUp)?;
+        Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::geojson::parse_serde;
+    use super::*;
+
+    use super::super::geojson::RawDocument;
+
+    fn fast(s: &str) -> Option<RawDocument> {
+        let mut features = Vec::new();
+        let crs_name = parse(s.as_bytes(), &mut |f, _| features.push(f)).ok()?;
+        Some(RawDocument { crs_name, features })
+    }
+
+    /// The fast path either gives up or gives exactly the serde reader's result.
+    fn agrees(s: &str) -> bool {
+        match fast(s) {
+            None => false,
+            Some(doc) => {
+                let want = parse_serde(s.as_bytes())
+                    .unwrap_or_else(|e| panic!("fast path accepted what serde rejects ({e}): {s}"));
+                assert_eq!(format!("{doc:?}"), format!("{want:?}"), "{s}");
+                true
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_convert_exactly_as_serde_json_does() {
+        for text in [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "0.5",
+            "-0.0",
+            "51.4778100",
+            "-1.2345678",
+            "400000",
+            "1e3",
+            "1E+2",
+            "2.5e-3",
+            "123456789012345678",
+            "1234567890123456789012",
+            "0.1234567890123456789",
+            "1e22",
+            "1e23",
+            "1e-22",
+            "1e-23",
+            "9007199254740993",
+            "-9223372036854775808",
+            "18446744073709551615",
+            "18446744073709551616",
+        ] {
+            let doc = format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{text},{text}]}}}}]}}"#
+            );
+            let got = fast(&doc).unwrap().features[0]
+                .geometry
+                .as_ref()
+                .unwrap()
+                .coords
+                .points[0];
+            let want: f64 = serde_json::from_str(text).unwrap();
+            assert_eq!(got.x.to_bits(), want.to_bits(), "{text}");
+        }
+    }
+
+    #[test]
+    fn well_formed_documents_take_the_fast_path() {
+        for s in [
+            r#"{"type":"FeatureCollection","features":[]}"#,
+            r#"{"features":[{"geometry":{"coordinates":[[[[0,0],[1,0],[1,1],[0,0]],[[0.1,0.1],[0.2,0.1],[0.2,0.2],[0.1,0.1]]],[[[5,5],[6,5],[6,6],[5,5]]]],"type":"MultiPolygon"},"properties":{"A":1},"type":"Feature"}],"type":"FeatureCollection"}"#,
+            r#" { "type" : "FeatureCollection", "bbox": [0, 1, 2, 3], "crs": {"type":"name","properties":{"name":"EPSG:27700"}},
+                 "features" : [ { "type" : "Feature", "id": 7, "properties" : null, "geometry" : null },
+                 { "type":"Feature", "properties":{"n":"x\u00e9"}, "geometry": {"type":"Polygon","coordinates":[ [ [0,0,9] , [1,0], [1,1], [0,0] ] ], "bbox": [1]} },
+                 {"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":[]}},
+                 {"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[],[[]],[[[0,0],[1,0],[1,1],[0,0]]]]}},
+                 {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0]]],"coordinates":[[[2,2],[3,2]]]}}
+                 ] } "#,
+        ] {
+            assert!(agrees(s), "gave up on {s}");
+        }
+    }
+
+    #[test]
+    fn anything_unusual_goes_to_the_serde_reader() {
+        for s in [
+            "",
+            "not json",
+            r#"{"type":"Feature","properties":{},"geometry":null}"#,
+            r#"{"type":"FeatureCollection","features":{}}"#,
+            r#"{"type":"FeatureCollection"}"#,
+            r#"{"type":"FeatureCollection","features":[]} x"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[["a",0]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0],[1,1]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[[1,1]]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[01,0]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[1.,0]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[1e999,0]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Featur","geometry":null}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null},]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":"x"}]}"#,
+            r#"{"typ\u0065":"FeatureCollection","features":[]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[[[0,0]]]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]"#,
+        ] {
+            assert!(!agrees(s), "took the fast path: {s}");
+        }
+    }
+
+    #[test]
+    fn damaged_documents_never_disagree() {
+        // Cut and corrupt a document at every byte: the fast path must give up or agree.
+        let s = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{"XCD":"A","v":[1,{"k":null}]},"geometry":{"type":"MultiPolygon","coordinates":[[[[-1.5,51.25],[-1.4,51.25e0],[-1.4,51.3],[-1.5,51.25]]]]}},{"type":"Feature","properties":null,"geometry":null}]}"#;
+        for i in 0..s.len() {
+            let _ = agrees(&s[..i]);
+            for c in [
+                b'"', b'[', b']', b',', b'{', b'}', b'-', b'e', b'0', b' ', b':',
+            ] {
+                let mut b = s.as_bytes().to_vec();
+                b[i] = c;
+                if let Ok(t) = String::from_utf8(b) {
+                    let _ = agrees(&t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_file_in_the_repository_and_the_shared_data_agrees() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "tests/fixtures/bad",
+            "tests/fixtures/bad/loadable",
+            "data/demo",
+            "../shared/data/england",
+        ] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "geojson") && p.is_file() {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() > 20, "{files:?}");
+        for p in files {
+            let bytes = std::fs::read(&p).unwrap();
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            if let Some(doc) = std::str::from_utf8(body).ok().and_then(fast) {
+                let want = parse_serde(&bytes).expect("serde accepts what the fast path accepts");
+                assert!(format!("{doc:?}") == format!("{want:?}"), "{}", p.display());
+            }
+        }
+    }
+}
