@@ -272,12 +272,17 @@ impl Style {
     }
 }
 
-/// The heading lines of a table report: tolerance and noise removed.
+/// The heading lines of a table report: tolerance, features read/analysed/skipped per layer,
+/// and noise removed.
 pub fn table_heading(ctx: &crate::analysis::Context) -> String {
     let mut s = format!(
         "tolerance: {} m ({})\n",
         ctx.tolerance_m, ctx.tolerance_source
     );
+    for l in &ctx.layers {
+        s.push_str(&l.accounting());
+        s.push('\n');
+    }
     if ctx.noise_pairs_dropped > 0 {
         s.push_str(&format!(
             "noise removed: {} pair{} overlapping only by slivers narrower than the tolerance ({:.3} km² in all)\n",
