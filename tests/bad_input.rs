@@ -215,6 +215,35 @@ fn no_code_field() {
 }
 
 #[test]
+fn features_missing() {
+    inspect_fails(&bad("features_missing.geojson"), None, &["\"features\""]);
+}
+
+#[test]
+fn topojson_is_named_and_conversion_suggested() {
+    inspect_fails(&bad("topojson.geojson"), None, &["TopoJSON", "convert"]);
+}
+
+#[test]
+fn nan_literal() {
+    inspect_fails(&bad("nan_literal.geojson"), Some(1), &["NaN", "line 3"]);
+}
+
+#[test]
+fn number_1e400() {
+    inspect_fails(
+        &bad("number_1e400.geojson"),
+        Some(1),
+        &["out of range", "line 3"],
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    inspect_fails(&bad("invalid_utf8.geojson"), Some(1), &["UTF-8", "line 3"]);
+}
+
+#[test]
 fn directory_given_as_layer() {
     inspect_fails(&bad("directory_not_a_file.geojson"), None, &["directory"]);
 }
