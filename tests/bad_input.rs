@@ -257,7 +257,7 @@ fn nonexistent_path() {
 fn utf8_bom_file_that_is_otherwise_fine_loads() {
     let a = footprint()
         .args(["inspect", "--format", "json"])
-        .arg(bad("utf8_bom_otherwise_fine.geojson"))
+        .arg(loadable("utf8_bom_otherwise_fine.geojson"))
         .assert()
         .code(0)
         .stderr(predicate::str::contains("error:").not())
@@ -711,6 +711,36 @@ fn duplicate_codes() {
 fn missing_code() {
     // The feature has no code, so the warning names it by position.
     loads_with_warnings("missing_code.geojson", &["#1", "LADCD"]);
+}
+
+#[test]
+fn two_point_ring() {
+    loads_with_warnings("two_point_ring.geojson", &["E06001002", "2 positions"]);
+}
+
+#[test]
+fn hole_outside_shell() {
+    loads_with_warnings(
+        "hole_outside_shell.geojson",
+        &["E06001012", "interior ring", "not contained"],
+    );
+}
+
+#[test]
+fn third_coordinate_is_a_height_and_ignored() {
+    // RFC 7946 allows a height: no warning, and the same area as the flat squares.
+    let a = footprint()
+        .args(["inspect", "--format", "json"])
+        .arg(loadable("coordinates_3d.geojson"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning:").not())
+        .stderr(predicate::str::contains("panicked").not());
+    let report: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(report["polygon_count"], 2, "{report}");
+    // Two 0.1° x 0.1° squares at 52.2°N, each about 76.08 km².
+    let area = report["area_km2"].as_f64().unwrap();
+    assert!((area / 152.16 - 1.0).abs() < 0.005, "area {area} km²");
 }
 
 #[test]

@@ -140,6 +140,19 @@ pub fn prepare(
     }
     .check_writable()?;
     let layers = load_layers(paths, &options, output.quiet)?;
+    for (layer, role) in layers.iter().zip(roles) {
+        if layer.features.is_empty() {
+            let summary = crate::analysis::LayerSummary::new(role, layer);
+            bail!(
+                "{}: no polygon features to analyse ({})\n  hint: the {role} layer must hold \
+                 Polygon or MultiPolygon features; see the warnings above, or run `footprint \
+                 inspect {}`",
+                layer.display_name(),
+                summary.counts(),
+                layer.display_name()
+            );
+        }
+    }
     let weights = match &analysis.weights {
         Some(path) => Some(weights::load(path, &analysis.weight_column)?),
         None => None,

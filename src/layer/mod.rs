@@ -161,6 +161,9 @@ impl Layer {
     /// Plain-language warnings about this layer: skipped features, defects, code problems.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = self.notes.clone();
+        if self.input_count == 0 {
+            out.push("the file holds no features".into());
+        }
         if !self.skipped.is_empty() {
             let mut by_reason: Vec<(String, Vec<String>)> = Vec::new();
             for s in &self.skipped {
@@ -188,7 +191,7 @@ impl Layer {
         if !defective.is_empty() {
             let labels: Vec<String> = defective
                 .iter()
-                .map(|f| format!("{} ({})", f.code, f.defects[0]))
+                .map(|f| format!("{} ({})", f.code, list_some(&f.defects, 3)))
                 .collect();
             out.push(format!(
                 "{} invalid polygon{} loaded as is (results near them may be off): {}",
