@@ -466,6 +466,16 @@ fn tolerance_lots() {
 }
 
 #[test]
+fn tolerance_too_large_for_metres() {
+    // 1e306 km is finite, but not in metres: it used to run with an "inf m" tolerance.
+    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
+    analysis_fails(
+        &["overlaps", &t, &f, "--tolerance", "1e306km"],
+        &["tolerance", "1e306km"],
+    );
+}
+
+#[test]
 fn min_share_5() {
     let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
     analysis_fails(
