@@ -292,7 +292,13 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
     // can at worst produce a parse error.
     let map = unsafe { memmap2::Mmap::map(&file) }
         .map_err(|e| err(format!("cannot read: {e}"), "check the file"))?;
-    let doc = geojson::parse(&map).map_err(|e| {
+    load_bytes(path, &map, options)
+}
+
+/// Parse, check and project a layer already in memory; `path` only names it in messages.
+/// This is [`load`] without the file handling (the fuzz targets call it).
+pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Layer, LoadError> {
+    let doc = geojson::parse(bytes).map_err(|e| {
         LoadError::new(
             path,
             e.feature,
@@ -300,7 +306,6 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
             "expected a GeoJSON FeatureCollection of Polygon/MultiPolygon features",
         )
     })?;
-    drop(map);
     from_raw(path, doc, options)
 }
 
