@@ -754,6 +754,30 @@ fn third_coordinate_is_a_height_and_ignored() {
 }
 
 #[test]
+fn fuzz_name_key_splitting_a_character_does_not_panic() {
+    // Found by the loader fuzz target: a key "LA\u{feff}" beside LADCD made the name-field
+    // detection slice "LA\u{feff}" at byte 3, inside the character, and panic.
+    loads_with_warnings(
+        "fuzz_name_key_splits_a_character.geojson",
+        &["E06001012", "not closed"],
+    );
+}
+
+#[test]
+fn multibyte_key_beside_the_code_field() {
+    // The same bug, plainly: "LA€" is as long in bytes as "LANM" would be.
+    let a = footprint()
+        .args(["inspect", "--format", "json"])
+        .arg(loadable("multibyte_key_beside_code.geojson"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("panicked").not());
+    let report: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(report["code_field"], "LADCD", "{report}");
+    assert_eq!(report["polygon_count"], 1, "{report}");
+}
+
+#[test]
 fn defective_layers_still_analyse() {
     // Skipped and invalid features must not stop an analysis either.
     let dir = tempfile::tempdir().unwrap();
