@@ -236,6 +236,30 @@ fn generated(dir: &Path) -> Vec<(PathBuf, bool)> {
             false,
         ),
         (
+            // geo relates every pair of holes: this took 4.5 minutes to load.
+            "twenty_thousand_holes.geojson",
+            feature(&format!(
+                r#""properties":{{"XCD":"E1"}},{}"#,
+                polygon(&format!(
+                    "[[[-1.55,52.15],[-1.45,52.15],[-1.45,52.26],[-1.55,52.26],[-1.55,52.15]],{}]",
+                    little_squares(20_000).join(",")
+                ))
+            )),
+            false,
+        ),
+        (
+            "twenty_thousand_parts.geojson",
+            feature(&format!(
+                r#""properties":{{"XCD":"E1"}},"geometry":{{"type":"MultiPolygon","coordinates":[{}]}}"#,
+                little_squares(20_000)
+                    .iter()
+                    .map(|ring| format!("[{ring}]"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )),
+            false,
+        ),
+        (
             "ten_megabyte_name.geojson",
             feature(&format!(
                 r#""properties":{{"XCD":"E1","XNM":"{}"}},{}"#,
@@ -251,6 +275,26 @@ fn generated(dir: &Path) -> Vec<(PathBuf, bool)> {
             let path = dir.join(name);
             std::fs::write(&path, text).unwrap();
             (path, bad)
+        })
+        .collect()
+}
+
+/// `n` small square rings on a grid inside [-1.55, 52.15] - [-1.45, 52.26].
+fn little_squares(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let (x, y) = (
+                -1.549 + (i % 140) as f64 * 0.0007,
+                52.151 + (i / 140) as f64 * 0.0007,
+            );
+            let d = 0.0003;
+            format!(
+                "[[{x},{y}],[{x},{}],[{},{}],[{},{y}],[{x},{y}]]",
+                y + d,
+                x + d,
+                y + d,
+                x + d
+            )
         })
         .collect()
 }
