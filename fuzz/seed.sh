@@ -3,9 +3,10 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-mkdir -p "$here/corpus/loader" "$here/corpus/tolerance" "$here/corpus/weights_csv"
+mkdir -p "$here/corpus/loader" "$here/corpus/analyse" "$here/corpus/tolerance" "$here/corpus/weights_csv"
 find "$root/tests/fixtures/bad" "$root/data/demo" -type f -name '*.geojson' \
     -exec cp {} "$here/corpus/loader/" \;
+cp "$here"/corpus/loader/* "$here/corpus/analyse/"
 cp "$root/data/demo/population.csv" "$here/corpus/weights_csv/"
 cp "$root"/tests/fixtures/bad/weights_*.csv "$here/corpus/weights_csv/"
 for t in auto 0 250m 0.5km 40 " 1.5 KM " 1e3m -5m lots nan; do
