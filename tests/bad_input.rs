@@ -215,6 +215,35 @@ fn no_code_field() {
 }
 
 #[test]
+fn features_missing() {
+    inspect_fails(&bad("features_missing.geojson"), None, &["\"features\""]);
+}
+
+#[test]
+fn topojson_is_named_and_conversion_suggested() {
+    inspect_fails(&bad("topojson.geojson"), None, &["TopoJSON", "convert"]);
+}
+
+#[test]
+fn nan_literal() {
+    inspect_fails(&bad("nan_literal.geojson"), Some(1), &["NaN", "line 3"]);
+}
+
+#[test]
+fn number_1e400() {
+    inspect_fails(
+        &bad("number_1e400.geojson"),
+        Some(1),
+        &["out of range", "line 3"],
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    inspect_fails(&bad("invalid_utf8.geojson"), Some(1), &["UTF-8", "line 3"]);
+}
+
+#[test]
 fn directory_given_as_layer() {
     inspect_fails(&bad("directory_not_a_file.geojson"), None, &["directory"]);
 }
@@ -228,7 +257,7 @@ fn nonexistent_path() {
 fn utf8_bom_file_that_is_otherwise_fine_loads() {
     let a = footprint()
         .args(["inspect", "--format", "json"])
-        .arg(bad("utf8_bom_otherwise_fine.geojson"))
+        .arg(loadable("utf8_bom_otherwise_fine.geojson"))
         .assert()
         .code(0)
         .stderr(predicate::str::contains("error:").not())
@@ -433,6 +462,16 @@ fn tolerance_lots() {
     analysis_fails(
         &["overlaps", &t, &f, "--tolerance", "lots"],
         &["tolerance", "lots"],
+    );
+}
+
+#[test]
+fn tolerance_too_large_for_metres() {
+    // 1e306 km is finite, but not in metres: it used to run with an "inf m" tolerance.
+    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
+    analysis_fails(
+        &["overlaps", &t, &f, "--tolerance", "1e306km"],
+        &["tolerance", "1e306km"],
     );
 }
 
@@ -682,6 +721,60 @@ fn duplicate_codes() {
 fn missing_code() {
     // The feature has no code, so the warning names it by position.
     loads_with_warnings("missing_code.geojson", &["#1", "LADCD"]);
+}
+
+#[test]
+fn two_point_ring() {
+    loads_with_warnings("two_point_ring.geojson", &["E06001002", "2 positions"]);
+}
+
+#[test]
+fn hole_outside_shell() {
+    loads_with_warnings(
+        "hole_outside_shell.geojson",
+        &["E06001012", "interior ring", "not contained"],
+    );
+}
+
+#[test]
+fn third_coordinate_is_a_height_and_ignored() {
+    // RFC 7946 allows a height: no warning, and the same area as the flat squares.
+    let a = footprint()
+        .args(["inspect", "--format", "json"])
+        .arg(loadable("coordinates_3d.geojson"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("warning:").not())
+        .stderr(predicate::str::contains("panicked").not());
+    let report: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(report["polygon_count"], 2, "{report}");
+    // Two 0.1° x 0.1° squares at 52.2°N, each about 76.08 km².
+    let area = report["area_km2"].as_f64().unwrap();
+    assert!((area / 152.16 - 1.0).abs() < 0.005, "area {area} km²");
+}
+
+#[test]
+fn fuzz_name_key_splitting_a_character_does_not_panic() {
+    // Found by the loader fuzz target: a key "LA\u{feff}" beside LADCD made the name-field
+    // detection slice "LA\u{feff}" at byte 3, inside the character, and panic.
+    loads_with_warnings(
+        "fuzz_name_key_splits_a_character.geojson",
+        &["E06001012", "not closed"],
+    );
+}
+
+#[test]
+fn multibyte_key_beside_the_code_field() {
+    // The same bug, plainly: "LA€" is as long in bytes as "LANM" would be.
+    let a = footprint()
+        .args(["inspect", "--format", "json"])
+        .arg(loadable("multibyte_key_beside_code.geojson"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("panicked").not());
+    let report: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(report["code_field"], "LADCD", "{report}");
+    assert_eq!(report["polygon_count"], 1, "{report}");
 }
 
 #[test]

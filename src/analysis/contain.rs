@@ -67,6 +67,17 @@ impl EdgeIndex {
             .collect()
     }
 
+    /// Whether an edge passes within `d` of `p`.
+    pub fn near(&self, p: Coord<f64>, d: f64) -> bool {
+        use geo::{Distance, Euclidean, Point};
+        let env = AABB::from_corners([p.x - d, p.y - d], [p.x + d, p.y + d]);
+        self.tree.locate_in_envelope_intersecting(&env).any(|e| {
+            let (s, t) = (e.geom().from, e.geom().to);
+            let line = Line::new(Coord { x: s[0], y: s[1] }, Coord { x: t[0], y: t[1] });
+            Euclidean.distance(&Point(p), &line) <= d
+        })
+    }
+
     fn meets(&self, line: Line<f64>) -> bool {
         self.tree
             .locate_in_envelope_intersecting(&line_aabb(&line))

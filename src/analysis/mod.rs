@@ -39,7 +39,18 @@ pub struct LayerSummary {
     pub feature_count: usize,
     pub analysed_count: usize,
     pub skipped_count: usize,
+    /// Every skipped feature, with why.
+    pub skipped: Vec<SkippedFeature>,
     pub warnings: Vec<String>,
+}
+
+/// A feature that was read but not analysed.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFeature {
+    /// Position in the input's `features` array (0-based).
+    pub index: usize,
+    pub code: Option<String>,
+    pub reason: String,
 }
 
 impl LayerSummary {
@@ -52,8 +63,47 @@ impl LayerSummary {
             feature_count: layer.input_count,
             analysed_count: layer.features.len(),
             skipped_count: layer.skipped.len(),
+            skipped: layer
+                .skipped
+                .iter()
+                .map(|s| SkippedFeature {
+                    index: s.index,
+                    code: s.code.clone(),
+                    reason: s.reason.to_string(),
+                })
+                .collect(),
             warnings: layer.warnings(),
         }
+    }
+}
+
+impl LayerSummary {
+    /// `units: FILE: 8 features read, 7 analysed, 1 skipped (1 null geometry)`
+    pub fn accounting(&self) -> String {
+        format!("{}: {}: {}", self.role, self.file, self.counts())
+    }
+
+    /// `8 features read, 7 analysed, 1 skipped (1 null geometry)`
+    pub fn counts(&self) -> String {
+        let mut s = format!(
+            "{} feature{} read, {} analysed, {} skipped",
+            self.feature_count,
+            crate::layer::plural(self.feature_count),
+            self.analysed_count,
+            self.skipped_count
+        );
+        let mut reasons: Vec<(&str, usize)> = Vec::new();
+        for k in &self.skipped {
+            match reasons.iter_mut().find(|(r, _)| *r == k.reason) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((&k.reason, 1)),
+            }
+        }
+        if !reasons.is_empty() {
+            let parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            s.push_str(&format!(" ({})", parts.join(", ")));
+        }
+        s
     }
 }
 

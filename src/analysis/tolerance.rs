@@ -38,8 +38,9 @@ impl FromStr for ToleranceArg {
         } else {
             (t.as_str(), 1.0)
         };
-        match number.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Ok(ToleranceArg::Metres(v * scale)),
+        // Check after scaling: 1e306km is a finite number of kilometres but infinite metres.
+        match number.trim().parse::<f64>().map(|v| v * scale) {
+            Ok(m) if m.is_finite() && m >= 0.0 => Ok(ToleranceArg::Metres(m)),
             _ => Err(format!(
                 "invalid tolerance {s:?}: use auto, 0, a distance like 250m or 0.5km"
             )),
@@ -195,6 +196,9 @@ mod tests {
         assert!("-5m".parse::<ToleranceArg>().is_err());
         assert!("lots".parse::<ToleranceArg>().is_err());
         assert!("nan".parse::<ToleranceArg>().is_err());
+        // Found with the tolerance fuzz target's property: finite km, infinite m.
+        assert!("1e306km".parse::<ToleranceArg>().is_err());
+        assert!("inf".parse::<ToleranceArg>().is_err());
     }
 
     #[test]

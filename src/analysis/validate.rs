@@ -12,6 +12,7 @@ use geo::{BooleanOps, BoundingRect, Coord, InteriorPoint, Intersects, MultiPolyg
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::contain::EdgeIndex;
 use super::overlay::{self, Piece, MIN_PIECE_M2};
 use crate::geometry;
 use crate::index::EnvelopeIndex;
@@ -379,12 +380,26 @@ fn gaps(
         }
     };
     let index = EnvelopeIndex::new(features);
+    // Edge trees of the features that could border a gap, built once each.
+    let mut bordering = vec![false; features.len()];
+    for p in gap_polygons.iter().chain(&outside) {
+        if let Some(b) = p.bounding_rect() {
+            for i in index.query(&grow(&b, NEIGHBOUR_M)) {
+                bordering[i] = true;
+            }
+        }
+    }
+    let edges: Vec<Option<EdgeIndex>> = bordering
+        .par_iter()
+        .enumerate()
+        .map(|(i, &b)| b.then(|| EdgeIndex::new(&features[i].geometry)))
+        .collect();
     let findings: Vec<Finding> = gap_polygons
         .into_par_iter()
         .map(|p| (p, Kind::Gap))
         .chain(outside.into_par_iter().map(|p| (p, Kind::OutsideExtent)))
         .filter_map(|(polygon, kind)| {
-            let neighbours = neighbours_of(&polygon, features, &index);
+            let neighbours = neighbours_of(&polygon, features, &index, &edges);
             let piece = Piece {
                 area_m2: geometry::true_area_m2(&polygon),
                 width_m: geometry::mean_width_m(&polygon),
@@ -435,34 +450,42 @@ pub fn union_of(features: &[Feature]) -> MultiPolygon<f64> {
     geo::unary_union(features.iter().flat_map(|f| f.geometry.0.iter()))
 }
 
-/// Codes of the features within a metre of a polygon.
+/// A gap's neighbours are the features within this distance of its outline, metres.
+const NEIGHBOUR_M: f64 = 1.0;
+
+fn grow(b: &geo::Rect<f64>, d: f64) -> geo::Rect<f64> {
+    geo::Rect::new(
+        Coord {
+            x: b.min().x - d,
+            y: b.min().y - d,
+        },
+        Coord {
+            x: b.max().x + d,
+            y: b.max().y + d,
+        },
+    )
+}
+
+/// Codes of the features whose outlines pass within [`NEIGHBOUR_M`] of a vertex of the
+/// polygon (a gap's outline is made of its neighbours' edges, so each neighbour has one).
 fn neighbours_of(
     polygon: &Polygon<f64>,
     features: &[Feature],
     index: &EnvelopeIndex,
+    edges: &[Option<EdgeIndex>],
 ) -> Vec<String> {
-    use geo::{Distance, Euclidean};
     let Some(b) = polygon.bounding_rect() else {
         return Vec::new();
     };
-    let grown = geo::Rect::new(
-        Coord {
-            x: b.min().x - 1.0,
-            y: b.min().y - 1.0,
-        },
-        Coord {
-            x: b.max().x + 1.0,
-            y: b.max().y + 1.0,
-        },
-    );
     let mut found: Vec<usize> = index
-        .query(&grown)
+        .query(&grow(&b, NEIGHBOUR_M))
         .filter(|&i| {
-            features[i]
-                .geometry
-                .0
-                .iter()
-                .any(|p| Euclidean.distance(p, polygon) <= 1.0)
+            edges[i].as_ref().is_some_and(|e| {
+                std::iter::once(polygon.exterior())
+                    .chain(polygon.interiors())
+                    .flat_map(|r| r.0.iter())
+                    .any(|&c| e.near(c, NEIGHBOUR_M))
+            })
         })
         .collect();
     found.sort_unstable();

@@ -153,6 +153,19 @@ pub fn prepare(
     }
     .check_writable()?;
     let layers = load_layers(paths, &options, output.quiet)?;
+    for (layer, role) in layers.iter().zip(roles) {
+        if layer.features.is_empty() {
+            let summary = crate::analysis::LayerSummary::new(role, layer);
+            bail!(
+                "{}: no polygon features to analyse ({})\n  hint: the {role} layer must hold \
+                 Polygon or MultiPolygon features; see the warnings above, or run `footprint \
+                 inspect {}`",
+                layer.display_name(),
+                summary.counts(),
+                layer.display_name()
+            );
+        }
+    }
     let weights = match &analysis.weights {
         Some(path) => Some(weights::load(path, &analysis.weight_column)?),
         None => None,
@@ -304,12 +317,17 @@ impl Style {
     }
 }
 
-/// The heading lines of a table report: tolerance and noise removed.
+/// The heading lines of a table report: tolerance, features read/analysed/skipped per layer,
+/// and noise removed.
 pub fn table_heading(ctx: &crate::analysis::Context) -> String {
     let mut s = format!(
         "tolerance: {} m ({})\n",
         ctx.tolerance_m, ctx.tolerance_source
     );
+    for l in &ctx.layers {
+        s.push_str(&l.accounting());
+        s.push('\n');
+    }
     if ctx.noise_pairs_dropped > 0 {
         s.push_str(&format!(
             "noise removed: {} pair{} overlapping only by slivers narrower than the tolerance ({:.3} km² in all)\n",

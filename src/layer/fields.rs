@@ -156,7 +156,8 @@ pub fn detect(
         let matching = code_prefix.and_then(|prefix| {
             keys.iter().find(|k| {
                 k.len() == prefix.len() + 2
-                    && k[..prefix.len()].eq_ignore_ascii_case(prefix)
+                    && k.get(..prefix.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
                     && ends_with_ci(k, "NM")
             })
         });

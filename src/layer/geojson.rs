@@ -75,6 +75,12 @@ impl fmt::Display for ParseError {
     }
 }
 
+/// serde_json's recursion limit: deeper nesting is an error, not a stack overflow.
+const MAX_DEPTH: usize = 128;
+
+/// Most numbers a position may hold: x, y, then an optional height and measure.
+pub(crate) const MAX_POSITION_NUMBERS: usize = 4;
+
 /// Parse a whole GeoJSON document (a FeatureCollection or a single Feature).
 pub fn parse(bytes: &[u8]) -> Result<RawDocument, ParseError> {
     parse_with_progress(bytes, &mut |_| {})
@@ -123,6 +129,21 @@ pub(crate) fn parse_serde(bytes: &[u8]) -> Result<RawDocument, ParseError> {
         let mut message = e.to_string();
         if let Some(at) = message.rfind(" at line ") {
             message.truncate(at);
+        }
+        // serde_json's own words for these two are cryptic.
+        match message.as_str() {
+            "recursion limit exceeded" => {
+                message = format!("arrays or objects are nested more than {MAX_DEPTH} deep")
+            }
+            "expected value" => {
+                message = "expected a JSON value (NaN, Infinity and bare words are not JSON)".into()
+            }
+            "invalid unicode code point" => {
+                message = "a string is not valid UTF-8 (or has a bad \\u escape); save the file \
+                           as UTF-8"
+                    .into()
+            }
+            _ => {}
         }
         ParseError {
             message,
@@ -181,6 +202,13 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 return wrong("a FeatureCollection without a \"features\" array".into())
             }
             (Some("Feature"), _) => vec![single],
+            (Some("Topology"), _) => {
+                return wrong(
+                    "the document is TopoJSON, not GeoJSON; convert it first, e.g. \
+                     `mapshaper IN.json -o format=geojson OUT.geojson`"
+                        .into(),
+                )
+            }
             (Some(other), _) => {
                 return wrong(format!(
                     "the document is a {other}, not a FeatureCollection or Feature; \
@@ -444,6 +472,12 @@ impl<'de> Visitor<'de> for CoordsSeed<'_> {
             if numbers < 2 {
                 return Err(de::Error::custom("a position needs at least two numbers"));
             }
+            if numbers > MAX_POSITION_NUMBERS {
+                return Err(de::Error::custom(format!(
+                    "a position has {numbers} numbers; expected 2 to {MAX_POSITION_NUMBERS} \
+                     (x, y, then optionally a height and a measure)"
+                )));
+            }
             if !position.iter().all(|v| v.is_finite()) {
                 return Err(de::Error::custom("a position is not a finite number"));
             }
@@ -541,6 +575,46 @@ mod tests {
             "",
         ] {
             assert!(parse_str(bad).is_err(), "accepted {bad}");
+        }
+    }
+
+    #[test]
+    fn hostile_input_fails_cleanly() {
+        let n = 100_000;
+        let deep = |inner: &str| format!("{}{inner}{}", "[".repeat(n), "]".repeat(n));
+        for (doc, says) in [
+            (
+                format!(
+                    r#"{{"type":"Feature","properties":{{"a":{}}},"geometry":null}}"#,
+                    deep("")
+                ),
+                "nested more than 128 deep",
+            ),
+            (
+                format!(
+                    r#"{{"type":"Feature","geometry":{{"type":"Polygon","coordinates":{}}}}}"#,
+                    deep("0,0")
+                ),
+                "nested more than 128 deep",
+            ),
+            (
+                format!(
+                    r#"{{"type":"Feature","geometry":{{"type":"Polygon","coordinates":[[[0,0],[{}1]]]}}}}"#,
+                    "1,".repeat(1_000_000)
+                ),
+                "a position has 1000001 numbers",
+            ),
+            (
+                r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[NaN,0]}}"#.into(),
+                "NaN",
+            ),
+            (
+                r#"{"type":"Topology","objects":{},"arcs":[]}"#.into(),
+                "TopoJSON",
+            ),
+        ] {
+            let err = parse_str(&doc).unwrap_err();
+            assert!(err.message.contains(says), "{err}");
         }
     }
 }

@@ -304,6 +304,10 @@ impl<'a> Scanner<'a> {
                     position[numbers] = v;
                 }
                 numbers += 1;
+                if numbers > super::geojson::MAX_POSITION_NUMBERS {
+                    // Too many numbers for a position: the serde reader says so.
+                    return Err(GiveUp);
+                }
                 self.ws();
                 match self.next()? {
                     b',' => continue,
