@@ -38,7 +38,7 @@ if [ ! -x "$PY" ] || ! "$PY" -c 'import geopandas, pyogrio' 2>/dev/null; then
 fi
 
 X16=$OUT/lsoa11_x16.geojson
-# measure NAME OKCODES CMD...: one run; appends "wall_s rss_kb" to $OUT/NAME.times.
+# measure NAME OKCODES CMD...: one run; appends "wall_s rss_kb cpu_s" to $OUT/NAME.times.
 measure() {
     local name=$1 ok=$2; shift 2
     local tv=$OUT/$name.time
@@ -51,13 +51,14 @@ measure() {
         tail -5 "$OUT/$name.stderr" >&2
         return 1
     fi
-    local wall rss
+    local wall rss cpu
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$tv")
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tv")
-    echo "$wall $rss" >>"$OUT/$name.times"
+    cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$tv")
+    echo "$wall $rss $cpu" >>"$OUT/$name.times"
 }
 
-# median of column COL (1 = wall, 2 = rss) of a .times file
+# median of column COL (1 = wall, 2 = rss, 3 = cpu) of a .times file
 median() {
     sort -g -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'
 }
@@ -77,17 +78,19 @@ job() {
         measure "fp$id" "$okfp" "${fp[@]}"
         if [ ${#peer[@]} -gt 0 ]; then measure "peer$id" "0" "${peer[@]}"; fi
     done
-    local fw fr pw pr
+    local fw fr fc pw pr pc
     fw=$(median "$OUT/fp$id.times" 1)
     fr=$(median "$OUT/fp$id.times" 2)
+    fc=$(median "$OUT/fp$id.times" 3)
     if [ ${#peer[@]} -gt 0 ]; then
         pw=$(median "$OUT/peer$id.times" 1)
         pr=$(median "$OUT/peer$id.times" 2)
-        ROWS+=("$(awk -v t="$title" -v fw="$fw" -v fr="$fr" -v pw="$pw" -v pr="$pr" -v n="$note" 'BEGIN {
-            printf "| %s | %.2f s | %.2f s | %.1fx faster | %.0f MB | %.0f MB | %.0f%% | %s |", t, fw, pw, pw/fw, fr/1024, pr/1024, 100*fr/pr, n }')")
+        pc=$(median "$OUT/peer$id.times" 3)
+        ROWS+=("$(awk -v t="$title" -v fw="$fw" -v fr="$fr" -v fc="$fc" -v pw="$pw" -v pr="$pr" -v pc="$pc" -v n="$note" 'BEGIN {
+            printf "| %s | %.2f s | %.2f s | %.1fx | %.2f s | %.2f s | %.0f MB | %.0f MB | %.0f%% | %s |", t, fw, pw, pw/fw, fc, pc, fr/1024, pr/1024, 100*fr/pr, n }')")
     else
-        ROWS+=("$(awk -v t="$title" -v fw="$fw" -v fr="$fr" -v n="$note" 'BEGIN {
-            printf "| %s | %.2f s | - | - | %.0f MB | - | - | %s |", t, fw, fr/1024, n }')")
+        ROWS+=("$(awk -v t="$title" -v fw="$fw" -v fr="$fr" -v fc="$fc" -v n="$note" 'BEGIN {
+            printf "| %s | %.2f s | - | - | %.2f s | - | %.0f MB | - | - | %s |", t, fw, fc, fr/1024, n }')")
     fi
 }
 
@@ -111,7 +114,7 @@ if "$BIN" validate --help >/dev/null 2>&1; then
         -- "$PY" bench/peer_validate.py "$X16" "$OUT/peer4.csv"
 else
     echo "job 4: skipped: no validate command" >&2
-    ROWS+=("| validate LSOA11 x16 | skipped: no validate command | | | | | | |")
+    ROWS+=("| validate LSOA11 x16 | skipped: no validate command | | | | | | | | |")
 fi
 
 LOAD_AFTER=$(uptime)
@@ -120,8 +123,8 @@ echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "Load before: ${LOAD_BEFORE#*load average: }; after: ${LOAD_AFTER#*load average: } (1, 5, 15 min)"
 echo "Runs: $RUNS per tool per job, alternating; medians."
 echo
-echo "| job | footprint wall | GeoPandas wall | speed | footprint peak RSS | GeoPandas peak RSS | memory vs peer | note |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| job | footprint wall | GeoPandas wall | wall ratio | footprint CPU | GeoPandas CPU | footprint peak RSS | GeoPandas peak RSS | memory vs peer | note |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "Phase split of footprint (FOOTPRINT_TIMINGS=1), job 1:"
