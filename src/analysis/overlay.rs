@@ -139,6 +139,7 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
     };
     let (boxes_a, boxes_b) = (part_boxes(a), part_boxes(b));
     let bar = crate::progress::Task::new("overlaying", candidates.len() as u64, false);
+    let booleans = std::sync::atomic::AtomicUsize::new(0);
     let computed: Vec<Computed> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
@@ -156,6 +157,7 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
                 contain::Relation::CoarseInside if index_b => whole(&fb.geometry, keep_pieces),
                 contain::Relation::CoarseInside => whole(&fa.geometry, keep_pieces),
                 contain::Relation::Unknown => {
+                    booleans.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     intersect(&fa.geometry, &boxes_a[i], &fb.geometry, &boxes_b[j])
                 }
             };
@@ -180,7 +182,11 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
     drop(bar);
     let out = judge(a, b, computed, tolerance_m);
     crate::timings::report(
-        &format!("overlay ({} candidate pairs)", candidates.len()),
+        &format!(
+            "overlay ({} candidate pairs, {} boolean operations)",
+            candidates.len(),
+            booleans.into_inner()
+        ),
         start,
     );
     out

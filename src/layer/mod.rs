@@ -1061,14 +1061,14 @@ fn resolution_of(mp: &MultiPolygon<f64>) -> Resolution {
             if pts.len() >= 3 {
                 let n = pts.len();
                 let (dx, dy) = (pts[n - 1].x - pts[n - 2].x, pts[n - 1].y - pts[n - 2].y);
-                let l = dx.hypot(dy);
+                let l = (dx * dx + dy * dy).sqrt();
                 if l > 0.0 {
                     prev = Some((dx / l, dy / l));
                 }
             }
             for w in pts.windows(2) {
                 let (dx, dy) = (w[1].x - w[0].x, w[1].y - w[0].y);
-                let l = dx.hypot(dy);
+                let l = (dx * dx + dy * dy).sqrt();
                 if l == 0.0 {
                     continue;
                 }
