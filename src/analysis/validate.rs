@@ -129,9 +129,16 @@ impl Finding {
 pub fn check(layer: &Layer, extent: Option<&Layer>, tolerance_m: f64) -> Vec<Finding> {
     let mut out = Vec::new();
     out.extend(feature_findings(layer));
-    let union = union_of(&layer.features);
-    out.extend(overlaps(&layer.features, &union, tolerance_m));
-    out.extend(gaps(&layer.features, &union, extent, tolerance_m));
+    use crate::timings::time;
+    let union = time(|| "union".into(), || union_of(&layer.features));
+    out.extend(time(
+        || "overlaps".into(),
+        || overlaps(&layer.features, &union, tolerance_m),
+    ));
+    out.extend(time(
+        || "gaps".into(),
+        || gaps(&layer.features, &union, extent, tolerance_m),
+    ));
     // Errors first, then by kind and code; gaps (no code) largest first.
     out.sort_by(|a, b| {
         (a.severity, a.kind, &a.code, &a.other_code)
