@@ -19,7 +19,11 @@ left = pairs.index.to_numpy()
 right = pairs['index_right'].to_numpy()
 keep = left < right
 left, right = left[keep], right[keep]
-geoms = g.geometry.values
+geoms = g.geometry.values.copy()
+# GEOS refuses invalid input (a TopologyException on LSOA11 x16, whose E01013170 crosses
+# itself once densified), so a GeoPandas user must repair it first, as footprint checks it.
+invalid = ~shapely.is_valid(geoms)
+geoms[invalid] = shapely.make_valid(geoms[invalid])
 areas = shapely.area(shapely.intersection(geoms[left], geoms[right]))
 rows = [('overlap', g[key].iat[i], g[key].iat[j], a) for i, j, a in zip(left, right, areas) if a > 1.0]
 union = shapely.union_all(geoms)
