@@ -138,6 +138,10 @@ const WARNS: &[(&str, &[&str])] = &[
     ),
     ("points_only.geojson", &["E06001031", "E06001032", "Point"]),
     ("empty_collection.geojson", &["no features"]),
+    (
+        "fuzz_name_key_splits_a_character.geojson",
+        &["E06001012", "not closed"],
+    ),
 ];
 
 fn root() -> PathBuf {
