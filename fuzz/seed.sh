@@ -3,10 +3,13 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-mkdir -p "$here/corpus/loader" "$here/corpus/analyse" "$here/corpus/tolerance" "$here/corpus/weights_csv"
+mkdir -p "$here/corpus/loader" "$here/corpus/scan_agrees" "$here/corpus/analyse" "$here/corpus/tolerance" "$here/corpus/weights_csv"
 find "$root/tests/fixtures/bad" "$root/data/demo" -type f -name '*.geojson' \
     -exec cp {} "$here/corpus/loader/" \;
+# Small well-formed FeatureCollections, so that mutations reach the fast scanner's deep paths.
+cp "$here"/seeds/*.geojson "$here/corpus/loader/"
 cp "$here"/corpus/loader/* "$here/corpus/analyse/"
+cp "$here"/corpus/loader/* "$here/corpus/scan_agrees/"
 cp "$root/data/demo/population.csv" "$here/corpus/weights_csv/"
 cp "$root"/tests/fixtures/bad/weights_*.csv "$here/corpus/weights_csv/"
 for t in auto 0 250m 0.5km 40 " 1.5 KM " 1e3m -5m lots nan; do

@@ -130,6 +130,18 @@ fn polygon_nested_too_deep() {
 }
 
 #[test]
+fn properties_nested_past_the_limit() {
+    // Found by review for the scan_agrees fuzz target: the fast scanner read `properties`
+    // (126 deep) with a fresh serde_json deserializer, whose depth count starts at 0, so it
+    // loaded a file that the serde reader rejects (128 deep counting the enclosing objects).
+    inspect_fails(
+        &bad("properties_nested_past_the_limit.geojson"),
+        Some(0),
+        &["nested more than 128 deep"],
+    );
+}
+
+#[test]
 fn position_one_number() {
     inspect_fails(&bad("position_one_number.geojson"), Some(1), &["position"]);
 }

@@ -118,7 +118,9 @@ pub fn parse_fast(
 }
 
 /// The serde-driven reader: accepts any GeoJSON document and explains every error.
-pub(crate) fn parse_serde(bytes: &[u8]) -> Result<RawDocument, ParseError> {
+/// Public only for the `scan_agrees` fuzz target, which checks the fast scanner against it.
+#[doc(hidden)]
+pub fn parse_serde(bytes: &[u8]) -> Result<RawDocument, ParseError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let current = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(bytes);

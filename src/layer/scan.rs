@@ -86,6 +86,38 @@ struct Scanner<'a> {
     scratch: Nested,
 }
 
+/// Deepest member value (arrays and objects within it) read on the fast path. Well below
+/// serde_json's recursion limit (128) minus the depth of any member in a document (4).
+const MAX_MEMBER_DEPTH: usize = 100;
+
+/// How deeply arrays and objects nest in the JSON `text` (brackets inside strings ignored).
+fn nesting(text: &[u8]) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &c in text {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_string = false;
+            }
+        } else {
+            match c {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    max
+}
+
 /// Exact powers of ten (the range where serde_json's conversion is one correctly rounded
 /// multiplication or division).
 const POW10: [f64; 23] = [
@@ -147,7 +179,14 @@ impl<'a> Scanner<'a> {
     fn serde<T: serde::de::DeserializeOwned>(&mut self) -> R<T> {
         let mut stream = serde_json::Deserializer::from_slice(&self.b[self.i..]).into_iter::<T>();
         let value = stream.next().ok_or(GiveUp)?.map_err(|_| GiveUp)?;
-        self.i += stream.byte_offset();
+        let text = &self.b[self.i..self.i + stream.byte_offset()];
+        // A fresh deserializer counts depth from 0, but in the whole document this value sits
+        // a few levels down, where serde_json's limit of 128 may reject it: leave deep values
+        // to the serde reader (a value nested deeper than this is at least twice as long).
+        if text.len() > 2 * MAX_MEMBER_DEPTH && nesting(text) > MAX_MEMBER_DEPTH {
+            return Err(GiveUp);
+        }
+        self.i += text.len();
         Ok(value)
     }
 
@@ -569,6 +608,30 @@ mod tests {
                 if let Ok(t) = String::from_utf8(b) {
                     let _ = agrees(&t);
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn deeply_nested_members_agree_with_the_recursion_limit() {
+        // Members handed to serde_json get a fresh deserializer, whose depth count starts
+        // again at 0; nested inside the document they may exceed serde_json's limit of 128.
+        for n in 100..140 {
+            let deep = format!("{}{}", "[".repeat(n), "]".repeat(n));
+            for s in [
+                format!(r#"{{"type":"FeatureCollection","x":{deep},"features":[]}}"#),
+                format!(r#"{{"type":"FeatureCollection","crs":{deep},"features":[]}}"#),
+                format!(
+                    r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"a":{deep}}},"geometry":null}}]}}"#
+                ),
+                format!(
+                    r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":{deep},"x":{deep},"geometry":null}}]}}"#
+                ),
+                format!(
+                    r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","geometry":{{"type":"Point","x":{deep},"geometries":{deep},"coordinates":[0,0]}}}}]}}"#
+                ),
+            ] {
+                let _ = agrees(&s);
             }
         }
     }
