@@ -83,24 +83,7 @@ fn filled_by_others(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{coord, Rect};
-
-    fn feature(code: &str, p: Polygon<f64>) -> Feature {
-        let geometry = MultiPolygon(vec![p]);
-        Feature {
-            index: 0,
-            code: code.into(),
-            name: String::new(),
-            area_m2: geometry::multi_true_area_m2(&geometry),
-            bbox: geometry.bounding_rect().unwrap(),
-            geometry,
-            defects: vec![],
-        }
-    }
-
-    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
-        Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }).to_polygon()
-    }
+    use crate::analysis::fixtures::{feature, rect};
 
     const X: f64 = 400_000.0;
     const Y: f64 = 300_000.0;

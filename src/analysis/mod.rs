@@ -3,6 +3,8 @@
 pub mod contain;
 pub mod coterminosity;
 pub mod dissolve;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod mapping;
 pub mod overlaps;
 pub mod overlay;
