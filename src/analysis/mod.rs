@@ -1,5 +1,6 @@
 //! Pure analyses: layers and options in, report rows out. No printing, no files.
 
+pub mod clip;
 pub mod contain;
 pub mod coterminosity;
 pub mod dissolve;

@@ -16,7 +16,7 @@
 use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
-use super::contain;
+use super::{clip, contain};
 use crate::geometry;
 use crate::index;
 use crate::layer::Feature;
@@ -228,7 +228,13 @@ pub(crate) fn intersect(
     if !meets {
         return Vec::new();
     }
-    a.intersection(b)
+    // Both are first cut to the overlap of their boxes: most of a coarse outline lies far from
+    // a fine feature, and the boolean operation's cost grows with every vertex it is given.
+    let Some(rect) = clip::common_rect(a_boxes, b_boxes) else {
+        return Vec::new();
+    };
+    let (a, b) = (clip::cut(a, a_boxes, &rect), clip::cut(b, b_boxes, &rect));
+    a.intersection(b.as_ref())
         .0
         .into_iter()
         .filter_map(|polygon| {

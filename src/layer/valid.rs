@@ -107,7 +107,164 @@ fn too_few_points(ring: &LineString<f64>) -> bool {
 /// next one's start (geo's `linestring_has_self_intersection`, which tests both orders of every
 /// pair: a pair counts when the segments intersect and neither `a.start == b.end` nor
 /// `a.end == b.start`, a symmetric condition).
+///
+/// The ring is cut into monotone chains, as GEOS does: runs of segments that all head into
+/// one quadrant (x never decreasing, or never increasing, and the same for y). Two segments of
+/// one chain cannot count: their boxes meet only when every vertex between them is the same
+/// point, and then one's end is the other's start. So only segments of different chains whose
+/// boxes meet are tested, found by a sweep over the chains' boxes and, inside a pair of chains,
+/// by walking both in x order (a chain's segments are already sorted in x).
 pub fn has_self_intersection(pts: &[Coord<f64>]) -> bool {
+    if pts.len() < 3 {
+        return false;
+    }
+    if pts.iter().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
+        return has_self_intersection_sweep(pts);
+    }
+    let chains = monotone_chains(pts);
+    let mut order: Vec<usize> = (0..chains.len()).collect();
+    order.sort_unstable_by(|&p, &q| chains[p].min.x.total_cmp(&chains[q].min.x));
+    for (k, &ci) in order.iter().enumerate() {
+        let a = &chains[ci];
+        for &cj in &order[k + 1..] {
+            let b = &chains[cj];
+            if b.min.x > a.max.x {
+                break;
+            }
+            if b.min.y > a.max.y || b.max.y < a.min.y {
+                continue;
+            }
+            if chains_meet(pts, a, b) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A run of segments `start..end` (segment i joins `pts[i]` and `pts[i + 1]`) heading into one
+/// quadrant, with its box.
+struct Chain {
+    start: usize,
+    end: usize,
+    x_rising: bool,
+    min: Coord<f64>,
+    max: Coord<f64>,
+}
+
+impl Chain {
+    /// Segment indices in order of increasing x.
+    fn by_x(&self) -> impl Iterator<Item = usize> + '_ {
+        let (s, e, rising) = (self.start, self.end, self.x_rising);
+        (0..e - s).map(move |k| if rising { s + k } else { e - 1 - k })
+    }
+}
+
+fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
+    let n = pts.len() - 1;
+    let mut chains = Vec::new();
+    let mut start = 0;
+    // Direction of the chain so far in x and y: 0 until a segment moves that way.
+    let (mut sx, mut sy) = (0i8, 0i8);
+    let sign = |d: f64| -> i8 {
+        if d > 0.0 {
+            1
+        } else if d < 0.0 {
+            -1
+        } else {
+            0
+        }
+    };
+    let close = |start: usize, end: usize, sx: i8| -> Chain {
+        let mut min = pts[start];
+        let mut max = pts[start];
+        for p in &pts[start + 1..=end] {
+            min.x = min.x.min(p.x);
+            min.y = min.y.min(p.y);
+            max.x = max.x.max(p.x);
+            max.y = max.y.max(p.y);
+        }
+        Chain {
+            start,
+            end,
+            x_rising: sx >= 0,
+            min,
+            max,
+        }
+    };
+    for i in 0..n {
+        let (dx, dy) = (sign(pts[i + 1].x - pts[i].x), sign(pts[i + 1].y - pts[i].y));
+        if (dx != 0 && sx != 0 && dx != sx) || (dy != 0 && sy != 0 && dy != sy) {
+            chains.push(close(start, i, sx));
+            start = i;
+            (sx, sy) = (0, 0);
+        }
+        if dx != 0 {
+            sx = dx;
+        }
+        if dy != 0 {
+            sy = dy;
+        }
+    }
+    chains.push(close(start, n, sx));
+    chains
+}
+
+/// Whether a segment of `a` and one of `b` meet (geo's rule, see `has_self_intersection`).
+fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
+    let seg = |i: usize| (pts[i], pts[i + 1]);
+    let x_range = |i: usize| {
+        let (p, q) = seg(i);
+        (p.x.min(q.x), p.x.max(q.x))
+    };
+    // Only the segments inside the other chain's box matter.
+    let bs: Vec<usize> = b
+        .by_x()
+        .filter(|&j| {
+            let (p, q) = seg(j);
+            p.x.max(q.x) >= a.min.x
+                && p.x.min(q.x) <= a.max.x
+                && p.y.max(q.y) >= a.min.y
+                && p.y.min(q.y) <= a.max.y
+        })
+        .collect();
+    if bs.is_empty() {
+        return false;
+    }
+    let mut lo = 0;
+    for i in a.by_x() {
+        let (a0, a1) = seg(i);
+        let (min_x, max_x) = x_range(i);
+        if max_x < b.min.x || min_x > b.max.x {
+            continue;
+        }
+        // Segments of a chain in x order have non-decreasing least and greatest x.
+        while lo < bs.len() && x_range(bs[lo]).1 < min_x {
+            lo += 1;
+        }
+        let (ay0, ay1) = (a0.y.min(a1.y), a0.y.max(a1.y));
+        for &j in &bs[lo..] {
+            let (b0, b1) = seg(j);
+            if b0.x.min(b1.x) > max_x {
+                break;
+            }
+            if b0.y.min(b1.y) > ay1 || b0.y.max(b1.y) < ay0 {
+                continue;
+            }
+            if a0 == b1 || a1 == b0 {
+                continue;
+            }
+            if Line::new(a0, a1).intersects(&Line::new(b0, b1)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// The plain sweep over all segments sorted by least x: used for rings with non-finite
+/// coordinates, where quadrants mean nothing, and to test the chains against.
+fn has_self_intersection_sweep(pts: &[Coord<f64>]) -> bool {
     if pts.len() < 3 {
         return false;
     }
@@ -191,6 +348,40 @@ mod tests {
             }
         }
         assert!(invalid > 100);
+    }
+
+    #[test]
+    fn chains_agree_with_the_plain_sweep() {
+        // Random walks with runs heading one way (so chains are long), repeated points,
+        // and steps back onto earlier vertices, on a small grid so that rings often touch.
+        let mut seed = 11;
+        let (mut crossing, mut clean) = (0, 0);
+        for n in 3..60 {
+            for _ in 0..200 {
+                let mut pts = vec![Coord { x: 0.0, y: 0.0 }];
+                let (mut dx, mut dy) = (1.0, 0.0);
+                for _ in 0..n {
+                    if lcg(&mut seed) < 0.3 {
+                        dx = (lcg(&mut seed) * 3.0).floor() - 1.0;
+                        dy = (lcg(&mut seed) * 3.0).floor() - 1.0;
+                    }
+                    let last = *pts.last().unwrap();
+                    pts.push(Coord {
+                        x: last.x + dx,
+                        y: last.y + dy,
+                    });
+                }
+                pts.push(pts[0]);
+                let want = has_self_intersection_sweep(&pts);
+                assert_eq!(has_self_intersection(&pts), want, "{pts:?}");
+                if want {
+                    crossing += 1;
+                } else {
+                    clean += 1;
+                }
+            }
+        }
+        assert!(crossing > 500 && clean > 500, "{crossing} {clean}");
     }
 
     #[test]
