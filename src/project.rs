@@ -300,11 +300,17 @@ impl Projector {
         let h = Self::CELL_DEGREES;
         let fx = (lon - self.lon0) / h;
         let fy = (lat - self.lat0) / h;
-        let (cx, cy) = (fx.floor(), fy.floor());
-        if !(cx >= 0.0 && cy >= 0.0 && (cx as usize) < self.nx && (cy as usize) < self.ny) {
+        // Truncation is floor for the non-negative values let through (and, unlike `floor`,
+        // needs no library call on the baseline x86-64 target).
+        if !(fx >= 0.0 && fy >= 0.0) {
             return wgs84_to_bng(lon, lat);
         }
-        let c = &self.cells[cy as usize * self.nx + cx as usize];
+        let (ix, iy) = (fx as usize, fy as usize);
+        if ix >= self.nx || iy >= self.ny {
+            return wgs84_to_bng(lon, lat);
+        }
+        let (cx, cy) = (ix as f64, iy as f64);
+        let c = &self.cells[iy * self.nx + ix];
         let (u, v) = (2.0 * (fx - cx) - 1.0, 2.0 * (fy - cy) - 1.0);
         let tu = [1.0, u, 2.0 * u * u - 1.0, (4.0 * u * u - 3.0) * u];
         let tv = [1.0, v, 2.0 * v * v - 1.0, (4.0 * v * v - 3.0) * v];

@@ -138,6 +138,8 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
             .collect()
     };
     let (boxes_a, boxes_b) = (part_boxes(a), part_boxes(b));
+    // Widths decide nothing at tolerance 0 (every piece counts) and are only shown with pieces.
+    let widths = tolerance_m > 0.0 || keep_pieces;
     let bar = crate::progress::Task::new("overlaying", candidates.len() as u64, false);
     let booleans = std::sync::atomic::AtomicUsize::new(0);
     let computed: Vec<Computed> = candidates
@@ -152,10 +154,14 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
             };
             let pieces = match relation {
                 contain::Relation::Disjoint => return None,
-                contain::Relation::FineInside if index_b => whole(&fa.geometry, keep_pieces),
-                contain::Relation::FineInside => whole(&fb.geometry, keep_pieces),
-                contain::Relation::CoarseInside if index_b => whole(&fb.geometry, keep_pieces),
-                contain::Relation::CoarseInside => whole(&fa.geometry, keep_pieces),
+                contain::Relation::FineInside if index_b => {
+                    whole(&fa.geometry, keep_pieces, widths)
+                }
+                contain::Relation::FineInside => whole(&fb.geometry, keep_pieces, widths),
+                contain::Relation::CoarseInside if index_b => {
+                    whole(&fb.geometry, keep_pieces, widths)
+                }
+                contain::Relation::CoarseInside => whole(&fa.geometry, keep_pieces, widths),
                 contain::Relation::Unknown => {
                     booleans.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     intersect(&fa.geometry, &boxes_a[i], &fb.geometry, &boxes_b[j])
@@ -193,8 +199,9 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
 }
 
 /// The pieces of a feature that lies wholly inside its partner: its own polygons (copied only
-/// when the pieces are kept).
-fn whole(a: &MultiPolygon<f64>, keep: bool) -> Vec<Piece> {
+/// when the pieces are kept). Without `widths`, each is given an infinite width: wide enough
+/// for any tolerance.
+fn whole(a: &MultiPolygon<f64>, keep: bool, widths: bool) -> Vec<Piece> {
     a.0.iter()
         .filter_map(|polygon| {
             let area_m2 = geometry::true_area_m2(polygon);
@@ -208,7 +215,11 @@ fn whole(a: &MultiPolygon<f64>, keep: bool) -> Vec<Piece> {
                     Polygon::new(geo::LineString(Vec::new()), Vec::new())
                 },
                 area_m2,
-                width_m: geometry::mean_width_m(polygon),
+                width_m: if widths {
+                    geometry::mean_width_m(polygon)
+                } else {
+                    f64::INFINITY
+                },
             })
         })
         .collect()

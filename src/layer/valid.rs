@@ -211,40 +211,34 @@ fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
 }
 
 /// Whether a segment of `a` and one of `b` meet (geo's rule, see `has_self_intersection`).
+/// Both chains are walked in x order; segments of `a` outside `b`'s box are passed over.
 fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
     let seg = |i: usize| (pts[i], pts[i + 1]);
-    let x_range = |i: usize| {
-        let (p, q) = seg(i);
-        (p.x.min(q.x), p.x.max(q.x))
+    let nb = b.end - b.start;
+    let b_at = |k: usize| {
+        if b.x_rising {
+            b.start + k
+        } else {
+            b.end - 1 - k
+        }
     };
-    // Only the segments inside the other chain's box matter.
-    let bs: Vec<usize> = b
-        .by_x()
-        .filter(|&j| {
-            let (p, q) = seg(j);
-            p.x.max(q.x) >= a.min.x
-                && p.x.min(q.x) <= a.max.x
-                && p.y.max(q.y) >= a.min.y
-                && p.y.min(q.y) <= a.max.y
-        })
-        .collect();
-    if bs.is_empty() {
-        return false;
-    }
     let mut lo = 0;
     for i in a.by_x() {
         let (a0, a1) = seg(i);
-        let (min_x, max_x) = x_range(i);
-        if max_x < b.min.x || min_x > b.max.x {
+        let (min_x, max_x) = (a0.x.min(a1.x), a0.x.max(a1.x));
+        let (ay0, ay1) = (a0.y.min(a1.y), a0.y.max(a1.y));
+        if max_x < b.min.x || min_x > b.max.x || ay1 < b.min.y || ay0 > b.max.y {
             continue;
         }
         // Segments of a chain in x order have non-decreasing least and greatest x.
-        while lo < bs.len() && x_range(bs[lo]).1 < min_x {
+        while lo < nb && {
+            let (p, q) = seg(b_at(lo));
+            p.x.max(q.x) < min_x
+        } {
             lo += 1;
         }
-        let (ay0, ay1) = (a0.y.min(a1.y), a0.y.max(a1.y));
-        for &j in &bs[lo..] {
-            let (b0, b1) = seg(j);
+        for k in lo..nb {
+            let (b0, b1) = seg(b_at(k));
             if b0.x.min(b1.x) > max_x {
                 break;
             }
