@@ -13,6 +13,8 @@
 //! off by -0.08% to +0.18%. [`area_scale`] gives the local area scale (k²) so that callers can
 //! turn planar square metres into true square metres on the ground.
 
+use std::sync::OnceLock;
+
 /// Airy 1830 ellipsoid (OSGB36).
 const AIRY_A: f64 = 6_377_563.396;
 const AIRY_B: f64 = 6_356_256.909;
@@ -216,8 +218,17 @@ pub struct Projector {
     nx: usize,
     ny: usize,
     /// Per cell: Chebyshev coefficients of easting then northing, `c[i * 4 + j]` for
-    /// T_i(u) T_j(v).
-    cells: Vec<[[f64; 16]; 2]>,
+    /// T_i(u) T_j(v), fitted when the cell is first used.
+    cells: Vec<OnceLock<[[f64; 16]; 2]>>,
+}
+
+/// One projector for Great Britain, Ireland and their seas (lon -11..4, lat 49..62), shared by
+/// every layer and thread: its cells lie on the same 0.25° lattice as any layer's own, so the
+/// results are the same, and a cell is fitted once, when first used.
+pub fn british_isles() -> &'static Projector {
+    static P: std::sync::LazyLock<Projector> =
+        std::sync::LazyLock::new(|| Projector::new([-11.0, 49.0], [4.0, 62.0]));
+    &P
 }
 
 impl Projector {
@@ -248,50 +259,50 @@ impl Projector {
                 cells: Vec::new(),
             };
         }
-        // Chebyshev nodes of the first kind on [-1, 1], and T_0..T_3 at each.
-        let nodes: [f64; 4] =
-            std::array::from_fn(|k| ((2 * k + 1) as f64 * std::f64::consts::PI / 8.0).cos());
-        let cheb = |x: f64| [1.0, x, 2.0 * x * x - 1.0, (4.0 * x * x - 3.0) * x];
-        let t: [[f64; 4]; 4] = std::array::from_fn(|k| cheb(nodes[k]));
-        let cells = (0..nx * ny)
-            .map(|cell| {
-                let (cx, cy) = (cell % nx, cell / nx);
-                let (x0, y0) = (lon0 + cx as f64 * h, lat0 + cy as f64 * h);
-                let mut values = [[[0.0; 2]; 4]; 4];
-                for (k, &u) in nodes.iter().enumerate() {
-                    for (l, &v) in nodes.iter().enumerate() {
-                        let lon = x0 + (u + 1.0) * 0.5 * h;
-                        let lat = y0 + (v + 1.0) * 0.5 * h;
-                        let (e, n) = wgs84_to_bng(lon, lat);
-                        values[k][l] = [e, n];
-                    }
-                }
-                let mut c = [[0.0; 16]; 2];
-                for i in 0..4 {
-                    for j in 0..4 {
-                        let norm =
-                            if i == 0 { 1.0 } else { 2.0 } * if j == 0 { 1.0 } else { 2.0 } / 16.0;
-                        for (out, cell) in c.iter_mut().enumerate() {
-                            let mut sum = 0.0;
-                            for k in 0..4 {
-                                for l in 0..4 {
-                                    sum += values[k][l][out] * t[k][i] * t[l][j];
-                                }
-                            }
-                            cell[i * 4 + j] = sum * norm;
-                        }
-                    }
-                }
-                c
-            })
-            .collect();
         Projector {
             lon0,
             lat0,
             nx,
             ny,
-            cells,
+            cells: (0..nx * ny).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The coefficients of cell (`cx`, `cy`): easting and northing interpolated through 4 x 4
+    /// exactly projected Chebyshev nodes.
+    fn fit(&self, cx: usize, cy: usize) -> [[f64; 16]; 2] {
+        let h = Self::CELL_DEGREES;
+        // Chebyshev nodes of the first kind on [-1, 1], and T_0..T_3 at each.
+        let nodes: [f64; 4] =
+            std::array::from_fn(|k| ((2 * k + 1) as f64 * std::f64::consts::PI / 8.0).cos());
+        let cheb = |x: f64| [1.0, x, 2.0 * x * x - 1.0, (4.0 * x * x - 3.0) * x];
+        let t: [[f64; 4]; 4] = std::array::from_fn(|k| cheb(nodes[k]));
+        let (x0, y0) = (self.lon0 + cx as f64 * h, self.lat0 + cy as f64 * h);
+        let mut values = [[[0.0; 2]; 4]; 4];
+        for (k, &u) in nodes.iter().enumerate() {
+            for (l, &v) in nodes.iter().enumerate() {
+                let lon = x0 + (u + 1.0) * 0.5 * h;
+                let lat = y0 + (v + 1.0) * 0.5 * h;
+                let (e, n) = wgs84_to_bng(lon, lat);
+                values[k][l] = [e, n];
+            }
+        }
+        let mut c = [[0.0; 16]; 2];
+        for i in 0..4 {
+            for j in 0..4 {
+                let norm = if i == 0 { 1.0 } else { 2.0 } * if j == 0 { 1.0 } else { 2.0 } / 16.0;
+                for (out, cell) in c.iter_mut().enumerate() {
+                    let mut sum = 0.0;
+                    for k in 0..4 {
+                        for l in 0..4 {
+                            sum += values[k][l][out] * t[k][i] * t[l][j];
+                        }
+                    }
+                    cell[i * 4 + j] = sum * norm;
+                }
+            }
+        }
+        c
     }
 
     /// WGS84 lon/lat degrees -> British National Grid metres.
@@ -310,7 +321,7 @@ impl Projector {
             return wgs84_to_bng(lon, lat);
         }
         let (cx, cy) = (ix as f64, iy as f64);
-        let c = &self.cells[iy * self.nx + ix];
+        let c = self.cells[iy * self.nx + ix].get_or_init(|| self.fit(ix, iy));
         let (u, v) = (2.0 * (fx - cx) - 1.0, 2.0 * (fy - cy) - 1.0);
         let tu = [1.0, u, 2.0 * u * u - 1.0, (4.0 * u * u - 3.0) * u];
         let tv = [1.0, v, 2.0 * v * v - 1.0, (4.0 * v * v - 3.0) * v];

@@ -457,8 +457,15 @@ impl Read {
     }
 }
 
-/// Polygons in the file's coordinates, their defects and their box.
-type Built = (MultiPolygon<f64>, Vec<String>, Rect<f64>);
+/// A feature's polygons, checked in the file's coordinates, then (when they are lon/lat)
+/// projected to British National Grid, oriented and measured.
+struct Built {
+    geometry: MultiPolygon<f64>,
+    defects: Vec<String>,
+    bbox: Rect<f64>,
+    area_m2: f64,
+    resolution: Resolution,
+}
 
 /// One feature's geometry, checked and built in the file's own coordinates.
 struct Prepped {
@@ -494,8 +501,22 @@ fn prep(f: &mut RawFeature) -> Prepped {
         } else {
             // Validated in the file's own coordinates, as any other tool would see them.
             defects.extend(validate(&geometry));
-            match geometry.bounding_rect() {
-                Some(bbox) => Ok((geometry, defects, bbox)),
+            // Then projected here, on the checking threads, while the file is still being
+            // read. A feature whose coordinates look like lon/lat is projected now: if the
+            // layer loads at all, it loads as lon/lat, because every feature must fit the
+            // layer's one coordinate system (`check_one_system`, `decide_crs`).
+            let lonlat = extent
+                .is_some_and(|(min, max)| crs::Crs::from_extent(min, max) == Some(crs::Crs::Wgs84));
+            let mut geometry = geometry;
+            let projector = lonlat.then(project::british_isles);
+            match finish_geometry(&mut geometry, projector) {
+                Some((area_m2, bbox)) => Ok(Built {
+                    resolution: resolution_of(&geometry),
+                    geometry,
+                    defects,
+                    bbox,
+                    area_m2,
+                }),
                 None => Err(SkipReason::EmptyGeometry),
             }
         }
@@ -580,17 +601,21 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
 
     let code_source = fields.code.clone();
     let name_field = fields.name.clone();
-    let built: Vec<Result<Feature, Skipped>> = raw
+    let built: Vec<Result<(Feature, Resolution), Skipped>> = raw
         .into_par_iter()
         .zip(prepped)
         .map(|(f, p)| build_feature(f, p, &code_source, name_field.as_deref()))
         .collect();
 
     let mut features = Vec::with_capacity(built.len());
+    let mut resolutions = Vec::with_capacity(built.len());
     let mut skipped = Vec::new();
     for b in built {
         match b {
-            Ok(f) => features.push(f),
+            Ok((f, r)) => {
+                features.push(f);
+                resolutions.push(r);
+            }
             Err(s) => skipped.push(s),
         }
     }
@@ -602,24 +627,9 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         }
     }
     let duplicate_codes = fields::duplicates(features.iter().map(|f| f.code.as_str()));
-    // Then to British National Grid, in place: projected, oriented, measured.
-    let projector = match (crs, extent) {
-        (Crs::Wgs84, Some((min, max))) => Some(project::Projector::new(min, max)),
-        _ => None,
-    };
-    let label = short_name(path);
-    let resolution = crate::timings::time(
-        || format!("project {label}"),
-        || {
-            features
-                .par_iter_mut()
-                .map(|f| {
-                    finish_feature(f, projector.as_ref());
-                    resolution_of(&f.geometry)
-                })
-                .reduce(Resolution::default, Resolution::add)
-        },
-    );
+    let resolution = resolutions
+        .into_iter()
+        .fold(Resolution::default(), Resolution::add);
 
     Ok(Layer {
         path: path.to_path_buf(),
@@ -791,9 +801,9 @@ fn build_feature(
     p: Prepped,
     code_source: &CodeSource,
     name_field: Option<&str>,
-) -> Result<Feature, Skipped> {
+) -> Result<(Feature, Resolution), Skipped> {
     let code = fields::feature_code(code_source, f.id.as_ref(), &f.properties);
-    let (geometry, defects, bbox) = match p.geometry {
+    let built = match p.geometry {
         Ok(g) => g,
         Err(reason) => {
             return Err(Skipped {
@@ -806,23 +816,29 @@ fn build_feature(
     let name = name_field
         .and_then(|n| fields::value_text(f.properties.get(n)))
         .unwrap_or_default();
-    Ok(Feature {
-        index: f.index,
-        code: code.unwrap_or_default(),
-        name,
-        geometry,
-        area_m2: 0.0,
-        bbox,
-        defects,
-    })
+    Ok((
+        Feature {
+            index: f.index,
+            code: code.unwrap_or_default(),
+            name,
+            geometry: built.geometry,
+            area_m2: built.area_m2,
+            bbox: built.bbox,
+            defects: built.defects,
+        },
+        built.resolution,
+    ))
 }
 
-/// Project a built feature to British National Grid (when `projector` is given), orient its
-/// rings (shells counter-clockwise, holes clockwise), and measure its area and box. In place:
-/// the layer's coordinates exist once.
-fn finish_feature(f: &mut Feature, projector: Option<&project::Projector>) {
+/// Project polygons to British National Grid (when `projector` is given), orient their rings
+/// (shells counter-clockwise, holes clockwise), and return their true area and box, or `None`
+/// when they have no box. In place: the layer's coordinates exist once.
+fn finish_geometry(
+    mp: &mut MultiPolygon<f64>,
+    projector: Option<&project::Projector>,
+) -> Option<(f64, Rect<f64>)> {
     use geo::Winding;
-    for polygon in &mut f.geometry.0 {
+    for polygon in &mut mp.0 {
         let fix = |ring: &mut LineString<f64>, shell: bool| {
             if let Some(p) = projector {
                 for c in &mut ring.0 {
@@ -839,10 +855,8 @@ fn finish_feature(f: &mut Feature, projector: Option<&project::Projector>) {
         polygon.exterior_mut(|r| fix(r, true));
         polygon.interiors_mut(|rs| rs.iter_mut().for_each(|r| fix(r, false)));
     }
-    f.area_m2 = geometry::multi_true_area_m2(&f.geometry);
-    if let Some(bbox) = f.geometry.bounding_rect() {
-        f.bbox = bbox;
-    }
+    let bbox = mp.bounding_rect()?;
+    Some((geometry::multi_true_area_m2(mp), bbox))
 }
 
 /// Build polygons (in the input's coordinates) from flat coordinates, noting ring problems.
