@@ -6,6 +6,7 @@ use footprint::cli::Cli;
 use footprint::commands::{self, Outcome};
 
 fn main() -> ExitCode {
+    footprint::timings::mark_start();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

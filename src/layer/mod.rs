@@ -422,7 +422,13 @@ fn read_bytes(
             crate::timings::time(|| format!("check {label}"), || Read::check(doc))
         }
     };
-    finish(path, read, options)
+    let finished = std::time::Instant::now();
+    let layer = finish(path, read, options);
+    crate::timings::report(
+        &format!("finish {label} (fields, codes, systems)"),
+        finished,
+    );
+    layer
 }
 
 /// Features are handed from the reader to the checker in batches of this many.
