@@ -7,6 +7,7 @@ use footprint::commands::{self, Outcome};
 
 fn main() -> ExitCode {
     footprint::timings::mark_start();
+    commands::leave_memory_to_exit();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

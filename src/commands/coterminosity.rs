@@ -41,7 +41,9 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
         || "write".into(),
         || dest.write(|w| write_report(&report, args.output.format, args.by, weights.is_some(), w)),
     )?;
-    if args.require_coterminous && report.summary.units_split > 0 {
+    let split = report.summary.units_split > 0;
+    super::dispose((prepared, result, report));
+    if args.require_coterminous && split {
         return Ok(Outcome::Findings);
     }
     Ok(Outcome::Clean)

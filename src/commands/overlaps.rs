@@ -106,10 +106,13 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
                 writeln!(w)?;
             }
             Format::Csv => {
-                let rows = report
+                // Cells are formatted on all cores, then written in order.
+                use rayon::prelude::*;
+                let rows: Vec<Vec<String>> = report
                     .rows
-                    .iter()
-                    .map(|r| cells(r, with_weights, Style::Csv));
+                    .par_iter()
+                    .map(|r| cells(r, with_weights, Style::Csv))
+                    .collect();
                 write_csv(w, &headers(with_weights), rows)?;
             }
             Format::Table => {
@@ -128,5 +131,6 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
         staged.commit()?;
     }
     crate::timings::report("write", write_start);
+    super::dispose((prepared, result, report));
     Ok(Outcome::Clean)
 }

@@ -42,12 +42,15 @@ pub fn run(args: SpanningArgs) -> Result<Outcome> {
         || "write".into(),
         || dest.write(|w| write_report(&report, args.output.format, weights.is_some(), w)),
     )?;
-    if let Some(max) = args.max_plans {
-        if report.providers.iter().any(|p| p.plans_spanned > max) {
-            return Ok(Outcome::Findings);
-        }
-    }
-    Ok(Outcome::Clean)
+    let too_many = args
+        .max_plans
+        .is_some_and(|max| report.providers.iter().any(|p| p.plans_spanned > max));
+    super::dispose((prepared, result, report));
+    Ok(if too_many {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 fn cells(r: &SpanRow, with_weights: bool, style: Style) -> Vec<String> {

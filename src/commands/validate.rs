@@ -48,7 +48,9 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         path: args.output.output.clone(),
     }
     .write(|w| write_report(&report, args.output.format, w))?;
-    Ok(if report.summary.passed {
+    let passed = report.summary.passed;
+    super::dispose((prepared, report));
+    Ok(if passed {
         Outcome::Clean
     } else {
         Outcome::Findings
