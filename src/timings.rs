@@ -3,7 +3,7 @@
 //! Each phase prints one line when it ends:
 //! `timing: PHASE: 0.123 s (ends at 0.456 s; rss 95 MB, peak 120 MB)`, with the time since the
 //! process started, and its resident memory then and its peak so far (Linux only). Layers load in parallel,
-//! so per-layer phases (parse, check, project) overlap in time and their sum can exceed the
+//! so per-layer phases (parse, check, finish) overlap in time and their sum can exceed the
 //! wall time. Off by default; the cost when off is one relaxed atomic load per phase.
 
 use std::sync::OnceLock;

@@ -353,8 +353,9 @@ fn read_bytes(
     let label = short_name(path);
     let start = std::time::Instant::now();
     let bar = crate::progress::Task::new(format!("reading {label}"), bytes.len() as u64, true);
-    // The fast reader hands over features as it reads them; a second thread checks and builds
-    // their polygons meanwhile (the two take about as long on a large file).
+    // The fast reader hands over features as it reads them; meanwhile the checker builds their
+    // polygons, validates them, projects them and measures them on the rayon threads (the two
+    // sides take about as long on a large file).
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawFeature>>(64);
     let (fast, (raw, prepped, busy)) = std::thread::scope(|s| {
         let checker = s.spawn(move || {

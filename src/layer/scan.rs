@@ -369,6 +369,19 @@ impl<'a> Scanner<'a> {
             if self.peek() != Some(b'[') {
                 return Err(GiveUp);
             }
+            // Most children are plain `[x, y]` positions: read those without recursing.
+            if depth < 4 && child_height != Some(1) && child_height != Some(2) {
+                if let Some(c) = self.position2() {
+                    self.scratch.points.push(c);
+                    child_height = Some(0);
+                    self.ws();
+                    match self.next()? {
+                        b',' => continue,
+                        b']' => break,
+                        _ => return Err(GiveUp),
+                    }
+                }
+            }
             match (child_height, self.coords(depth + 1)?) {
                 (_, None) => {}
                 (None, Some(h)) => child_height = Some(h),
@@ -393,6 +406,37 @@ impl<'a> Scanner<'a> {
             _ => {}
         }
         Ok(Some(height))
+    }
+
+    /// A position of exactly two finite numbers, `[x, y]`, with the cursor on its `[`; or
+    /// `None`, with the cursor left where it was, for anything else (more numbers, nesting,
+    /// a syntax error), which `coords` then reads the general way.
+    #[inline]
+    fn position2(&mut self) -> Option<geo::Coord<f64>> {
+        let start = self.i;
+        let mut read = || -> R<geo::Coord<f64>> {
+            self.expect(b'[')?;
+            self.ws();
+            let x = self.number()?;
+            self.ws();
+            self.expect(b',')?;
+            self.ws();
+            let y = self.number()?;
+            self.ws();
+            self.expect(b']')?;
+            if x.is_finite() && y.is_finite() {
+                Ok(geo::Coord { x, y })
+            } else {
+                Err(GiveUp)
+            }
+        };
+        match read() {
+            Ok(c) => Some(c),
+            Err(GiveUp) => {
+                self.i = start;
+                None
+            }
+        }
     }
 
     /// A JSON number, converted exactly as serde_json (without `float_roundtrip`) does:
