@@ -100,6 +100,9 @@ job 1 "overlaps LSOA11 x16 x CCG21, -t 0, CSV" "0" "peer: peer_overlaps.py" \
     -- "$BIN" overlaps "$X16" "$DATA/ccg21.geojson" -t 0 -f csv -o "$OUT/fp1.csv" -q \
     -- "$PY" "$TOOLS/peer_overlaps.py" "$X16" "$DATA/ccg21.geojson" "$OUT/peer1.csv"
 
+job 1x1 "overlaps LSOA11 (x1) x CCG21, -t 0, CSV" "0" "footprint alone: job 1 on the undensified file, for the x16/x1 cost ratio" \
+    -- "$BIN" overlaps "$DATA/lsoa11.geojson" "$DATA/ccg21.geojson" -t 0 -f csv -o "$OUT/fp1x1.csv" -q --
+
 job 2 "overlaps LSOA11 x LTLA21, CSV" "0" "footprint at its default (auto, 500 m) tolerance; peer: raw peer_overlaps.py" \
     -- "$BIN" overlaps "$DATA/lsoa11.geojson" "$DATA/ltla21.geojson" -f csv -o "$OUT/fp2.csv" -q \
     -- "$PY" "$TOOLS/peer_overlaps.py" "$DATA/lsoa11.geojson" "$DATA/ltla21.geojson" "$OUT/peer2.csv"
