@@ -153,10 +153,18 @@ struct Chain {
 }
 
 impl Chain {
-    /// Segment indices in order of increasing x.
-    fn by_x(&self) -> impl Iterator<Item = usize> + '_ {
-        let (s, e, rising) = (self.start, self.end, self.x_rising);
-        (0..e - s).map(move |k| if rising { s + k } else { e - 1 - k })
+    /// Number of segments.
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// The index of its `k`th segment in order of increasing x.
+    fn by_x(&self, k: usize) -> usize {
+        if self.x_rising {
+            self.start + k
+        } else {
+            self.end - 1 - k
+        }
     }
 }
 
@@ -214,31 +222,33 @@ fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
 /// Both chains are walked in x order; segments of `a` outside `b`'s box are passed over.
 fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
     let seg = |i: usize| (pts[i], pts[i + 1]);
-    let nb = b.end - b.start;
-    let b_at = |k: usize| {
-        if b.x_rising {
-            b.start + k
-        } else {
-            b.end - 1 - k
-        }
-    };
+    let (na, nb) = (a.len(), b.len());
+    // In x order a chain's segments have non-decreasing least and greatest x, so the ones
+    // level with `b` form one run: find where it starts, stop where it ends.
+    let first = partition_point(na, |k| {
+        let (p, q) = seg(a.by_x(k));
+        p.x.max(q.x) < b.min.x
+    });
     let mut lo = 0;
-    for i in a.by_x() {
+    for i in (first..na).map(|k| a.by_x(k)) {
         let (a0, a1) = seg(i);
         let (min_x, max_x) = (a0.x.min(a1.x), a0.x.max(a1.x));
+        if min_x > b.max.x {
+            break;
+        }
         let (ay0, ay1) = (a0.y.min(a1.y), a0.y.max(a1.y));
-        if max_x < b.min.x || min_x > b.max.x || ay1 < b.min.y || ay0 > b.max.y {
+        if ay1 < b.min.y || ay0 > b.max.y {
             continue;
         }
         // Segments of a chain in x order have non-decreasing least and greatest x.
         while lo < nb && {
-            let (p, q) = seg(b_at(lo));
+            let (p, q) = seg(b.by_x(lo));
             p.x.max(q.x) < min_x
         } {
             lo += 1;
         }
         for k in lo..nb {
-            let (b0, b1) = seg(b_at(k));
+            let (b0, b1) = seg(b.by_x(k));
             if b0.x.min(b1.x) > max_x {
                 break;
             }
@@ -254,6 +264,20 @@ fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
         }
     }
     false
+}
+
+/// The first `k` in `0..n` for which `before(k)` is false (`before` is true, then false).
+fn partition_point(n: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// The plain sweep over all segments sorted by least x: used for rings with non-finite
