@@ -1077,14 +1077,15 @@ fn resolution_of(mp: &MultiPolygon<f64>) -> Resolution {
         for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
             let pts = &ring.0;
             r.vertices += pts.len();
-            let mut prev: Option<(f64, f64)> = None;
-            // Direction of the last segment of the ring, so the closing vertex is judged too.
+            // The previous segment (dx, dy, length); the last one of the ring to begin with,
+            // so the closing vertex is judged too.
+            let mut prev: Option<(f64, f64, f64)> = None;
             if pts.len() >= 3 {
                 let n = pts.len();
                 let (dx, dy) = (pts[n - 1].x - pts[n - 2].x, pts[n - 1].y - pts[n - 2].y);
                 let l = (dx * dx + dy * dy).sqrt();
                 if l > 0.0 {
-                    prev = Some((dx / l, dy / l));
+                    prev = Some((dx, dy, l));
                 }
             }
             for w in pts.windows(2) {
@@ -1095,13 +1096,13 @@ fn resolution_of(mp: &MultiPolygon<f64>) -> Resolution {
                 }
                 r.segments += 1;
                 r.total_length_m += l;
-                let d = (dx / l, dy / l);
-                if let Some(pd) = prev {
-                    if pd.0 * d.0 + pd.1 * d.1 < cos_limit {
+                // The cosine of the turn, cross-multiplied: no division per segment.
+                if let Some((pdx, pdy, pl)) = prev {
+                    if pdx * dx + pdy * dy < cos_limit * pl * l {
                         r.corners += 1;
                     }
                 }
-                prev = Some(d);
+                prev = Some((dx, dy, l));
             }
         }
     }
