@@ -269,7 +269,6 @@ pub fn context(
     }
 }
 
-/// Write CSV rows (all cells already text), one by one as they come.
 static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Called by the `footprint` binary, which exits right after a command: from then on
@@ -290,6 +289,7 @@ pub fn dispose<T>(value: T) {
     }
 }
 
+/// Write CSV rows (all cells already text), one by one as they come.
 pub fn write_csv<R>(
     w: &mut dyn std::io::Write,
     headers: &[&str],

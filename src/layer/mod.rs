@@ -502,7 +502,7 @@ fn prep(f: &mut RawFeature) -> Prepped {
     } else if g.has_geometries || !(kind == "Polygon" || kind == "MultiPolygon") {
         Err(SkipReason::NotPolygon(kind))
     } else {
-        let (geometry, mut defects) = to_multipolygon(g.coords);
+        let (mut geometry, mut defects) = to_multipolygon(g.coords);
         if geometry.0.is_empty() {
             Err(SkipReason::EmptyGeometry)
         } else {
@@ -514,7 +514,6 @@ fn prep(f: &mut RawFeature) -> Prepped {
             // layer's one coordinate system (`check_one_system`, `decide_crs`).
             let lonlat = extent
                 .is_some_and(|(min, max)| crs::Crs::from_extent(min, max) == Some(crs::Crs::Wgs84));
-            let mut geometry = geometry;
             let projector = lonlat.then(project::british_isles);
             match finish_geometry(&mut geometry, projector) {
                 Some((area_m2, bbox)) => Ok(Built {
