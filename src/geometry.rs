@@ -3,7 +3,7 @@
 //! All geometry in this crate is in British National Grid metres (see [`crate::project`]).
 //! Areas returned here are true areas on the ground, not planar grid areas.
 
-use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 
 use crate::project;
 
@@ -29,6 +29,34 @@ pub fn true_area_m2(polygon: &Polygon<f64>) -> f64 {
         .map(|r| ring_moments(r).abs_sign())
         .fold(Moments::default(), |a, b| a.add(b));
     outer.sub(holes).true_area()
+}
+
+/// The smallest rectangle holding both `a` and `b`.
+pub fn rect_union(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
+    )
+}
+
+/// `r` grown by `d` on every side.
+pub fn rect_grow(r: &Rect<f64>, d: f64) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: r.min().x - d,
+            y: r.min().y - d,
+        },
+        Coord {
+            x: r.max().x + d,
+            y: r.max().y + d,
+        },
+    )
 }
 
 /// True area in square metres of a MultiPolygon (the sum of its parts).

@@ -13,11 +13,14 @@
 //! intersection: the even-odd boolean operation that follows drops them. Every point strictly
 //! inside the rectangle keeps its winding number, so the intersection is unchanged.
 
-use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
+use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
+
+use crate::geometry::{rect_grow, rect_union};
 
 /// The rectangle both `a` and `b` are cut to: the overlap of their boxes grown by a margin
 /// (1 m plus a thousandth of its size), or `None` when the boxes do not meet.
 pub fn common_rect(a: &[Rect<f64>], b: &[Rect<f64>]) -> Option<Rect<f64>> {
+    let union = |boxes: &[Rect<f64>]| boxes.iter().copied().reduce(rect_union);
     let (ra, rb) = (union(a)?, union(b)?);
     let min = Coord {
         x: ra.min().x.max(rb.min().x),
@@ -31,32 +34,7 @@ pub fn common_rect(a: &[Rect<f64>], b: &[Rect<f64>]) -> Option<Rect<f64>> {
         return None;
     }
     let margin = 1.0 + 1e-3 * (max.x - min.x).max(max.y - min.y);
-    Some(Rect::new(
-        Coord {
-            x: min.x - margin,
-            y: min.y - margin,
-        },
-        Coord {
-            x: max.x + margin,
-            y: max.y + margin,
-        },
-    ))
-}
-
-fn union(boxes: &[Rect<f64>]) -> Option<Rect<f64>> {
-    let first = boxes.first()?;
-    Some(boxes.iter().skip(1).fold(*first, |acc, r| {
-        Rect::new(
-            Coord {
-                x: acc.min().x.min(r.min().x),
-                y: acc.min().y.min(r.min().y),
-            },
-            Coord {
-                x: acc.max().x.max(r.max().x),
-                y: acc.max().y.max(r.max().y),
-            },
-        )
-    }))
+    Some(rect_grow(&Rect::new(min, max), margin))
 }
 
 /// `mp` cut to `rect` when any part of it reaches outside, else `mp` itself.
@@ -120,8 +98,8 @@ pub fn clip(mp: &MultiPolygon<f64>, boxes: &[Rect<f64>], rect: &Rect<f64>) -> Mu
 /// nothing of it is left.
 fn clip_ring(ring: &LineString<f64>, rect: &Rect<f64>) -> Option<LineString<f64>> {
     let (lo, hi) = (rect.min(), rect.max());
-    let mut r = ring_box(ring);
-    if r.max().x < lo.x || r.min().x > hi.x || r.max().y < lo.y || r.min().y > hi.y {
+    let r = ring.bounding_rect()?;
+    if misses(&r, rect) {
         return None;
     }
     let mut pts: Vec<Coord<f64>> = ring.0.clone();
@@ -150,12 +128,14 @@ fn clip_ring(ring: &LineString<f64>, rect: &Rect<f64>) -> Option<LineString<f64>
     if pts.len() < 3 {
         return None;
     }
-    r = ring_box_of(&pts);
-    if r.width() <= 0.0 || r.height() <= 0.0 {
+    pts.push(pts[0]);
+    let ring = LineString(pts);
+    // Nothing left but a line along a side.
+    let cut = ring.bounding_rect()?;
+    if cut.width() <= 0.0 || cut.height() <= 0.0 {
         return None;
     }
-    pts.push(pts[0]);
-    Some(LineString(pts))
+    Some(ring)
 }
 
 fn pass(
@@ -201,36 +181,11 @@ fn at_y(p: Coord<f64>, q: Coord<f64>, y: f64) -> Coord<f64> {
     }
 }
 
-fn ring_box(ring: &LineString<f64>) -> Rect<f64> {
-    ring_box_of(&ring.0)
-}
-
-fn ring_box_of(pts: &[Coord<f64>]) -> Rect<f64> {
-    let mut min = Coord {
-        x: f64::INFINITY,
-        y: f64::INFINITY,
-    };
-    let mut max = Coord {
-        x: f64::NEG_INFINITY,
-        y: f64::NEG_INFINITY,
-    };
-    for p in pts {
-        min.x = min.x.min(p.x);
-        min.y = min.y.min(p.y);
-        max.x = max.x.max(p.x);
-        max.y = max.y.max(p.y);
-    }
-    if pts.is_empty() {
-        return Rect::new(Coord { x: 0.0, y: 0.0 }, Coord { x: 0.0, y: 0.0 });
-    }
-    Rect::new(min, max)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::geometry::multi_true_area_m2;
-    use geo::{BooleanOps, BoundingRect};
+    use geo::BooleanOps;
 
     fn boxes(mp: &MultiPolygon<f64>) -> Vec<Rect<f64>> {
         mp.0.iter().filter_map(|p| p.bounding_rect()).collect()

@@ -391,7 +391,7 @@ fn gaps(
     let mut bordering = vec![false; features.len()];
     for p in gap_polygons.iter().chain(&outside) {
         if let Some(b) = p.bounding_rect() {
-            for i in index.query(&grow(&b, NEIGHBOUR_M)) {
+            for i in index.query(&geometry::rect_grow(&b, NEIGHBOUR_M)) {
                 bordering[i] = true;
             }
         }
@@ -460,19 +460,6 @@ pub fn union_of(features: &[Feature]) -> MultiPolygon<f64> {
 /// A gap's neighbours are the features within this distance of its outline, metres.
 const NEIGHBOUR_M: f64 = 1.0;
 
-fn grow(b: &geo::Rect<f64>, d: f64) -> geo::Rect<f64> {
-    geo::Rect::new(
-        Coord {
-            x: b.min().x - d,
-            y: b.min().y - d,
-        },
-        Coord {
-            x: b.max().x + d,
-            y: b.max().y + d,
-        },
-    )
-}
-
 /// Codes of the features whose outlines pass within [`NEIGHBOUR_M`] of a vertex of the
 /// polygon (a gap's outline is made of its neighbours' edges, so each neighbour has one).
 fn neighbours_of(
@@ -485,7 +472,7 @@ fn neighbours_of(
         return Vec::new();
     };
     let mut found: Vec<usize> = index
-        .query(&grow(&b, NEIGHBOUR_M))
+        .query(&geometry::rect_grow(&b, NEIGHBOUR_M))
         .filter(|&i| {
             edges[i].as_ref().is_some_and(|e| {
                 std::iter::once(polygon.exterior())

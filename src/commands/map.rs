@@ -69,7 +69,7 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
     let extent = prepared.layers[1..]
         .iter()
         .filter_map(|l| l.bbox())
-        .reduce(union_rect)
+        .reduce(crate::geometry::rect_union)
         .or_else(|| units.bbox());
     let Some(extent) = extent else {
         bail!("nothing to draw: the layers have no polygon features");
@@ -201,13 +201,6 @@ fn auto_simplify_m(extent: &Rect<f64>) -> f64 {
     }
     let scale = 10f64.powf(raw.log10().floor() - 1.0);
     (raw / scale).round() * scale
-}
-
-fn union_rect(a: Rect<f64>, b: Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
-        geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
-    )
 }
 
 fn file_name(p: &std::path::Path) -> String {

@@ -229,18 +229,10 @@ impl Layer {
 
     /// Bounding box of all features, in British National Grid metres.
     pub fn bbox(&self) -> Option<Rect<f64>> {
-        self.features.iter().map(|f| f.bbox).reduce(|a, b| {
-            Rect::new(
-                Coord {
-                    x: a.min().x.min(b.min().x),
-                    y: a.min().y.min(b.min().y),
-                },
-                Coord {
-                    x: a.max().x.max(b.max().x),
-                    y: a.max().y.max(b.max().y),
-                },
-            )
-        })
+        self.features
+            .iter()
+            .map(|f| f.bbox)
+            .reduce(geometry::rect_union)
     }
 
     /// An empty layer, for tests that fill in features by hand.
