@@ -455,12 +455,7 @@ impl<'a> Scanner<'a> {
         let mut significand: u64 = 0;
         // Integer part: 0, or a non-zero digit and more digits.
         let int_start = k;
-        while k < n && b[k].is_ascii_digit() {
-            significand = significand
-                .wrapping_mul(10)
-                .wrapping_add((b[k] - b'0') as u64);
-            k += 1;
-        }
+        k = digits_into(b, k, &mut significand);
         let mut digits = k - int_start;
         if digits == 0 || (digits > 1 && b[int_start] == b'0') {
             return Err(GiveUp);
@@ -469,12 +464,7 @@ impl<'a> Scanner<'a> {
         if k < n && b[k] == b'.' {
             k += 1;
             let before = k;
-            while k < n && b[k].is_ascii_digit() {
-                significand = significand
-                    .wrapping_mul(10)
-                    .wrapping_add((b[k] - b'0') as u64);
-                k += 1;
-            }
+            k = digits_into(b, k, &mut significand);
             if k == before {
                 return Err(GiveUp);
             }
@@ -519,6 +509,19 @@ impl<'a> Scanner<'a> {
         let v: f64 = serde_json::from_slice(text).map_err(|_| GiveUp)?;
         Ok(v)
     }
+}
+
+/// Appends the decimal digits of `b` from `k` on to `significand` (wrapping, like
+/// serde_json: more than 19 digits go to the slow path anyway); returns where they end.
+#[inline]
+fn digits_into(b: &[u8], mut k: usize, significand: &mut u64) -> usize {
+    while k < b.len() && b[k].is_ascii_digit() {
+        *significand = significand
+            .wrapping_mul(10)
+            .wrapping_add((b[k] - b'0') as u64);
+        k += 1;
+    }
+    k
 }
 
 #[cfg(test)]

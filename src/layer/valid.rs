@@ -252,18 +252,30 @@ fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
             if b0.x.min(b1.x) > max_x {
                 break;
             }
-            if b0.y.min(b1.y) > ay1 || b0.y.max(b1.y) < ay0 {
-                continue;
-            }
-            if a0 == b1 || a1 == b0 {
-                continue;
-            }
-            if Line::new(a0, a1).intersects(&Line::new(b0, b1)) {
+            if segments_count((a0, a1), (ay0, ay1), (b0, b1)) {
                 return true;
             }
         }
     }
     false
+}
+
+/// geo's rule for one pair of a ring's segments, `a` (whose y range is `ay`) and `b`, already
+/// known to overlap in x: they count when they intersect, unless one's end is the other's
+/// start.
+#[inline]
+fn segments_count(
+    (a0, a1): (Coord<f64>, Coord<f64>),
+    (ay0, ay1): (f64, f64),
+    (b0, b1): (Coord<f64>, Coord<f64>),
+) -> bool {
+    if b0.y.min(b1.y) > ay1 || b0.y.max(b1.y) < ay0 {
+        return false;
+    }
+    if a0 == b1 || a1 == b0 {
+        return false;
+    }
+    Line::new(a0, a1).intersects(&Line::new(b0, b1))
 }
 
 /// The first `k` in `0..n` for which `before(k)` is false (`before` is true, then false).
@@ -305,14 +317,7 @@ fn has_self_intersection_sweep(pts: &[Coord<f64>]) -> bool {
                 break;
             }
             let j = j as usize;
-            let (b0, b1) = (pts[j], pts[j + 1]);
-            if b0.y.min(b1.y) > ay1 || b0.y.max(b1.y) < ay0 {
-                continue;
-            }
-            if a0 == b1 || a1 == b0 {
-                continue;
-            }
-            if Line::new(a0, a1).intersects(&Line::new(b0, b1)) {
+            if segments_count((a0, a1), (ay0, ay1), (pts[j], pts[j + 1])) {
                 return true;
             }
         }
