@@ -5,6 +5,7 @@
 //! such, in the file's order); failing that, `code` or `id`; failing that, the Feature `id`
 //! member. The name field is the `...NM` with the code's prefix, any `...NM`, or `name`.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde_json::{Map, Value};
@@ -38,9 +39,14 @@ pub struct Fields {
 
 /// A property value as text, if it is a non-empty string or a number.
 pub fn value_text(v: Option<&Value>) -> Option<String> {
+    value_str(v).map(Cow::into_owned)
+}
+
+/// [`value_text`], borrowed from the value when it is a string.
+fn value_str(v: Option<&Value>) -> Option<Cow<'_, str>> {
     match v? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if !s.trim().is_empty() => Some(Cow::Borrowed(s.trim())),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
         _ => None,
     }
 }
@@ -66,14 +72,11 @@ struct Stats {
 
 fn stats(features: &[RawFeature], key: &str) -> Stats {
     use rayon::prelude::*;
-    // The values as `value_text` gives them, borrowed where they are strings already; counted
-    // by a parallel sort rather than a hash set (this runs on the critical path of every load).
-    let mut values: Vec<std::borrow::Cow<'_, str>> = features
+    // Counted by a parallel sort rather than a hash set (this runs on the critical path of
+    // every load).
+    let mut values: Vec<Cow<'_, str>> = features
         .par_iter()
-        .filter_map(|f| match f.properties.get(key)? {
-            Value::String(s) if !s.trim().is_empty() => Some(std::borrow::Cow::Borrowed(s.trim())),
-            other => value_text(Some(other)).map(std::borrow::Cow::Owned),
-        })
+        .filter_map(|f| value_str(f.properties.get(key)))
         .collect();
     let present = values.len();
     values.par_sort_unstable();
