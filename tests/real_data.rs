@@ -263,3 +263,61 @@ fn msoa_population_weights_real_councils() {
         assert!((s - 1.0).abs() < 0.02, "{code}: weight shares add to {s}");
     }
 }
+
+/// The traced intersection ([`footprint::analysis::crossing`]) agrees with the general boolean
+/// operation on real pairs, where outlines share vertices and run along each other, and it
+/// applies to nearly all of them (else the overlay falls back to the slower operation).
+#[test]
+fn traced_intersections_match_the_boolean_operation_on_real_pairs() {
+    use footprint::analysis::{clip, crossing};
+    use footprint::layer::{load, LoadOptions};
+    use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon, Rect};
+    let Some(dir) = england() else { return };
+    let lsoa = load(&dir.join("lsoa11.geojson"), &LoadOptions::default()).unwrap();
+    let ltla = load(&dir.join("ltla21.geojson"), &LoadOptions::default()).unwrap();
+    let boxes = |m: &MultiPolygon<f64>| -> Vec<Rect<f64>> {
+        m.0.iter().filter_map(|p| p.bounding_rect()).collect()
+    };
+    let planar =
+        |ps: &[geo::Polygon<f64>]| -> f64 { ps.iter().map(footprint::geometry::planar_area).sum() };
+    let (mut pairs, mut traced, mut worst) = (0, 0, 0.0f64);
+    // Every fifth LSOA, against each council whose box meets it.
+    for f in lsoa
+        .features
+        .iter()
+        .step_by(5)
+        .filter(|f| f.defects.is_empty())
+    {
+        for g in ltla.features.iter().filter(|g| g.defects.is_empty()) {
+            if !f.bbox.intersects(&g.bbox) {
+                continue;
+            }
+            let (bf, bg) = (boxes(&f.geometry), boxes(&g.geometry));
+            let Some(rect) = clip::common_rect(&bf, &bg) else {
+                continue;
+            };
+            let (a, b) = (
+                clip::cut(&f.geometry, &bf, &rect),
+                clip::cut(&g.geometry, &bg, &rect),
+            );
+            pairs += 1;
+            let Some(got) = crossing::intersection(&a, &b) else {
+                continue;
+            };
+            traced += 1;
+            let want = a.intersection(b.as_ref()).0;
+            let (w, t) = (planar(&want), planar(&got));
+            let off = (w - t).abs() / (0.05 + 1e-7 * w);
+            worst = worst.max(off);
+            assert!(
+                off <= 1.0,
+                "{} x {}: {w} m² by the boolean operation, {t} traced",
+                f.code,
+                g.code
+            );
+        }
+    }
+    eprintln!("{traced} of {pairs} pairs traced; worst difference {worst:.3} of the allowance");
+    assert!(pairs > 10_000, "{pairs}");
+    assert!(traced * 100 >= pairs * 95, "{traced} of {pairs}");
+}

@@ -25,7 +25,7 @@ pub struct Mapping {
 }
 
 /// Read a mapping. `columns` names the unit, footprint and (optional) name columns, as
-/// "UNIT,FOOTPRINT[,NAME]"; the default is `unit_code,footprint_code[,footprint_name]`.
+/// `UNIT,FOOTPRINT[,NAME]`; the default is `unit_code,footprint_code[,footprint_name]`.
 /// Rows repeating a unit with the same footprint (as in a lookup with a row per LSOA) are
 /// fine; a unit mapped to two footprints is an error.
 pub fn load(path: &Path, columns: Option<&str>) -> Result<Mapping> {

@@ -3,6 +3,7 @@
 pub mod clip;
 pub mod contain;
 pub mod coterminosity;
+pub mod crossing;
 pub mod dissolve;
 #[cfg(test)]
 pub(crate) mod fixtures;

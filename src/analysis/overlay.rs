@@ -16,7 +16,7 @@
 use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
-use super::{clip, contain};
+use super::{clip, contain, crossing};
 use crate::geometry;
 use crate::index;
 use crate::layer::Feature;
@@ -142,6 +142,7 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
     let widths = tolerance_m > 0.0 || keep_pieces;
     let bar = crate::progress::Task::new("overlaying", candidates.len() as u64, false);
     let booleans = std::sync::atomic::AtomicUsize::new(0);
+    let by_trace = std::sync::atomic::AtomicUsize::new(0);
     let computed: Vec<Computed> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
@@ -164,7 +165,15 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
                 contain::Relation::CoarseInside => whole(&fa.geometry, keep_pieces, widths),
                 contain::Relation::Unknown => {
                     booleans.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    intersect(&fa.geometry, &boxes_a[i], &fb.geometry, &boxes_b[j])
+                    // Outlines that only cross are traced; valid features only, since the
+                    // trace trusts their rings' orientation and separation.
+                    let trace = fa.defects.is_empty() && fb.defects.is_empty();
+                    let (pieces, traced) =
+                        intersect(&fa.geometry, &boxes_a[i], &fb.geometry, &boxes_b[j], trace);
+                    if traced {
+                        by_trace.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    pieces
                 }
             };
             if pieces.is_empty() {
@@ -189,9 +198,10 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
     let out = judge(a, b, computed, tolerance_m);
     crate::timings::report(
         &format!(
-            "overlay ({} candidate pairs, {} boolean operations)",
+            "overlay ({} candidate pairs, {} intersections, {} of them traced)",
             candidates.len(),
-            booleans.into_inner()
+            booleans.into_inner(),
+            by_trace.into_inner()
         ),
         start,
     );
@@ -225,28 +235,37 @@ fn whole(a: &MultiPolygon<f64>, keep: bool, widths: bool) -> Vec<Piece> {
         .collect()
 }
 
-/// Intersection pieces with their true areas and widths; dust removed.
+/// Intersection pieces with their true areas and widths, dust removed, and whether they were
+/// traced ([`crossing`]; tried when `trace`) rather than found by the general boolean
+/// operation.
 pub(crate) fn intersect(
     a: &MultiPolygon<f64>,
     a_boxes: &[Rect<f64>],
     b: &MultiPolygon<f64>,
     b_boxes: &[Rect<f64>],
-) -> Vec<Piece> {
+    trace: bool,
+) -> (Vec<Piece>, bool) {
     // Cheap rejection: no part boxes meet.
     let meets = a_boxes
         .iter()
         .any(|ra| b_boxes.iter().any(|rb| ra.intersects(rb)));
     if !meets {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     // Both are first cut to the overlap of their boxes: most of a coarse outline lies far from
     // a fine feature, and the boolean operation's cost grows with every vertex it is given.
     let Some(rect) = clip::common_rect(a_boxes, b_boxes) else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let (a, b) = (clip::cut(a, a_boxes, &rect), clip::cut(b, b_boxes, &rect));
-    a.intersection(b.as_ref())
-        .0
+    let traced = if trace {
+        crossing::intersection(&a, &b)
+    } else {
+        None
+    };
+    let done = traced.is_some();
+    let polygons = traced.unwrap_or_else(|| a.intersection(b.as_ref()).0);
+    let pieces = polygons
         .into_iter()
         .filter_map(|polygon| {
             let area_m2 = geometry::true_area_m2(&polygon);
@@ -260,7 +279,8 @@ pub(crate) fn intersect(
                 width_m,
             })
         })
-        .collect()
+        .collect();
+    (pieces, done)
 }
 
 fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64) -> Overlay {

@@ -257,7 +257,8 @@ fn overlaps(features: &[Feature], union: &MultiPolygon<f64>, tolerance_m: f64) -
                 g.0.iter().filter_map(|p| p.bounding_rect()).collect()
             };
             let (a, b) = (&features[i].geometry, &features[j].geometry);
-            let pieces = overlay::intersect(a, &boxes(a), b, &boxes(b));
+            // Neighbours in a coverage share their outlines: tracing crossings would not apply.
+            let (pieces, _) = overlay::intersect(a, &boxes(a), b, &boxes(b), false);
             judge(pieces, tolerance_m).map(|(severity, area, widest, at)| {
                 let (a, b) = (&features[i], &features[j]);
                 let detail = match severity {

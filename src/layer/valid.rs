@@ -144,12 +144,12 @@ pub fn has_self_intersection(pts: &[Coord<f64>]) -> bool {
 
 /// A run of segments `start..end` (segment i joins `pts[i]` and `pts[i + 1]`) heading into one
 /// quadrant, with its box.
-struct Chain {
+pub(crate) struct Chain {
     start: usize,
     end: usize,
     x_rising: bool,
-    min: Coord<f64>,
-    max: Coord<f64>,
+    pub(crate) min: Coord<f64>,
+    pub(crate) max: Coord<f64>,
 }
 
 impl Chain {
@@ -168,7 +168,7 @@ impl Chain {
     }
 }
 
-fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
+pub(crate) fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
     let n = pts.len() - 1;
     let mut chains = Vec::new();
     let mut start = 0;
@@ -219,40 +219,62 @@ fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
 }
 
 /// Whether a segment of `a` and one of `b` meet (geo's rule, see `has_self_intersection`).
-/// Both chains are walked in x order; segments of `a` outside `b`'s box are passed over.
 fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
-    let seg = |i: usize| (pts[i], pts[i + 1]);
+    walk_chain_pair(pts, a, pts, b, 0.0, |i, k| {
+        let (a0, a1) = (pts[i], pts[i + 1]);
+        segments_count(
+            (a0, a1),
+            (a0.y.min(a1.y), a0.y.max(a1.y)),
+            (pts[k], pts[k + 1]),
+        )
+    })
+}
+
+/// Calls `meet(i, k)` for each segment `i` of chain `a` (of the ring `pa`) and `k` of chain
+/// `b` (of `pb`) whose boxes, grown by `margin`, meet, until it returns true; returns whether
+/// it did. Both chains are walked in x order; segments of `a` outside `b`'s box are passed
+/// over.
+pub(crate) fn walk_chain_pair(
+    pa: &[Coord<f64>],
+    a: &Chain,
+    pb: &[Coord<f64>],
+    b: &Chain,
+    margin: f64,
+    mut meet: impl FnMut(usize, usize) -> bool,
+) -> bool {
     let (na, nb) = (a.len(), b.len());
     // In x order a chain's segments have non-decreasing least and greatest x, so the ones
     // level with `b` form one run: find where it starts, stop where it ends.
     let first = partition_point(na, |k| {
-        let (p, q) = seg(a.by_x(k));
-        p.x.max(q.x) < b.min.x
+        let i = a.by_x(k);
+        pa[i].x.max(pa[i + 1].x) + margin < b.min.x
     });
     let mut lo = 0;
     for i in (first..na).map(|k| a.by_x(k)) {
-        let (a0, a1) = seg(i);
-        let (min_x, max_x) = (a0.x.min(a1.x), a0.x.max(a1.x));
+        let (a0, a1) = (pa[i], pa[i + 1]);
+        let (min_x, max_x) = (a0.x.min(a1.x) - margin, a0.x.max(a1.x) + margin);
         if min_x > b.max.x {
             break;
         }
-        let (ay0, ay1) = (a0.y.min(a1.y), a0.y.max(a1.y));
+        let (ay0, ay1) = (a0.y.min(a1.y) - margin, a0.y.max(a1.y) + margin);
         if ay1 < b.min.y || ay0 > b.max.y {
             continue;
         }
-        // Segments of a chain in x order have non-decreasing least and greatest x.
         while lo < nb && {
-            let (p, q) = seg(b.by_x(lo));
-            p.x.max(q.x) < min_x
+            let k = b.by_x(lo);
+            pb[k].x.max(pb[k + 1].x) < min_x
         } {
             lo += 1;
         }
-        for k in lo..nb {
-            let (b0, b1) = seg(b.by_x(k));
+        for k in (lo..nb).map(|q| b.by_x(q)) {
+            let (b0, b1) = (pb[k], pb[k + 1]);
             if b0.x.min(b1.x) > max_x {
                 break;
             }
-            if segments_count((a0, a1), (ay0, ay1), (b0, b1)) {
+            if b0.y.min(b1.y) > ay1 || b0.y.max(b1.y) < ay0 {
+                continue;
+            }
+            if meet(i, k) {
                 return true;
             }
         }
