@@ -90,26 +90,15 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
     if !ra.iter().all(closed) || !rb.iter().all(closed) {
         return None;
     }
-    let mut close = Vec::new();
-    let (crossings, touching) = find_crossings(&ra, &rb, Some(&mut close))?;
+    let ca = chains(&ra);
     // The trace trusts each polygon not to cross itself. Features are validated in their
     // file's coordinates; projection can turn a near touch there into a crossing.
-    if !(close_to_itself(&ra, &mut close) && close_to_itself(&rb, &mut close)) {
+    let mut own = Vec::new();
+    if !(close_to_itself(&ra, &ca, &mut own) && close_to_itself(&rb, &chains(&rb), &mut own)) {
         return None;
     }
-    close.sort_unstable_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
-    close.dedup();
-    // Where the outlines came close, the result must pass each such place at most once.
-    let once = |polygons: Vec<Polygon<f64>>| {
-        polygons
-            .iter()
-            .all(|p| once_past_each(p, &close))
-            .then_some(polygons)
-    };
-    if !touching {
-        return trace(&ra, &rb, crossings).and_then(once);
-    }
-    // The outlines touch: shift `b` so that they cross or pass apart.
+    // `b` is shifted so that outlines that touch cross or pass apart instead; when a vertex
+    // still lies on the other outline, the next shift is tried.
     SHIFTS.iter().find_map(|&(dx, dy)| {
         let moved: Vec<Vec<Coord<f64>>> = rb
             .iter()
@@ -123,9 +112,28 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
             })
             .collect();
         let rb: Vec<&[Coord<f64>]> = moved.iter().map(|r| r.as_slice()).collect();
-        let (crossings, _) = find_crossings(&ra, &rb, None)?;
-        trace(&ra, &rb, crossings).and_then(once)
+        let mut close = own.clone();
+        let crossings = find_crossings(&ra, &ca, &rb, &chains(&rb), &mut close)?;
+        let polygons = trace(&ra, &rb, crossings)?;
+        // Where the outlines came close, the result must pass each such place at most once.
+        close.sort_unstable_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
+        close.dedup();
+        polygons
+            .iter()
+            .all(|p| once_past_each(p, &close))
+            .then_some(polygons)
     })
+}
+
+/// The monotone chains of `rings`, each with its ring, sorted by least x.
+fn chains(rings: &[&[Coord<f64>]]) -> Vec<(u32, Chain)> {
+    let mut out: Vec<(u32, Chain)> = rings
+        .iter()
+        .enumerate()
+        .flat_map(|(r, pts)| monotone_chains(pts).into_iter().map(move |c| (r as u32, c)))
+        .collect();
+    out.sort_unstable_by(|p, q| p.1.min.x.total_cmp(&q.1.min.x));
+    out
 }
 
 /// The intersection of the rings `ra` and `rb` from their crossings, or `None` when the
@@ -273,49 +281,39 @@ fn run(ring: &mut Vec<Coord<f64>>, pts: &[Coord<f64>], from: (u32, f64), to: (u3
     }
 }
 
-/// Step 1: Every crossing of an `a` segment with a `b` segment, and whether any pair touches.
-/// Without `close`, returns `None` when a pair touches; with it, notes there every vertex
+/// Step 1: Every crossing of a segment of `ra` with one of `rb` (with `ca` and `cb` their
+/// chains), or `None` when a vertex lies on the other outline. Notes in `close` every vertex
 /// within [`CLOSE_M`] of the other outline.
 fn find_crossings(
     ra: &[&[Coord<f64>]],
+    ca: &[(u32, Chain)],
     rb: &[&[Coord<f64>]],
-    mut close: Option<&mut Vec<Coord<f64>>>,
-) -> Option<(Vec<Crossing>, bool)> {
-    let chains = |rs: &[&[Coord<f64>]]| -> Vec<(u32, Chain)> {
-        rs.iter()
-            .enumerate()
-            .flat_map(|(r, pts)| monotone_chains(pts).into_iter().map(move |c| (r as u32, c)))
-            .collect()
-    };
-    let ca = chains(ra);
-    let mut cb = chains(rb);
-    cb.sort_unstable_by(|p, q| p.1.min.x.total_cmp(&q.1.min.x));
+    cb: &[(u32, Chain)],
+    close: &mut Vec<Coord<f64>>,
+) -> Option<Vec<Crossing>> {
     let mut out = Vec::new();
-    let mut touching = false;
-    for (r, a) in &ca {
+    for (r, a) in ca {
         let pa = ra[*r as usize];
-        for (s, b) in &cb {
-            if b.min.x > a.max.x {
+        for (s, b) in cb {
+            if b.min.x > a.max.x + CLOSE_M {
                 break;
             }
-            if b.max.x < a.min.x || b.min.y > a.max.y || b.max.y < a.min.y {
+            if b.max.x < a.min.x - CLOSE_M
+                || b.min.y > a.max.y + CLOSE_M
+                || b.max.y < a.min.y - CLOSE_M
+            {
                 continue;
             }
             let pb = rb[*s as usize];
-            let stop = walk_chain_pair(pa, a, pb, b, 0.0, |i, k| {
+            let stop = walk_chain_pair(pa, a, pb, b, CLOSE_M, |i, k| {
                 let (meet, near) = cross(pa[i], pa[i + 1], pb[k], pb[k + 1]);
                 if near != 0 {
-                    if let Some(c) = close.as_deref_mut() {
-                        let ends = [pa[i], pa[i + 1], pb[k], pb[k + 1]];
-                        c.extend((0..4).filter(|q| near & (1 << q) != 0).map(|q| ends[q]));
-                    }
+                    let ends = [pa[i], pa[i + 1], pb[k], pb[k + 1]];
+                    close.extend((0..4).filter(|q| near & (1 << q) != 0).map(|q| ends[q]));
                 }
                 match meet {
                     Meet::Apart => false,
-                    Meet::Touch => {
-                        touching = true;
-                        close.is_none()
-                    }
+                    Meet::Touch => true,
                     Meet::Cross { t, u, a_enters } => {
                         out.push(Crossing {
                             p: Coord {
@@ -339,7 +337,7 @@ fn find_crossings(
             }
         }
     }
-    Some((out, touching))
+    Some(out)
 }
 
 enum Meet {
@@ -570,15 +568,13 @@ fn once_past_each(polygon: &Polygon<f64>, touches: &[Coord<f64>]) -> bool {
 /// polygon other than their own two: where a hole touches its shell, or two parts meet. The
 /// trace may join the two pieces meeting there, as at a touch between the two polygons.
 /// Returns false, early, when two segments of the polygon cross.
-fn close_to_itself(rings: &[&[Coord<f64>]], close: &mut Vec<Coord<f64>>) -> bool {
-    let mut chains: Vec<(usize, Chain)> = rings
-        .iter()
-        .enumerate()
-        .flat_map(|(r, pts)| monotone_chains(pts).into_iter().map(move |c| (r, c)))
-        .collect();
-    chains.sort_unstable_by(|p, q| p.1.min.x.total_cmp(&q.1.min.x));
+fn close_to_itself(
+    rings: &[&[Coord<f64>]],
+    chains: &[(u32, Chain)],
+    close: &mut Vec<Coord<f64>>,
+) -> bool {
     for (n, (r, a)) in chains.iter().enumerate() {
-        let pa = rings[*r];
+        let pa = rings[*r as usize];
         for (s, b) in &chains[n + 1..] {
             if b.min.x > a.max.x + CLOSE_M {
                 break;
@@ -586,7 +582,7 @@ fn close_to_itself(rings: &[&[Coord<f64>]], close: &mut Vec<Coord<f64>>) -> bool
             if b.min.y > a.max.y + CLOSE_M || b.max.y < a.min.y - CLOSE_M {
                 continue;
             }
-            let pb = rings[*s];
+            let pb = rings[*s as usize];
             let segments = pa.len() - 1;
             let crossed = walk_chain_pair(pa, a, pb, b, CLOSE_M, |i, k| {
                 let next = |i: usize| (i + 1) % segments;
@@ -755,8 +751,8 @@ mod tests {
             assert!(!by_trace);
             let (got_pieces, by_trace) = intersect(&a, &boxes(&a), &b, &boxes(&b), true);
             total += 1;
-            if find_crossings(&rings(&a), &rings(&b), Some(&mut Vec::new())).is_some_and(|(_, t)| t)
-            {
+            let (ra, rb) = (rings(&a), rings(&b));
+            if find_crossings(&ra, &chains(&ra), &rb, &chains(&rb), &mut Vec::new()).is_none() {
                 touching += 1;
             }
             if !by_trace {
