@@ -3,6 +3,7 @@
 #
 #   bench/compare.sh            # 3 alternating runs of each tool per job
 #   RUNS=5 bench/compare.sh
+#   JOBS="1 1x1" bench/compare.sh   # only these jobs (ids: 1 1x1 2 3 4)
 #
 # Builds the release binary, makes LSOA11 densified x16 in bench/out/ (gitignored), makes a
 # Python venv in bench/.venv (gitignored) with geopandas and pyogrio for the peer, then times
@@ -13,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}
+JOBS=${JOBS:-1 1x1 2 3 4}
 DATA=${DATA:-../shared/data/england}
 TOOLS=${TOOLS:-../shared/tools}
 OUT=bench/out
@@ -67,6 +69,9 @@ median() {
 ROWS=()
 job() {
     local id=$1 title=$2 okfp=$3 note=$4; shift 4
+    if [[ " $JOBS " != *" $id "* ]]; then
+        return 0
+    fi
     [ "$1" = "--" ] && shift
     local fp=() peer=()
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do fp+=("$1"); shift; done

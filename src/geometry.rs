@@ -64,6 +64,36 @@ pub fn multi_true_area_m2(mp: &MultiPolygon<f64>) -> f64 {
     mp.0.iter().map(true_area_m2).sum()
 }
 
+/// Orient the rings of `mp` by the sign of their area (shells counter-clockwise, holes
+/// clockwise) and return its true area ([`true_area_m2`]), in one pass over the coordinates.
+/// A ring of no area is left as it is.
+pub fn orient_and_true_area_m2(mp: &mut MultiPolygon<f64>) -> f64 {
+    let mut total = 0.0;
+    for polygon in &mut mp.0 {
+        let mut outer = Moments::default();
+        polygon.exterior_mut(|r| {
+            outer = ring_moments(r);
+            if outer.area < 0.0 {
+                // Reversing a closed ring keeps its first vertex, so its moments only change
+                // sign.
+                r.0.reverse();
+            }
+        });
+        let mut holes = Moments::default();
+        polygon.interiors_mut(|rs| {
+            for r in rs {
+                let m = ring_moments(r);
+                if m.area > 0.0 {
+                    r.0.reverse();
+                }
+                holes = holes.add(m.abs_sign());
+            }
+        });
+        total += outer.abs_sign().sub(holes).true_area();
+    }
+    total
+}
+
 /// Perimeter in grid metres (the scale error, under 0.1%, does not matter for widths).
 pub fn perimeter_m(polygon: &Polygon<f64>) -> f64 {
     std::iter::once(polygon.exterior())

@@ -835,26 +835,36 @@ fn finish_geometry(
     mp: &mut MultiPolygon<f64>,
     projector: Option<&project::Projector>,
 ) -> Option<(f64, Rect<f64>)> {
-    use geo::Winding;
-    for polygon in &mut mp.0 {
-        let fix = |ring: &mut LineString<f64>, shell: bool| {
-            if let Some(p) = projector {
+    let bbox = match projector {
+        // The box is taken while projecting, in the same pass.
+        Some(p) => {
+            let mut lo = Coord {
+                x: f64::INFINITY,
+                y: f64::INFINITY,
+            };
+            let mut hi = Coord {
+                x: f64::NEG_INFINITY,
+                y: f64::NEG_INFINITY,
+            };
+            let mut project = |ring: &mut LineString<f64>| {
                 for c in &mut ring.0 {
                     let (x, y) = p.project(c.x, c.y);
                     *c = Coord { x, y };
+                    lo.x = lo.x.min(x);
+                    lo.y = lo.y.min(y);
+                    hi.x = hi.x.max(x);
+                    hi.y = hi.y.max(y);
                 }
+            };
+            for polygon in &mut mp.0 {
+                polygon.exterior_mut(&mut project);
+                polygon.interiors_mut(|rs| rs.iter_mut().for_each(&mut project));
             }
-            if shell {
-                ring.make_ccw_winding();
-            } else {
-                ring.make_cw_winding();
-            }
-        };
-        polygon.exterior_mut(|r| fix(r, true));
-        polygon.interiors_mut(|rs| rs.iter_mut().for_each(|r| fix(r, false)));
-    }
-    let bbox = mp.bounding_rect()?;
-    Some((geometry::multi_true_area_m2(mp), bbox))
+            (lo.x <= hi.x && lo.y <= hi.y).then(|| Rect::new(lo, hi))
+        }
+        None => mp.bounding_rect(),
+    }?;
+    Some((geometry::orient_and_true_area_m2(mp), bbox))
 }
 
 /// Build polygons (in the input's coordinates) from flat coordinates, noting ring problems.
