@@ -35,7 +35,7 @@
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
-use crate::layer::valid::{has_self_intersection, monotone_chains, walk_chain_pair, Chain};
+use crate::layer::valid::{monotone_chains, walk_chain_pair, Chain};
 
 /// How near (metres) a vertex may come to the other outline before the two are said to touch
 /// rather than cross: ten times the rounding of a coordinate on the grid (a tenth of a
@@ -114,7 +114,11 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
         let rb: Vec<&[Coord<f64>]> = moved.iter().map(|r| r.as_slice()).collect();
         let mut close = own.clone();
         let crossings = find_crossings(&ra, &ca, &rb, &chains(&rb), &mut close)?;
-        let polygons = trace(&ra, &rb, crossings)?;
+        // A traced ring can pass one vertex twice only where an input touches itself.
+        let polygons = trace(&ra, &rb, crossings, !own.is_empty())?;
+        if close.is_empty() {
+            return Some(polygons);
+        }
         // Where the outlines came close, the result must pass each such place at most once.
         close.sort_unstable_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
         close.dedup();
@@ -137,11 +141,13 @@ fn chains(rings: &[&[Coord<f64>]]) -> Vec<(u32, Chain)> {
 }
 
 /// The intersection of the rings `ra` and `rb` from their crossings, or `None` when the
-/// crossings are inconsistent.
+/// crossings are inconsistent. With `pinches`, traced rings that pass a vertex twice are cut
+/// there.
 fn trace(
     ra: &[&[Coord<f64>]],
     rb: &[&[Coord<f64>]],
     crossings: Vec<Crossing>,
+    pinches: bool,
 ) -> Option<Vec<Polygon<f64>>> {
     let (next_a, touched_a) = order_along(&crossings, ra.len(), |c| {
         (c.a_ring, c.a_seg, c.a_t, c.a_enters)
@@ -198,12 +204,11 @@ fn trace(
         if ring.len() < 3 {
             return None;
         }
-        let from = out.len();
-        split_pinches(ring, &mut out);
-        // A ring that still meets itself passes a point where an input touches itself (a hole
-        // on its shell, say) once at a vertex and once along an edge: not traced.
-        if out[from..].iter().any(|r| has_self_intersection(r)) {
-            return None;
+        if pinches {
+            split_pinches(ring, &mut out);
+        } else {
+            ring.push(ring[0]);
+            out.push(ring);
         }
     }
     // Step 4: Rings no crossing touches lie wholly inside or outside the other polygon.
