@@ -310,6 +310,9 @@ fn find_crossings(
                 continue;
             }
             let pb = rb[*s as usize];
+            if beside(a, pb, b) {
+                continue;
+            }
             let stop = walk_chain_pair(pa, a, pb, b, CLOSE_M, |i, k| {
                 let (meet, near) = cross(pa[i], pa[i + 1], pb[k], pb[k + 1]);
                 if near != 0 {
@@ -343,6 +346,42 @@ fn find_crossings(
         }
     }
     Some(out)
+}
+
+/// Whether the box of chain `a` lies wholly on one side of the line of every segment of the
+/// short chain `b` (of `pb`), farther than [`CLOSE_M`], or misses its box: then no segment of
+/// `a` crosses or comes close to `b`. A coarse outline's few long segments have boxes that
+/// hold much of a fine outline; their lines pass near little of it.
+fn beside(a: &Chain, pb: &[Coord<f64>], b: &Chain) -> bool {
+    if b.end - b.start > 4 {
+        return false;
+    }
+    let corners = [
+        a.min,
+        Coord {
+            x: a.max.x,
+            y: a.min.y,
+        },
+        a.max,
+        Coord {
+            x: a.min.x,
+            y: a.max.y,
+        },
+    ];
+    (b.start..b.end).all(|k| {
+        let (p, q) = (pb[k], pb[k + 1]);
+        if p.x.max(q.x) + CLOSE_M < a.min.x
+            || p.x.min(q.x) - CLOSE_M > a.max.x
+            || p.y.max(q.y) + CLOSE_M < a.min.y
+            || p.y.min(q.y) - CLOSE_M > a.max.y
+        {
+            return true;
+        }
+        let (bx, by) = (q.x - p.x, q.y - p.y);
+        let far = CLOSE_M * (bx.abs() + by.abs());
+        let side = |c: &Coord<f64>| bx * (c.y - p.y) - by * (c.x - p.x);
+        corners.iter().all(|c| side(c) > far) || corners.iter().all(|c| side(c) < -far)
+    })
 }
 
 enum Meet {

@@ -211,8 +211,9 @@ pub fn has_self_intersection(pts: &[Coord<f64>]) -> bool {
 /// A run of segments `start..end` (segment i joins `pts[i]` and `pts[i + 1]`) heading into one
 /// quadrant, with its box.
 pub(crate) struct Chain {
-    start: usize,
-    end: usize,
+    /// Its segments are `start..end`.
+    pub(crate) start: usize,
+    pub(crate) end: usize,
     x_rising: bool,
     pub(crate) min: Coord<f64>,
     pub(crate) max: Coord<f64>,
@@ -240,15 +241,8 @@ pub(crate) fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
     let mut start = 0;
     // Direction of the chain so far in x and y: 0 until a segment moves that way.
     let (mut sx, mut sy) = (0i8, 0i8);
-    let sign = |d: f64| -> i8 {
-        if d > 0.0 {
-            1
-        } else if d < 0.0 {
-            -1
-        } else {
-            0
-        }
-    };
+    // Without branches: directions along a boundary are too irregular to predict.
+    let sign = |d: f64| -> i8 { (d > 0.0) as i8 - (d < 0.0) as i8 };
     // x and y are monotone along a chain, so its ends span its box.
     let close = |start: usize, end: usize, sx: i8| -> Chain {
         let (p, q) = (pts[start], pts[end]);
@@ -268,19 +262,16 @@ pub(crate) fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
             max,
         }
     };
-    for i in 0..n {
-        let (dx, dy) = (sign(pts[i + 1].x - pts[i].x), sign(pts[i + 1].y - pts[i].y));
-        if (dx != 0 && sx != 0 && dx != sx) || (dy != 0 && sy != 0 && dy != sy) {
+    for (i, w) in pts.windows(2).enumerate() {
+        let (dx, dy) = (sign(w[1].x - w[0].x), sign(w[1].y - w[0].y));
+        // A turn against the chain's direction in x or in y (signs are -1, 0 or 1).
+        if (dx * sx < 0) | (dy * sy < 0) {
             chains.push(close(start, i, sx));
             start = i;
             (sx, sy) = (0, 0);
         }
-        if dx != 0 {
-            sx = dx;
-        }
-        if dy != 0 {
-            sy = dy;
-        }
+        sx = if dx != 0 { dx } else { sx };
+        sy = if dy != 0 { dy } else { sy };
     }
     chains.push(close(start, n, sx));
     chains
