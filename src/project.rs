@@ -207,10 +207,11 @@ pub fn wgs84_to_bng(lon: f64, lat: f64) -> (f64, f64) {
 /// whole layer.
 ///
 /// The extent is cut into cells of [`Projector::CELL_DEGREES`]; in each, easting and northing
-/// are bicubic Chebyshev interpolants through 4 x 4 exactly projected points. The mapping is
-/// smooth (its fourth derivatives are of the order of the Earth's radius per radian⁴), so
-/// the interpolation error is about a micrometre, while a vertex costs about 40 multiply-adds
-/// instead of the trigonometry of the exact chain. Identical inputs give identical outputs, so
+/// are bicubic Chebyshev interpolants through 4 x 4 exactly projected points, evaluated in
+/// powers of the position within the cell. The mapping is smooth (its fourth derivatives are
+/// of the order of the Earth's radius per radian⁴), so the interpolation error is about a
+/// micrometre, while a vertex costs 30 multiply-adds instead of the trigonometry of the exact
+/// chain. Identical inputs give identical outputs, so
 /// shared boundaries stay shared. Points outside the extent are projected exactly.
 pub struct Projector {
     lon0: f64,
@@ -302,7 +303,30 @@ impl Projector {
                 }
             }
         }
-        c
+        // The same polynomials in powers of the position within the cell, s and t in [0, 1)
+        // (u = 2s - 1): T_i(2s - 1) = sum over r of B[i][r] s^r. Evaluated by Horner's rule,
+        // they cost 15 multiply-adds a coordinate instead of 36.
+        const B: [[f64; 4]; 4] = [
+            [1.0, 0.0, 0.0, 0.0],
+            [-1.0, 2.0, 0.0, 0.0],
+            [1.0, -8.0, 8.0, 0.0],
+            [-1.0, 18.0, -48.0, 32.0],
+        ];
+        let mut power = [[0.0; 16]; 2];
+        for (out, cell) in power.iter_mut().enumerate() {
+            for r in 0..4 {
+                for q in 0..4 {
+                    let mut sum = 0.0;
+                    for i in 0..4 {
+                        for j in 0..4 {
+                            sum += c[out][i * 4 + j] * B[i][r] * B[j][q];
+                        }
+                    }
+                    cell[r * 4 + q] = sum;
+                }
+            }
+        }
+        power
     }
 
     /// WGS84 lon/lat degrees -> British National Grid metres.
@@ -320,21 +344,12 @@ impl Projector {
         if ix >= self.nx || iy >= self.ny {
             return wgs84_to_bng(lon, lat);
         }
-        let (cx, cy) = (ix as f64, iy as f64);
         let c = self.cells[iy * self.nx + ix].get_or_init(|| self.fit(ix, iy));
-        let (u, v) = (2.0 * (fx - cx) - 1.0, 2.0 * (fy - cy) - 1.0);
-        let tu = [1.0, u, 2.0 * u * u - 1.0, (4.0 * u * u - 3.0) * u];
-        let tv = [1.0, v, 2.0 * v * v - 1.0, (4.0 * v * v - 3.0) * v];
+        let (s, t) = (fx - ix as f64, fy - iy as f64);
         let eval = |k: &[f64; 16]| {
-            let mut s = 0.0;
-            for i in 0..4 {
-                let row = k[i * 4] * tv[0]
-                    + k[i * 4 + 1] * tv[1]
-                    + k[i * 4 + 2] * tv[2]
-                    + k[i * 4 + 3] * tv[3];
-                s += tu[i] * row;
-            }
-            s
+            let row =
+                |r: usize| ((k[r * 4 + 3] * t + k[r * 4 + 2]) * t + k[r * 4 + 1]) * t + k[r * 4];
+            ((row(3) * s + row(2)) * s + row(1)) * s + row(0)
         };
         (eval(&c[0]), eval(&c[1]))
     }
