@@ -55,7 +55,14 @@ fn value_str(v: Option<&Value>) -> Option<Cow<'_, str>> {
 fn keys_in_order(features: &[RawFeature]) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut keys = Vec::new();
+    let mut previous: Option<&RawFeature> = None;
     for f in features {
+        // Features of one layer nearly always have the same keys as the one before.
+        let same = previous.is_some_and(|p| p.properties.keys().eq(f.properties.keys()));
+        previous = Some(f);
+        if same {
+            continue;
+        }
         for k in f.properties.keys() {
             if seen.insert(k.as_str()) {
                 keys.push(k.clone());
