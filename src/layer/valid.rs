@@ -153,6 +153,55 @@ fn clear_inside(shell: &[Coord<f64>], chains: &[Chain], hole: &[Coord<f64>]) -> 
     inside
 }
 
+/// Whether two polygons are proved apart cheaply: no segment box of one meets a segment box of
+/// the other, and neither has a vertex inside the other (one may lie in a hole of the other).
+/// Then they share no area and no boundary. False when not proved.
+pub(crate) fn polygons_apart(p: &Polygon<f64>, q: &Polygon<f64>) -> bool {
+    let rings = |p: &Polygon<f64>| -> Vec<Vec<Coord<f64>>> {
+        std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .map(|r| r.0.clone())
+            .collect()
+    };
+    let (rp, rq) = (rings(p), rings(q));
+    let ok = |rs: &[Vec<Coord<f64>>]| rs.iter().all(|r| r.len() >= 4 && finite(r));
+    if !ok(&rp) || !ok(&rq) {
+        return false;
+    }
+    let chains = |rs: &[Vec<Coord<f64>>]| -> Vec<(usize, Chain)> {
+        rs.iter()
+            .enumerate()
+            .flat_map(|(i, r)| monotone_chains(r).into_iter().map(move |c| (i, c)))
+            .collect()
+    };
+    let (cp, cq) = (chains(&rp), chains(&rq));
+    for (i, a) in &cp {
+        for (j, b) in &cq {
+            if a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y {
+                continue;
+            }
+            if walk_chain_pair(&rp[*i], a, &rq[*j], b, 0.0, |_, _| true) {
+                return false;
+            }
+        }
+    }
+    // No segment box of one holds a vertex of the other, so the crossing counts are clear.
+    let inside = |c: Coord<f64>, rs: &[Vec<Coord<f64>>]| {
+        let mut odd = false;
+        for r in rs {
+            for w in r.windows(2) {
+                let (s, e) = (w[0], w[1]);
+                if (s.y > c.y) != (e.y > c.y) && c.x < s.x + (c.y - s.y) * (e.x - s.x) / (e.y - s.y)
+                {
+                    odd = !odd;
+                }
+            }
+        }
+        odd
+    };
+    !inside(rp[0][0], &rq) && !inside(rq[0][0], &rp)
+}
+
 /// geo's rule: fewer than 4 points once consecutive repeats are removed.
 fn too_few_points(ring: &LineString<f64>) -> bool {
     let mut distinct = 0usize;
@@ -537,6 +586,58 @@ mod tests {
             same_as_geo(&p);
         }
         assert!(clean > 300 && faulty > 300, "{clean} {faulty}");
+    }
+
+    #[test]
+    fn polygons_proved_apart_share_nothing() {
+        use geo::coordinate_position::CoordPos;
+        use geo::dimensions::Dimensions;
+        use geo::Relate;
+        let mut seed = 21;
+        let star = |seed: &mut u64, cx: f64, cy: f64, r0: f64, ccw: bool| {
+            let n = 3 + (lcg(seed) * 8.0) as usize;
+            let mut pts: Vec<Coord<f64>> = (0..n)
+                .map(|k| {
+                    let a = std::f64::consts::TAU * k as f64 / n as f64;
+                    let r = r0 * (0.5 + lcg(seed) * 0.5);
+                    Coord {
+                        x: (cx + r * a.cos()).round(),
+                        y: (cy + r * a.sin()).round(),
+                    }
+                })
+                .collect();
+            if !ccw {
+                pts.reverse();
+            }
+            pts.push(pts[0]);
+            LineString(pts)
+        };
+        let (mut apart, mut not) = (0, 0);
+        for _ in 0..4000 {
+            let hole = star(&mut seed, 0.0, 0.0, 8.0, false);
+            let p = Polygon::new(star(&mut seed, 0.0, 0.0, 20.0, true), vec![hole]);
+            let (cx, cy) = ((lcg(&mut seed) - 0.5) * 50.0, (lcg(&mut seed) - 0.5) * 50.0);
+            let size = 1.0 + lcg(&mut seed) * 12.0;
+            let q = Polygon::new(star(&mut seed, cx, cy, size, true), vec![]);
+            if !p.is_valid() || !q.is_valid() {
+                continue;
+            }
+            if polygons_apart(&p, &q) {
+                apart += 1;
+                let im = p.relate(&q);
+                assert_eq!(
+                    im.get(CoordPos::Inside, CoordPos::Inside),
+                    Dimensions::Empty
+                );
+                assert_eq!(
+                    im.get(CoordPos::OnBoundary, CoordPos::OnBoundary),
+                    Dimensions::Empty
+                );
+            } else {
+                not += 1;
+            }
+        }
+        assert!(apart > 500 && not > 500, "{apart} {not}");
     }
 
     #[test]
