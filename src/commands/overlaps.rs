@@ -106,13 +106,15 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
                 writeln!(w)?;
             }
             Format::Csv => {
-                // Cells are formatted on all cores, then written in order.
+                // Cells are formatted on all cores a block of rows at a time (so that the text
+                // of the whole report never sits in memory at once), then written in order.
                 use rayon::prelude::*;
-                let rows: Vec<Vec<String>> = report
-                    .rows
-                    .par_iter()
-                    .map(|r| cells(r, with_weights, Style::Csv))
-                    .collect();
+                let rows = report.rows.chunks(4096).flat_map(|block| {
+                    block
+                        .par_iter()
+                        .map(|r| cells(r, with_weights, Style::Csv))
+                        .collect::<Vec<_>>()
+                });
                 write_csv(w, &headers(with_weights), rows)?;
             }
             Format::Table => {
