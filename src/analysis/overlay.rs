@@ -1,8 +1,10 @@
 //! The overlay engine shared by every analysis: which features of two layers overlap, by how
 //! much, once boundary noise is removed.
 //!
-//! Candidate pairs come from an R-tree join of envelopes; each is intersected exactly with
-//! geo's boolean operations (in parallel). The intersection's parts ("pieces") are then judged:
+//! Candidate pairs come from an R-tree join of envelopes. Most are settled by proving
+//! containment or disjointness ([`contain`]); the rest are intersected exactly (in parallel),
+//! by tracing the two outlines where they only cross ([`crossing`]), else with geo's boolean
+//! operations. The intersection's parts ("pieces") are then judged:
 //!
 //! * **width**: a piece whose mean width (2 x area / perimeter) is at least the tolerance is
 //!   real; narrower pieces are slivers between two drawings of one line. A pair is retained
