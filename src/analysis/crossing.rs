@@ -212,8 +212,9 @@ fn trace(
         }
     }
     // Step 4: Rings no crossing touches lie wholly inside or outside the other polygon.
-    let whole = |own: &[&[Coord<f64>]], touched: &[bool], other: &[&[Coord<f64>]]| {
-        own.iter()
+    let whole = |these: &[&[Coord<f64>]], touched: &[bool], other: &[&[Coord<f64>]]| {
+        these
+            .iter()
             .zip(touched)
             .filter(|(r, t)| !**t && inside(r[0], other))
             .map(|(r, _)| r.to_vec())
@@ -571,7 +572,8 @@ const PASS_M: f64 = 2.0 * CLOSE_M;
 /// `touches` (sorted by x) at most once, counting runs of consecutive segments as one pass.
 /// Two outlines that touched and were shifted apart may leave a neck 0.1 µm wide joining two
 /// pieces that only touched, or a tail along a line they shared; either passes a touching
-/// vertex twice. Dust (under a square metre) is not looked at: it is dropped anyway.
+/// vertex twice. Dust (a shell under half a square metre) is not looked at: it is dropped
+/// anyway.
 fn once_past_each(polygon: &Polygon<f64>, touches: &[Coord<f64>]) -> bool {
     if area2(&polygon.exterior().0).abs() < 1.0 {
         return true;
