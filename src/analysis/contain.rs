@@ -23,7 +23,8 @@ pub struct EdgeIndex {
     tree: RTree<GeomWithData<RLine<[f64; 2]>, ()>>,
 }
 
-fn rings(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+/// Every ring of `mp`: each polygon's shell, then its holes.
+pub(crate) fn rings(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
     mp.0.iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
 }

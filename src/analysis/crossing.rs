@@ -35,7 +35,7 @@
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
-use crate::layer::valid::{monotone_chains, walk_chain_pair, Chain};
+use crate::layer::valid::{crossings_odd, ring_chains, walk_chain_pair, Chain};
 
 /// How near (metres) a vertex may come to the other outline before the two are said to touch
 /// rather than cross: ten times the rounding of a coordinate on the grid (a tenth of a
@@ -76,10 +76,7 @@ struct Crossing {
 }
 
 fn rings(mp: &MultiPolygon<f64>) -> Vec<&[Coord<f64>]> {
-    mp.0.iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .map(|r| r.0.as_slice())
-        .collect()
+    super::contain::rings(mp).map(|r| r.0.as_slice()).collect()
 }
 
 /// `a ∩ b` as polygons (shells counter-clockwise), or `None` when the outlines could not be
@@ -90,11 +87,11 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
     if !ra.iter().all(closed) || !rb.iter().all(closed) {
         return None;
     }
-    let ca = chains(&ra);
+    let ca = ring_chains(&ra);
     // The trace trusts each polygon not to cross itself. Features are validated in their
     // file's coordinates; projection can turn a near touch there into a crossing.
     let mut own = Vec::new();
-    if !(close_to_itself(&ra, &ca, &mut own) && close_to_itself(&rb, &chains(&rb), &mut own)) {
+    if !(close_to_itself(&ra, &ca, &mut own) && close_to_itself(&rb, &ring_chains(&rb), &mut own)) {
         return None;
     }
     // `b` is shifted so that outlines that touch cross or pass apart instead; when a vertex
@@ -113,7 +110,7 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
             .collect();
         let rb: Vec<&[Coord<f64>]> = moved.iter().map(|r| r.as_slice()).collect();
         let mut close = own.clone();
-        let crossings = find_crossings(&ra, &ca, &rb, &chains(&rb), &mut close)?;
+        let crossings = find_crossings(&ra, &ca, &rb, &ring_chains(&rb), &mut close)?;
         // A traced ring can pass one vertex twice only where an input touches itself.
         let polygons = trace(&ra, &rb, crossings, !own.is_empty())?;
         if close.is_empty() {
@@ -127,17 +124,6 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
             .all(|p| once_past_each(p, &close))
             .then_some(polygons)
     })
-}
-
-/// The monotone chains of `rings`, each with its ring, sorted by least x.
-fn chains(rings: &[&[Coord<f64>]]) -> Vec<(u32, Chain)> {
-    let mut out: Vec<(u32, Chain)> = rings
-        .iter()
-        .enumerate()
-        .flat_map(|(r, pts)| monotone_chains(pts).into_iter().map(move |c| (r as u32, c)))
-        .collect();
-    out.sort_unstable_by(|p, q| p.1.min.x.total_cmp(&q.1.min.x));
-    out
 }
 
 /// The intersection of the rings `ra` and `rb` from their crossings, or `None` when the
@@ -478,19 +464,7 @@ fn order_along(
 
 /// Whether `p` lies inside the region the rings bound (even-odd). `p` is known to be off them.
 fn inside(p: Coord<f64>, rings: &[&[Coord<f64>]]) -> bool {
-    let mut odd = false;
-    for r in rings {
-        for w in r.windows(2) {
-            let (s, e) = (w[0], w[1]);
-            if (s.y > p.y) != (e.y > p.y) {
-                let x = s.x + (p.y - s.y) * (e.x - s.x) / (e.y - s.y);
-                if p.x < x {
-                    odd = !odd;
-                }
-            }
-        }
-    }
-    odd
+    rings.iter().fold(false, |odd, r| odd ^ crossings_odd(p, r))
 }
 
 /// Where `p` lies against one ring: `Some(true)` inside, `Some(false)` outside, `None` on it.
@@ -798,7 +772,15 @@ mod tests {
             let (got_pieces, by_trace) = intersect(&a, &boxes(&a), &b, &boxes(&b), true);
             total += 1;
             let (ra, rb) = (rings(&a), rings(&b));
-            if find_crossings(&ra, &chains(&ra), &rb, &chains(&rb), &mut Vec::new()).is_none() {
+            if find_crossings(
+                &ra,
+                &ring_chains(&ra),
+                &rb,
+                &ring_chains(&rb),
+                &mut Vec::new(),
+            )
+            .is_none()
+            {
                 touching += 1;
             }
             if !by_trace {

@@ -49,7 +49,7 @@ pub fn polygon_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
     }
     // geo's interior checks, verbatim, where a hole comes near the shell or another hole.
     let shell = &polygon.exterior().0;
-    let shell_chains = finite(shell).then(|| monotone_chains(shell));
+    let shell_chains = finite(shell).then(|| ring_chains(&[shell.as_slice()]));
     let boxes: Vec<Option<geo::Rect<f64>>> = polygon
         .interiors()
         .iter()
@@ -120,84 +120,77 @@ fn finite(pts: &[Coord<f64>]) -> bool {
 }
 
 /// Whether the closed ring `hole` lies strictly inside the closed ring `shell` (with `chains`
-/// its monotone chains), proved cheaply: no segment box of one meets a segment box of the
-/// other, and a vertex of `hole` is inside `shell`. False when not proved.
-fn clear_inside(shell: &[Coord<f64>], chains: &[Chain], hole: &[Coord<f64>]) -> bool {
+/// its chains, [`ring_chains`]), proved cheaply: no segment box of one meets a segment box of
+/// the other, and a vertex of `hole` is inside `shell`. False when not proved.
+fn clear_inside(shell: &[Coord<f64>], chains: &[(u32, Chain)], hole: &[Coord<f64>]) -> bool {
     if hole.len() < 4 || shell.len() < 4 || !finite(hole) {
         return false;
     }
-    let hole_chains = monotone_chains(hole);
-    for a in chains {
-        for b in &hole_chains {
-            if a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y {
-                continue;
-            }
-            if walk_chain_pair(shell, a, hole, b, 0.0, |_, _| true) {
-                return false;
-            }
-        }
-    }
-    // No segment box of the shell holds this vertex, so it is off the shell, and the
+    // With no segment box of the shell holding it, the vertex is off the shell, and the
     // crossing count is clear.
-    let p = hole[0];
-    let mut inside = false;
-    for w in shell.windows(2) {
+    !segment_boxes_meet(&[shell], chains, &[hole], &ring_chains(&[hole]))
+        && crossings_odd(hole[0], shell)
+}
+
+/// The monotone chains of `rings`, each with the index of its ring, sorted by least x.
+pub(crate) fn ring_chains(rings: &[&[Coord<f64>]]) -> Vec<(u32, Chain)> {
+    let mut out: Vec<(u32, Chain)> = rings
+        .iter()
+        .enumerate()
+        .flat_map(|(r, pts)| monotone_chains(pts).into_iter().map(move |c| (r as u32, c)))
+        .collect();
+    out.sort_unstable_by(|p, q| p.1.min.x.total_cmp(&q.1.min.x));
+    out
+}
+
+/// Whether a segment box of the rings `ra` meets one of the rings `rb` (with `ca` and `cb`
+/// their chains, [`ring_chains`]).
+fn segment_boxes_meet(
+    ra: &[&[Coord<f64>]],
+    ca: &[(u32, Chain)],
+    rb: &[&[Coord<f64>]],
+    cb: &[(u32, Chain)],
+) -> bool {
+    ca.iter().any(|(i, a)| {
+        cb.iter().any(|(j, b)| {
+            let boxes_meet =
+                !(a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y);
+            boxes_meet && walk_chain_pair(ra[*i as usize], a, rb[*j as usize], b, 0.0, |_, _| true)
+        })
+    })
+}
+
+/// Whether a ray from `p` towards +x crosses the closed ring `ring` an odd number of times:
+/// for a point off the ring, whether it is inside (even-odd over several rings: XOR).
+pub(crate) fn crossings_odd(p: Coord<f64>, ring: &[Coord<f64>]) -> bool {
+    let mut odd = false;
+    for w in ring.windows(2) {
         let (s, e) = (w[0], w[1]);
-        if (s.y > p.y) != (e.y > p.y) {
-            let x = s.x + (p.y - s.y) * (e.x - s.x) / (e.y - s.y);
-            if p.x < x {
-                inside = !inside;
-            }
+        if (s.y > p.y) != (e.y > p.y) && p.x < s.x + (p.y - s.y) * (e.x - s.x) / (e.y - s.y) {
+            odd = !odd;
         }
     }
-    inside
+    odd
 }
 
 /// Whether two polygons are proved apart cheaply: no segment box of one meets a segment box of
 /// the other, and neither has a vertex inside the other (one may lie in a hole of the other).
 /// Then they share no area and no boundary. False when not proved.
 pub(crate) fn polygons_apart(p: &Polygon<f64>, q: &Polygon<f64>) -> bool {
-    let rings = |p: &Polygon<f64>| -> Vec<Vec<Coord<f64>>> {
+    fn rings(p: &Polygon<f64>) -> Vec<&[Coord<f64>]> {
         std::iter::once(p.exterior())
             .chain(p.interiors())
-            .map(|r| r.0.clone())
+            .map(|r| r.0.as_slice())
             .collect()
-    };
+    }
     let (rp, rq) = (rings(p), rings(q));
-    let ok = |rs: &[Vec<Coord<f64>>]| rs.iter().all(|r| r.len() >= 4 && finite(r));
-    if !ok(&rp) || !ok(&rq) {
+    let ok = |rs: &[&[Coord<f64>]]| rs.iter().all(|r| r.len() >= 4 && finite(r));
+    if !ok(&rp) || !ok(&rq) || segment_boxes_meet(&rp, &ring_chains(&rp), &rq, &ring_chains(&rq)) {
         return false;
     }
-    let chains = |rs: &[Vec<Coord<f64>>]| -> Vec<(usize, Chain)> {
-        rs.iter()
-            .enumerate()
-            .flat_map(|(i, r)| monotone_chains(r).into_iter().map(move |c| (i, c)))
-            .collect()
-    };
-    let (cp, cq) = (chains(&rp), chains(&rq));
-    for (i, a) in &cp {
-        for (j, b) in &cq {
-            if a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y {
-                continue;
-            }
-            if walk_chain_pair(&rp[*i], a, &rq[*j], b, 0.0, |_, _| true) {
-                return false;
-            }
-        }
-    }
     // No segment box of one holds a vertex of the other, so the crossing counts are clear.
-    let inside = |c: Coord<f64>, rs: &[Vec<Coord<f64>>]| {
-        let mut odd = false;
-        for r in rs {
-            for w in r.windows(2) {
-                let (s, e) = (w[0], w[1]);
-                if (s.y > c.y) != (e.y > c.y) && c.x < s.x + (c.y - s.y) * (e.x - s.x) / (e.y - s.y)
-                {
-                    odd = !odd;
-                }
-            }
-        }
-        odd
+    let inside = |c: Coord<f64>, rs: &[&[Coord<f64>]]| {
+        rs.iter().fold(false, |odd, r| odd ^ crossings_odd(c, r))
     };
     !inside(rp[0][0], &rq) && !inside(rq[0][0], &rp)
 }
