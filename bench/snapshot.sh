@@ -51,7 +51,9 @@ run real-overlaps-csv overlaps $e/lsoa11.geojson $e/ccg21.geojson -f csv
 run real-overlaps-json overlaps $e/lsoa11.geojson $e/ccg21.geojson -f json
 run real-overlaps-t0 overlaps $e/lsoa11.geojson $e/ccg21.geojson -f csv -t 0
 run real-pieces overlaps $e/ltla21.geojson $e/stp21.geojson -f csv -o "$out/real-pieces.csv" --pieces "$out/real-pieces.geojson"
-awk -F, 'NR==1 || !seen[$4]++ {print $4","$6}' $e/lookup_lsoa11_ccg21_stp21_ltla21.csv >"$out/ccg_stp.csv"
+python3 -c 'import csv,sys; r=csv.DictReader(open(sys.argv[1])); w=csv.writer(sys.stdout); w.writerow(["ccg21_code","stp21_code"]); seen=set()
+for row in r:
+    if row["ccg21_code"] not in seen: seen.add(row["ccg21_code"]); w.writerow([row["ccg21_code"], row["stp21_code"]])' $e/lookup_lsoa11_ccg21_stp21_ltla21.csv >"$out/ccg_stp.csv"
 run real-build build $e/ccg21.geojson --mapping "$out/ccg_stp.csv" --columns ccg21_code,stp21_code -o "$out/real-build.geojson" -f json
 cat >"$out/real-rules.toml" <<RULES
 tolerance = "auto"
