@@ -4,8 +4,25 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::analysis::tolerance::ToleranceArg;
-use crate::report::Format;
+use footprint::analysis::tolerance::ToleranceArg;
+
+/// Output formats of the tabular reports (mapped to `footprint::report::Format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+impl From<Format> for footprint::report::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Table => footprint::report::Format::Table,
+            Format::Csv => footprint::report::Format::Csv,
+            Format::Json => footprint::report::Format::Json,
+        }
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -76,6 +93,11 @@ pub struct OutputArgs {
     /// Do not print warnings on standard error (they stay in JSON output).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Write CSV text cells exactly as they are. By default a cell that a spreadsheet would
+    /// run as a formula (starting with = + - @, tab or CR, and not a number) gets a leading '.
+    #[arg(long)]
+    pub raw_csv: bool,
 }
 
 /// Noise tolerance and population weights, shared by the analyses.
@@ -194,6 +216,15 @@ pub struct CoterminosityArgs {
 pub enum By {
     Unit,
     Footprint,
+}
+
+impl From<By> for footprint::report::coterminosity::By {
+    fn from(b: By) -> Self {
+        match b {
+            By::Unit => footprint::report::coterminosity::By::Unit,
+            By::Footprint => footprint::report::coterminosity::By::Footprint,
+        }
+    }
 }
 
 /// Providers (e.g. hospital-trust catchments) that serve several plans.
@@ -339,6 +370,10 @@ pub struct BuildArgs {
     /// Do not print warnings on standard error (they stay in JSON output).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Write CSV text cells exactly as they are (see --raw-csv of the other commands).
+    #[arg(long)]
+    pub raw_csv: bool,
 
     #[command(flatten)]
     pub layer_args: LayerArgs,

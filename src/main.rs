@@ -2,12 +2,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use footprint::cli::Cli;
-use footprint::commands::{self, Outcome};
+mod cli;
+mod commands;
+
+use cli::Cli;
+use commands::Outcome;
 
 fn main() -> ExitCode {
     footprint::timings::mark_start();
-    commands::leave_memory_to_exit();
+    footprint::leave_memory_to_exit();
+    footprint::output::install_signal_handlers();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -19,8 +23,10 @@ fn main() -> ExitCode {
     match commands::run(cli.command) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
+        // A closed pipe (`| head`) anywhere in the chain is the reader's choice, not an error.
+        Err(e) if footprint::output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            footprint::diag::line(format_args!("error: {e:#}"));
             ExitCode::from(2)
         }
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::overlay::Overlay;
 use super::weights::PairWeights;
-use super::{r6, Context};
+use super::{Context, Verdict, Warning};
 use crate::layer::Feature;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,11 +36,16 @@ pub struct UnitRow {
     pub unit_name: String,
     pub footprint_code: String,
     pub footprint_name: String,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub overlap_km2: f64,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub unit_share: f64,
     pub status: Status,
     /// Present (possibly null) only with weights.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_opt"
+    )]
     pub unit_weight_share: Option<Option<f64>>,
     /// The footprint this unit fits best (largest weight share, else area).
     pub best_fit: bool,
@@ -51,6 +56,7 @@ pub struct UnitRow {
 pub struct FootprintRow {
     pub footprint_code: String,
     pub footprint_name: String,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub area_km2: f64,
     pub coterminous: bool,
     pub units_whole: usize,
@@ -141,10 +147,10 @@ pub fn analyse(
                 unit_name: unit.name.clone(),
                 footprint_code: f.code.clone(),
                 footprint_name: f.name.clone(),
-                overlap_km2: r6(p.area_m2 / 1e6),
-                unit_share: r6(p.area_m2 / unit.area_m2),
+                overlap_km2: p.area_m2 / 1e6,
+                unit_share: p.area_m2 / unit.area_m2,
                 status,
-                unit_weight_share: weights.map(|w| w.a_share[k].map(r6)),
+                unit_weight_share: weights.map(|w| w.a_share[k]),
                 best_fit: k == best,
                 retained_by: Some(p.retained_by),
             });
@@ -156,7 +162,7 @@ pub fn analyse(
         .map(|f| FootprintRow {
             footprint_code: f.code.clone(),
             footprint_name: f.name.clone(),
-            area_km2: r6(f.area_m2 / 1e6),
+            area_km2: f.area_m2 / 1e6,
             coterminous: true,
             units_whole: 0,
             units_split: 0,
@@ -188,12 +194,7 @@ pub fn analyse(
         .collect();
     let mut context = context;
     if !doubled.is_empty() {
-        context.warnings.push(format!(
-            "footprints overlap: {} unit{} counted in more than one footprint for the same ground (parts add to over 100%): {}; check the footprints with `footprint overlaps`",
-            doubled.len(),
-            crate::layer::plural(doubled.len()),
-            crate::layer::list_some(&doubled, 10)
-        ));
+        context.warnings.push(Warning::FootprintsOverlap(doubled));
     }
     let count = |s: Status| status_of.iter().filter(|x| **x == s).count();
     let summary = Summary {
@@ -209,5 +210,131 @@ pub fn analyse(
         summary,
         footprints: fp_rows,
         units: rows,
+    }
+}
+
+/// What a coterminosity check allows. `max_split_units` defaults to 0 (any split fails)
+/// unless `max_split_share` is given, which then decides alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Limits {
+    pub max_split_units: Option<usize>,
+    /// The most of a split unit (weight share with weights, else area) allowed outside its
+    /// best-fit footprint.
+    pub max_split_share: Option<f64>,
+}
+
+/// A split unit: how much lies outside its best fit, and its parts in words.
+struct SplitUnit<'a> {
+    code: &'a str,
+    name: &'a str,
+    outside: f64,
+    parts: Vec<String>,
+}
+
+fn split_units(report: &CoterminosityReport) -> Vec<SplitUnit<'_>> {
+    let mut split: Vec<SplitUnit> = Vec::new();
+    for row in report.units.iter().filter(|r| r.status == Status::Split) {
+        let weighted = row.unit_weight_share.flatten();
+        let share = crate::report::round6(weighted.unwrap_or(row.unit_share));
+        let by = if weighted.is_some() { "weight" } else { "area" };
+        if split.last().is_none_or(|s| s.code != row.unit_code) {
+            split.push(SplitUnit {
+                code: &row.unit_code,
+                name: &row.unit_name,
+                outside: 0.0,
+                parts: Vec::new(),
+            });
+        }
+        let Some(s) = split.last_mut() else { continue };
+        if !row.best_fit {
+            s.outside += share;
+        }
+        s.parts.push(format!(
+            "{:.0}% of {by} in {}{}",
+            share * 100.0,
+            row.footprint_code,
+            if row.best_fit { " (best fit)" } else { "" }
+        ));
+    }
+    split
+}
+
+/// Pass when no more units are split than allowed, and none has more than the allowed share
+/// outside its best fit.
+pub fn verdict(report: &CoterminosityReport, limits: &Limits) -> Verdict {
+    let split = split_units(report);
+    let limit_units = limits
+        .max_split_units
+        .unwrap_or(if limits.max_split_share.is_some() {
+            usize::MAX
+        } else {
+            0
+        });
+    let too_many = split.len() > limit_units;
+    let too_split: Vec<&SplitUnit> = match limits.max_split_share {
+        Some(x) => split.iter().filter(|s| s.outside > x).collect(),
+        None => Vec::new(),
+    };
+    let passed = !too_many && too_split.is_empty();
+    let mut summary = format!("{} of {} units split", split.len(), report.summary.units);
+    if limit_units != usize::MAX {
+        summary.push_str(&format!(" (at most {limit_units} allowed)"));
+    }
+    if let Some(x) = limits.max_split_share {
+        summary.push_str(&format!(
+            "; {} with more than {:.0}% outside its best-fit footprint",
+            too_split.len(),
+            x * 100.0
+        ));
+    }
+    let shown: Vec<&SplitUnit> = match (passed, too_many) {
+        (true, _) => Vec::new(),
+        (false, true) => split.iter().collect(),
+        (false, false) => too_split,
+    };
+    let failures = shown
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}: {:.0}% outside its best fit; {}",
+                s.code,
+                s.name,
+                s.outside * 100.0,
+                s.parts.join(", ")
+            )
+        })
+        .collect();
+    Verdict {
+        passed,
+        summary,
+        failures,
+    }
+}
+
+/// Pass when every unit lies in some footprint (`footprints` names the footprint layer).
+pub fn verdict_in_footprints(report: &CoterminosityReport, footprints: &str) -> Verdict {
+    let outside: Vec<String> = report
+        .units
+        .iter()
+        .filter(|r| r.status == Status::Outside)
+        .map(|r| format!("{} {}", r.unit_code, r.unit_name))
+        .collect();
+    let summary = format!(
+        "{} of {} units in no footprint",
+        outside.len(),
+        report.summary.units
+    );
+    let failures = if outside.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "in no footprint of {footprints}: {}",
+            crate::layer::list_some(&outside, 20)
+        )]
+    };
+    Verdict {
+        passed: outside.is_empty(),
+        summary,
+        failures,
     }
 }

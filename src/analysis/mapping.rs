@@ -216,6 +216,23 @@ impl Coverage {
     }
 }
 
+impl Coverage {
+    /// Pass when every unit is mapped and every mapped code is a unit with geometry.
+    pub fn verdict(&self, mapping: &Mapping, layer: &Layer) -> super::Verdict {
+        super::Verdict {
+            passed: self.is_complete(),
+            summary: format!(
+                "{} units: {} not mapped, {} mapped codes not in the layer, {} mapped without geometry",
+                layer.features.len(),
+                self.unmapped_units.len(),
+                self.unknown_units.len(),
+                self.units_without_geometry.len()
+            ),
+            failures: self.warnings(mapping, layer),
+        }
+    }
+}
+
 pub fn cover(mapping: &Mapping, layer: &Layer) -> Coverage {
     let mut members = vec![Vec::new(); mapping.footprints.len()];
     let mut unmapped = Vec::new();

@@ -1,5 +1,6 @@
 //! Pure analyses: layers and options in, report rows out. No printing, no files.
 
+pub mod build;
 pub mod clip;
 pub mod contain;
 pub mod coterminosity;
@@ -7,6 +8,7 @@ pub mod crossing;
 pub mod dissolve;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod inspect;
 pub mod mapping;
 pub mod overlaps;
 pub mod overlay;
@@ -30,8 +32,55 @@ pub struct Context {
     pub weight_column: Option<String>,
     /// Pairs that overlapped only by slivers narrower than the tolerance.
     pub noise_pairs_dropped: usize,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub noise_km2_dropped: f64,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Context {
+    /// Whether the analysis had weights (and its rows weight shares).
+    pub fn weighted(&self) -> bool {
+        self.weights_file.is_some()
+    }
+}
+
+/// A warning about an analysis, typed where code acts on it; written as its text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// Units counted in more than one footprint for the same ground: each as "CODE (NNN%)",
+    /// the sum of its parts' shares.
+    FootprintsOverlap(Vec<String>),
+    /// What the loader, the tolerance or the weights said.
+    Note(String),
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Warning::FootprintsOverlap(units) => write!(
+                f,
+                "footprints overlap: {} unit{} counted in more than one footprint for the same ground (parts add to over 100%): {}; check the footprints with `footprint overlaps`",
+                units.len(),
+                crate::layer::plural(units.len()),
+                crate::layer::list_some(units, 10)
+            ),
+            Warning::Note(s) => f.write_str(s),
+        }
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// What a check decided: passed or not, one line on what was found, and each failure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub passed: bool,
+    pub summary: String,
+    pub failures: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -109,9 +158,4 @@ impl LayerSummary {
         }
         s
     }
-}
-
-/// Round for output: 6 decimals.
-pub(crate) fn r6(v: f64) -> f64 {
-    crate::report::round6(v)
 }

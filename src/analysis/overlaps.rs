@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::overlay::{Overlay, RetainedBy};
 use super::weights::PairWeights;
-use super::{r6, Context};
+use super::Context;
 use crate::layer::Feature;
 
 #[derive(Debug, Clone, Serialize)]
@@ -13,12 +13,21 @@ pub struct OverlapRow {
     pub a_name: String,
     pub b_code: String,
     pub b_name: String,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub overlap_km2: f64,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub a_share: f64,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub b_share: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_opt"
+    )]
     pub a_weight_share: Option<Option<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_opt"
+    )]
     pub b_weight_share: Option<Option<f64>>,
     pub retained_by: RetainedBy,
 }
@@ -48,11 +57,11 @@ pub fn rows(
                 a_name: fa.name.clone(),
                 b_code: fb.code.clone(),
                 b_name: fb.name.clone(),
-                overlap_km2: r6(p.area_m2 / 1e6),
-                a_share: r6(p.area_m2 / fa.area_m2),
-                b_share: r6(p.area_m2 / fb.area_m2),
-                a_weight_share: weights.map(|w| w.a_share[k].map(r6)),
-                b_weight_share: weights.map(|w| w.b_share[k].map(r6)),
+                overlap_km2: p.area_m2 / 1e6,
+                a_share: p.area_m2 / fa.area_m2,
+                b_share: p.area_m2 / fb.area_m2,
+                a_weight_share: weights.map(|w| w.a_share[k]),
+                b_weight_share: weights.map(|w| w.b_share[k]),
                 retained_by: p.retained_by,
             }
         })

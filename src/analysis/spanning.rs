@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::overlay::Overlay;
 use super::weights::PairWeights;
-use super::{r6, Context};
+use super::{Context, Verdict};
 use crate::layer::Feature;
 
 #[derive(Debug, Clone, Serialize)]
@@ -17,10 +17,15 @@ pub struct SpanRow {
     pub provider_name: String,
     pub plan_code: String,
     pub plan_name: String,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub overlap_km2: f64,
+    #[serde(serialize_with = "crate::report::ser6")]
     pub provider_share: f64,
     pub plans_spanned: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_opt"
+    )]
     pub provider_weight_share: Option<Option<f64>>,
 }
 
@@ -80,10 +85,10 @@ pub fn analyse(
                 provider_name: provider.name.clone(),
                 plan_code: plan.code.clone(),
                 plan_name: plan.name.clone(),
-                overlap_km2: r6(p.area_m2 / 1e6),
-                provider_share: r6(p.area_m2 / provider.area_m2),
+                overlap_km2: p.area_m2 / 1e6,
+                provider_share: p.area_m2 / provider.area_m2,
                 plans_spanned: spanned,
-                provider_weight_share: weights.map(|w| w.a_share[k].map(r6)),
+                provider_weight_share: weights.map(|w| w.a_share[k]),
             });
         }
         summaries.push(ProviderSummary {
@@ -99,5 +104,56 @@ pub fn analyse(
         counted_by: if weights.is_some() { "weight" } else { "area" }.to_string(),
         providers: summaries,
         rows,
+    }
+}
+
+/// Pass when no provider spans more than `max_plans` plans.
+pub fn verdict(report: &SpanningReport, max_plans: usize) -> Verdict {
+    let over: Vec<String> = report
+        .providers
+        .iter()
+        .filter(|p| p.plans_spanned > max_plans)
+        .map(|p| {
+            let parts: Vec<String> = report
+                .rows
+                .iter()
+                .filter(|r| r.provider_code == p.provider_code)
+                .map(|r| {
+                    let share = r
+                        .provider_weight_share
+                        .flatten()
+                        .unwrap_or(r.provider_share);
+                    format!(
+                        "{} {:.0}%",
+                        r.plan_code,
+                        crate::report::round6(share) * 100.0
+                    )
+                })
+                .collect();
+            format!(
+                "{} {}: {} plans ({})",
+                p.provider_code,
+                p.provider_name,
+                p.plans_spanned,
+                parts.join(", ")
+            )
+        })
+        .collect();
+    let widest = report
+        .providers
+        .iter()
+        .map(|p| p.plans_spanned)
+        .max()
+        .unwrap_or(0);
+    Verdict {
+        passed: over.is_empty(),
+        summary: format!(
+            "{} of {} providers span more than {max_plans} plans (most: {widest}; a plan counts at {} share >= {})",
+            over.len(),
+            report.providers.len(),
+            report.counted_by,
+            report.min_share
+        ),
+        failures: over,
     }
 }

@@ -83,11 +83,14 @@ pub struct Finding {
     /// The second feature of an overlap.
     pub other_code: String,
     /// Area on the ground, for invalid geometry, gaps and overlaps.
+    #[serde(serialize_with = "crate::report::ser6_some")]
     pub area_km2: Option<f64>,
     pub severity: Severity,
     pub detail: String,
     /// A point in the problem (WGS84), to find it on a map.
+    #[serde(serialize_with = "crate::report::ser6_some")]
     pub lon: Option<f64>,
+    #[serde(serialize_with = "crate::report::ser6_some")]
     pub lat: Option<f64>,
     /// Features bordering a gap.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -112,14 +115,14 @@ impl Finding {
     fn at(mut self, point: Option<Coord<f64>>) -> Finding {
         if let Some(c) = point {
             let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
-            self.lon = Some(super::r6(lon));
-            self.lat = Some(super::r6(lat));
+            self.lon = Some(lon);
+            self.lat = Some(lat);
         }
         self
     }
 
     fn area(mut self, m2: f64) -> Finding {
-        self.area_km2 = Some(super::r6(m2 / 1e6));
+        self.area_km2 = Some(m2 / 1e6);
         self
     }
 }
@@ -143,11 +146,12 @@ pub fn check(layer: &Layer, extent: Option<&Layer>, tolerance_m: f64) -> Vec<Fin
     out.sort_by(|a, b| {
         (a.severity, a.kind, &a.code, &a.other_code)
             .cmp(&(b.severity, b.kind, &b.code, &b.other_code))
-            .then(
-                b.area_km2
-                    .unwrap_or(0.0)
-                    .total_cmp(&a.area_km2.unwrap_or(0.0)),
-            )
+            // By the area as written (6 decimals), so that equal written areas keep the
+            // order they were found in.
+            .then({
+                let written = |f: &Finding| crate::report::round6(f.area_km2.unwrap_or(0.0));
+                written(b).total_cmp(&written(a))
+            })
     });
     out
 }
@@ -581,7 +585,7 @@ pub struct ValidateReport {
     pub tolerance_m: f64,
     pub tolerance_source: String,
     pub strict: bool,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<super::Warning>,
     pub summary: Summary,
     pub findings: Vec<Finding>,
 }
@@ -593,7 +597,7 @@ impl ValidateReport {
         extent: Option<&Layer>,
         tolerance: &super::tolerance::Tolerance,
         strict: bool,
-        warnings: Vec<String>,
+        warnings: Vec<super::Warning>,
     ) -> ValidateReport {
         let mut findings = check(layer, extent, tolerance.metres);
         if strict {
@@ -631,6 +635,45 @@ impl ValidateReport {
             },
             findings,
         }
+    }
+}
+
+/// The one-line verdict, e.g. "FAILED: 2 errors, 1 warning (12 features read, ...)".
+pub fn verdict_line(report: &ValidateReport) -> String {
+    let s = &report.summary;
+    format!(
+        "{}: {} error{}, {} warning{} ({} features read, {} checked, {} skipped)",
+        if s.passed { "passed" } else { "FAILED" },
+        s.errors,
+        crate::layer::plural(s.errors),
+        s.warnings,
+        crate::layer::plural(s.warnings),
+        s.features_read,
+        s.features_checked,
+        s.features_skipped
+    )
+}
+
+/// Pass when there are no errors (with `strict`, warnings were made errors); each error is a
+/// failure.
+pub fn verdict(report: &ValidateReport) -> super::Verdict {
+    let failures = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            let codes = match (f.code.is_empty(), f.other_code.is_empty()) {
+                (true, _) => String::new(),
+                (false, true) => format!(" {}", f.code),
+                (false, false) => format!(" {} / {}", f.code, f.other_code),
+            };
+            format!("{}{codes}: {}", f.kind.as_str(), f.detail)
+        })
+        .collect();
+    super::Verdict {
+        passed: report.summary.passed,
+        summary: verdict_line(report),
+        failures,
     }
 }
 

@@ -1,5 +1,7 @@
 //! `footprint check RULES.toml`: run every rule of a rules file against its layers and say
-//! which pass. Pure: loaded layers in, results out; the command prints and writes.
+//! which pass. Each rule is the same analysis and the same verdict as its command's flags
+//! (`--require-coterminous`, `--max-plans`, `--strict`). [`run`] is pure: loaded layers and
+//! inputs in, results out; [`load_inputs`] reads the weights and mapping files.
 
 pub mod junit;
 pub mod rules;
@@ -10,13 +12,14 @@ use std::time::Instant;
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::analysis::coterminosity::{self, Status};
+use crate::analysis::coterminosity;
+use crate::analysis::mapping::{self, Mapping};
 use crate::analysis::overlay::{overlay, Overlay};
 use crate::analysis::tolerance::{self, Tolerance};
-use crate::analysis::validate::{Severity, ValidateReport};
+use crate::analysis::validate::{self, ValidateReport};
 use crate::analysis::weights::{self, PairWeights, Points};
-use crate::analysis::{mapping, spanning, Context, LayerSummary};
-use crate::layer::{list_some, Layer};
+use crate::analysis::{spanning, Context, LayerSummary, Verdict};
+use crate::layer::Layer;
 use rules::{Check, Rule, Rules};
 
 /// The outcome of one rule.
@@ -46,8 +49,39 @@ pub struct CheckReport {
     pub results: Vec<RuleResult>,
 }
 
-/// Run every rule on the loaded layers (in the order of `rules.layers`).
-pub fn run(rules: &Rules, layers: &[Layer]) -> Result<CheckReport> {
+/// Everything a rules file reads besides its layers, loaded by the caller: weights by their
+/// name in the file, mappings by rule position.
+#[derive(Default)]
+pub struct Inputs {
+    pub weights: BTreeMap<String, Points>,
+    pub mappings: BTreeMap<usize, Mapping>,
+}
+
+/// The weights and mapping files `rules` names, each read once.
+pub fn load_inputs(rules: &Rules) -> Result<Inputs> {
+    let mut inputs = Inputs::default();
+    for (i, r) in rules.rules.iter().enumerate() {
+        if let Some(name) = r.check.weights() {
+            if !inputs.weights.contains_key(name) {
+                let spec = &rules.weights[name];
+                let p = weights::load(&spec.path, &spec.column)?;
+                inputs.weights.insert(name.to_string(), p);
+            }
+        }
+        if let Check::MappedByFile {
+            mapping, columns, ..
+        } = &r.check
+        {
+            inputs
+                .mappings
+                .insert(i, mapping::load(mapping, columns.as_deref())?);
+        }
+    }
+    Ok(inputs)
+}
+
+/// Run every rule on the loaded layers (in the order of `rules.layers`) and inputs.
+pub fn run(rules: &Rules, layers: &[Layer], inputs: &Inputs) -> Result<CheckReport> {
     let mut warnings: Vec<String> = Vec::new();
     let mut add_warning = |w: String| {
         if !warnings.contains(&w) {
@@ -59,21 +93,20 @@ pub fn run(rules: &Rules, layers: &[Layer]) -> Result<CheckReport> {
             add_warning(format!("{}: {w}", l.display_name()));
         }
     }
-    let mut points: BTreeMap<String, Points> = BTreeMap::new();
+    // Weights notes in the order the rules first use each weights file.
+    let mut noted: Vec<&str> = Vec::new();
     for r in &rules.rules {
         if let Some(name) = r.check.weights() {
-            if !points.contains_key(name) {
-                let spec = &rules.weights[name];
-                let p = weights::load(&spec.path, &spec.column)?;
-                for n in &p.notes {
+            if !noted.contains(&name) {
+                noted.push(name);
+                for n in &inputs.weights[name].notes {
                     add_warning(n.clone());
                 }
-                points.insert(name.to_string(), p);
             }
         }
     }
     let mut results = Vec::new();
-    for rule in &rules.rules {
+    for (i, rule) in rules.rules.iter().enumerate() {
         let start = Instant::now();
         let used: Vec<&Layer> = rule
             .check
@@ -85,14 +118,14 @@ pub fn run(rules: &Rules, layers: &[Layer]) -> Result<CheckReport> {
         for w in tw {
             add_warning(w);
         }
-        let pts = rule.check.weights().map(|n| &points[n]);
-        let (passed, summary, failures) = run_rule(rule, &used, &tolerance, pts)?;
+        let pts = rule.check.weights().map(|n| &inputs.weights[n]);
+        let verdict = run_rule(rule, &used, &tolerance, pts, inputs.mappings.get(&i));
         results.push(RuleResult {
             name: rule.name.clone(),
             check: rule.check.kind(),
-            passed,
-            summary,
-            failures,
+            passed: verdict.passed,
+            summary: verdict.summary,
+            failures: verdict.failures,
             tolerance_m: tolerance.metres,
             seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         });
@@ -114,170 +147,45 @@ pub fn run(rules: &Rules, layers: &[Layer]) -> Result<CheckReport> {
     })
 }
 
-type Verdict = (bool, String, Vec<String>);
-
+/// One rule: analyse its layers, then the analysis's own verdict.
 fn run_rule(
     rule: &Rule,
     layers: &[&Layer],
     tolerance: &Tolerance,
     points: Option<&Points>,
-) -> Result<Verdict> {
-    Ok(match &rule.check {
-        Check::Validate { strict, .. } => {
-            let report = ValidateReport::new(
-                layers[0],
-                layers.get(1).copied(),
-                tolerance,
-                *strict,
-                vec![],
-            );
-            let failures = report
-                .findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .map(|f| {
-                    let codes = match (f.code.is_empty(), f.other_code.is_empty()) {
-                        (true, _) => String::new(),
-                        (false, true) => format!(" {}", f.code),
-                        (false, false) => format!(" {} / {}", f.code, f.other_code),
-                    };
-                    format!("{}{codes}: {}", f.kind.as_str(), f.detail)
-                })
-                .collect();
-            (
-                report.summary.passed,
-                crate::commands::validate::verdict(&report),
-                failures,
-            )
-        }
+    mapping: Option<&Mapping>,
+) -> Verdict {
+    match &rule.check {
+        Check::Validate { strict, .. } => validate::verdict(&ValidateReport::new(
+            layers[0],
+            layers.get(1).copied(),
+            tolerance,
+            *strict,
+            vec![],
+        )),
         Check::Coterminous {
             max_split_units,
             max_split_share,
             ..
         } => {
-            let (units, footprints) = (layers[0], layers[1]);
-            let (ov, pw) = overlay_with(units, footprints, tolerance, points);
-            let report = coterminosity::analyse(
-                &units.features,
-                &footprints.features,
-                &ov,
-                pw.as_ref(),
-                bare_context(tolerance),
-            );
-            // Per split unit: the share lying outside its best-fit footprint.
-            let mut split: Vec<(String, String, f64, Vec<String>)> = Vec::new();
-            for row in report.units.iter().filter(|r| r.status == Status::Split) {
-                let share = row.unit_weight_share.flatten().unwrap_or(row.unit_share);
-                let by = if row.unit_weight_share.flatten().is_some() {
-                    "weight"
-                } else {
-                    "area"
-                };
-                if split.last().is_none_or(|s| s.0 != row.unit_code) {
-                    split.push((
-                        row.unit_code.clone(),
-                        row.unit_name.clone(),
-                        0.0,
-                        Vec::new(),
-                    ));
-                }
-                let s = split.last_mut().expect("pushed above");
-                if !row.best_fit {
-                    s.2 += share;
-                }
-                s.3.push(format!(
-                    "{:.0}% of {by} in {}{}",
-                    share * 100.0,
-                    row.footprint_code,
-                    if row.best_fit { " (best fit)" } else { "" }
-                ));
-            }
-            let limit_units = max_split_units.unwrap_or(if max_split_share.is_some() {
-                usize::MAX
-            } else {
-                0
-            });
-            let too_many = split.len() > limit_units;
-            let too_split: Vec<&(String, String, f64, Vec<String>)> = match max_split_share {
-                Some(x) => split.iter().filter(|s| s.2 > *x).collect(),
-                None => Vec::new(),
+            let limits = coterminosity::Limits {
+                max_split_units: *max_split_units,
+                max_split_share: *max_split_share,
             };
-            let passed = !too_many && too_split.is_empty();
-            let mut summary = format!("{} of {} units split", split.len(), report.summary.units);
-            if limit_units != usize::MAX {
-                summary.push_str(&format!(" (at most {limit_units} allowed)"));
-            }
-            if let Some(x) = max_split_share {
-                summary.push_str(&format!(
-                    "; {} with more than {:.0}% outside its best-fit footprint",
-                    too_split.len(),
-                    x * 100.0
-                ));
-            }
-            let failures = if passed {
-                Vec::new()
-            } else {
-                let shown: Vec<&(String, String, f64, Vec<String>)> = if too_many {
-                    split.iter().collect()
-                } else {
-                    too_split
-                };
-                shown
-                    .iter()
-                    .map(|(code, name, outside, parts)| {
-                        format!(
-                            "{code} {name}: {:.0}% outside its best fit; {}",
-                            outside * 100.0,
-                            parts.join(", ")
-                        )
-                    })
-                    .collect()
-            };
-            (passed, summary, failures)
+            coterminosity::verdict(&coterminous(layers, tolerance, points), &limits)
         }
-        Check::MappedByFile {
-            mapping: path,
-            columns,
-            ..
-        } => {
-            let m = mapping::load(path, columns.as_deref())?;
-            let cover = mapping::cover(&m, layers[0]);
-            let failures = cover.warnings(&m, layers[0]);
-            (
-                cover.is_complete(),
-                format!(
-                    "{} units: {} not mapped, {} mapped codes not in the layer, {} mapped without geometry",
-                    layers[0].features.len(),
-                    cover.unmapped_units.len(),
-                    cover.unknown_units.len(),
-                    cover.units_without_geometry.len()
-                ),
-                failures,
-            )
-        }
-        Check::MappedInFootprints { .. } => {
-            let (units, footprints) = (layers[0], layers[1]);
-            let (ov, _) = overlay_with(units, footprints, tolerance, None);
-            let outside: Vec<String> = (0..units.features.len())
-                .filter(|&u| ov.of_a(u).next().is_none())
-                .map(|u| format!("{} {}", units.features[u].code, units.features[u].name))
-                .collect();
-            let summary = format!(
-                "{} of {} units in no footprint",
-                outside.len(),
-                units.features.len()
-            );
-            let failures = if outside.is_empty() {
-                Vec::new()
-            } else {
-                vec![format!(
-                    "in no footprint of {}: {}",
-                    footprints.display_name(),
-                    list_some(&outside, 20)
-                )]
-            };
-            (outside.is_empty(), summary, failures)
-        }
+        Check::MappedByFile { .. } => match mapping {
+            Some(m) => mapping::cover(m, layers[0]).verdict(m, layers[0]),
+            None => Verdict {
+                passed: false,
+                summary: "the mapping file was not loaded".into(),
+                failures: vec!["internal: mapping missing".into()],
+            },
+        },
+        Check::MappedInFootprints { .. } => coterminosity::verdict_in_footprints(
+            &coterminous(layers, tolerance, None),
+            &layers[1].display_name(),
+        ),
         Check::Spanning {
             max_plans,
             min_share,
@@ -293,50 +201,26 @@ fn run_rule(
                 *min_share,
                 bare_context(tolerance),
             );
-            let over: Vec<String> = report
-                .providers
-                .iter()
-                .filter(|p| p.plans_spanned > *max_plans)
-                .map(|p| {
-                    let parts: Vec<String> = report
-                        .rows
-                        .iter()
-                        .filter(|r| r.provider_code == p.provider_code)
-                        .map(|r| {
-                            let share = r
-                                .provider_weight_share
-                                .flatten()
-                                .unwrap_or(r.provider_share);
-                            format!("{} {:.0}%", r.plan_code, share * 100.0)
-                        })
-                        .collect();
-                    format!(
-                        "{} {}: {} plans ({})",
-                        p.provider_code,
-                        p.provider_name,
-                        p.plans_spanned,
-                        parts.join(", ")
-                    )
-                })
-                .collect();
-            let widest = report
-                .providers
-                .iter()
-                .map(|p| p.plans_spanned)
-                .max()
-                .unwrap_or(0);
-            (
-                over.is_empty(),
-                format!(
-                    "{} of {} providers span more than {max_plans} plans (most: {widest}; a plan counts at {} share >= {min_share})",
-                    over.len(),
-                    report.providers.len(),
-                    report.counted_by
-                ),
-                over,
-            )
+            spanning::verdict(&report, *max_plans)
         }
-    })
+    }
+}
+
+/// Units (layers[0]) against footprints (layers[1]).
+fn coterminous(
+    layers: &[&Layer],
+    tolerance: &Tolerance,
+    points: Option<&Points>,
+) -> coterminosity::CoterminosityReport {
+    let (units, footprints) = (layers[0], layers[1]);
+    let (ov, pw) = overlay_with(units, footprints, tolerance, points);
+    coterminosity::analyse(
+        &units.features,
+        &footprints.features,
+        &ov,
+        pw.as_ref(),
+        bare_context(tolerance),
+    )
 }
 
 fn overlay_with(

@@ -1,43 +1,40 @@
 //! `footprint check RULES.toml [--junit FILE]`.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
 
-use super::{load_layers, Outcome};
-use crate::check::{self, junit, rules, CheckReport};
+use super::{emit_how, load_layers, Outcome};
 use crate::cli::CheckArgs;
-use crate::report::{self, Destination, Format};
+use footprint::check::{self, junit, rules};
+use footprint::diag;
+use footprint::output::{self, Input, Output};
+use footprint::report;
 
 pub fn run(args: CheckArgs) -> Result<Outcome> {
     let rules = rules::load(&args.rules)?;
-    let dest = Destination {
-        path: args.output.output.clone(),
-    };
-    dest.check_writable()?;
-    if let Some(j) = &args.junit {
-        report::check_writable(j)?;
-        if let Some(o) = &args.output.output {
-            report::check_distinct(o, j)?;
-        }
-    }
+    let out = Output::new(args.output.output.as_deref());
+    let junit_out = args.junit.as_deref().map(|p| Output::new(Some(p)));
+    let mut outputs = vec![&out];
+    outputs.extend(junit_out.as_ref());
+    output::preflight(&outputs, &rules_inputs(&args.rules, &rules))?;
     let paths: Vec<&Path> = rules.layers.iter().map(|l| l.path.as_path()).collect();
     let options: Vec<_> = rules.layers.iter().map(|l| l.options.clone()).collect();
     // Layer warnings go into the report once; the loader need not print them too.
     let layers = load_layers(&paths, &options, true)?;
-    let result = check::run(&rules, &layers)?;
+    let inputs = check::load_inputs(&rules)?;
+    let result = check::run(&rules, &layers, &inputs)?;
     if !args.output.quiet {
         for w in &result.warnings {
-            eprintln!("warning: {w}");
+            diag::warn(w);
         }
     }
     // The JUnit file is staged and committed with the report, so a failure leaves neither.
-    let staged = match &args.junit {
-        Some(path) => Some(report::stage(path, |w| junit::write(&result, w))?),
+    let staged = match &junit_out {
+        Some(o) => Some(o.stage(|w| junit::write(&result, w))?),
         None => None,
     };
-    dest.write(|w| write_report(&result, args.output.format, w))?;
+    report::emit(&result, emit_how(&args.output), &out)?;
     if let Some(s) = staged {
         s.commit()?;
     }
@@ -48,62 +45,26 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     })
 }
 
-fn write_report(report: &CheckReport, format: Format, w: &mut dyn Write) -> Result<()> {
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *w, report)?;
-            writeln!(w)?;
-        }
-        Format::Csv => {
-            let rows: Vec<Vec<String>> = report
-                .results
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.name.clone(),
-                        r.check.to_string(),
-                        if r.passed { "pass" } else { "fail" }.to_string(),
-                        r.summary.clone(),
-                        r.failures.join("; "),
-                        r.tolerance_m.to_string(),
-                    ]
-                })
-                .collect();
-            super::write_csv(
-                w,
-                &[
-                    "rule",
-                    "check",
-                    "result",
-                    "summary",
-                    "failures",
-                    "tolerance_m",
-                ],
-                &rows,
-            )?;
-        }
-        Format::Table => {
-            writeln!(
-                w,
-                "{}: {} of {} rules failed\n",
-                report.rules_file, report.failed, report.rules
-            )?;
-            for r in &report.results {
-                writeln!(w, "{}  {}", if r.passed { "PASS" } else { "FAIL" }, r.name)?;
-                writeln!(w, "      {} [{} m]", r.summary, r.tolerance_m)?;
-                const SHOWN: usize = 20;
-                for f in r.failures.iter().take(SHOWN) {
-                    writeln!(w, "      - {f}")?;
-                }
-                if r.failures.len() > SHOWN {
-                    writeln!(
-                        w,
-                        "      ... and {} more (see --format json)",
-                        r.failures.len() - SHOWN
-                    )?;
-                }
-            }
-        }
-    }
-    Ok(())
+/// Every file a rules file reads: itself, its layers, weights and mappings.
+fn rules_inputs<'a>(path: &'a Path, rules: &'a rules::Rules) -> Vec<Input<'a>> {
+    let mut inputs = vec![Input {
+        path,
+        role: "rules file",
+    }];
+    inputs.extend(rules.layers.iter().map(|l| Input {
+        path: &l.path,
+        role: &l.name,
+    }));
+    inputs.extend(rules.weights.values().map(|w| Input {
+        path: &w.path,
+        role: "weights",
+    }));
+    inputs.extend(rules.rules.iter().filter_map(|r| match &r.check {
+        rules::Check::MappedByFile { mapping, .. } => Some(Input {
+            path: mapping,
+            role: "mapping",
+        }),
+        _ => None,
+    }));
+    inputs
 }

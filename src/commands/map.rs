@@ -4,16 +4,18 @@
 use anyhow::{bail, Result};
 use geo::{InteriorPoint, MultiPolygon, Rect};
 
-use super::{context, overlay_pair, prepare, Outcome};
-use crate::analysis::coterminosity::{self, CoterminosityReport, Status};
-use crate::analysis::overlay::Overlay;
-use crate::analysis::spanning::{self, SpanRow};
-use crate::analysis::tolerance::ToleranceArg;
-use crate::cli::{MapArgs, OutputArgs};
-use crate::geometry::simplify_for_drawing;
-use crate::layer::Feature;
-use crate::report::map::{write_html, Label, MapReport, Shape};
-use crate::report::{fixed, Destination, Format};
+use super::{prepare, Outcome};
+use crate::cli::MapArgs;
+use footprint::analysis::coterminosity::{self, CoterminosityReport, Status};
+use footprint::analysis::overlay::Overlay;
+use footprint::analysis::spanning::{self, SpanRow};
+use footprint::analysis::tolerance::ToleranceArg;
+use footprint::diag;
+use footprint::geometry::simplify_for_drawing;
+use footprint::layer::Feature;
+use footprint::output::Output;
+use footprint::report::fixed;
+use footprint::report::map::{write_html, Label, MapReport, Shape};
 
 /// The map is drawn for this many pixels across; `--simplify auto` keeps a quarter pixel.
 const NOMINAL_WIDTH_PX: f64 = 1000.0;
@@ -31,36 +33,39 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
         paths.push(p.as_path());
         roles.push("providers");
     }
-    let output = OutputArgs {
-        format: Format::Table,
-        output: Some(args.output.clone()),
-        quiet: args.quiet,
-    };
-    let prepared = prepare(&paths, &roles, &args.layer_args, &args.analysis, &output)?;
+    let out = Output::new(Some(&args.output));
+    let prepared = prepare(
+        &paths,
+        &roles,
+        &args.layer_args,
+        &args.analysis,
+        args.quiet,
+        &[&out],
+    )?;
     let (units, footprints) = (&prepared.layers[0], &prepared.layers[1]);
 
-    let (cot_overlay, cot_weights) = overlay_pair(&prepared, 0, 1, true);
+    let (cot_overlay, cot_weights) = prepared.overlay(0, 1, true);
     let cot = coterminosity::analyse(
         &units.features,
         &footprints.features,
         &cot_overlay,
         cot_weights.as_ref(),
-        context(&prepared, &roles, &cot_overlay),
+        prepared.context(&cot_overlay),
     );
     if !args.quiet {
         for w in cot.context.warnings.iter().skip(prepared.warnings.len()) {
-            eprintln!("warning: {w}");
+            diag::warn(w);
         }
     }
     let span = prepared.layers.get(2).map(|providers| {
-        let (o, weights) = overlay_pair(&prepared, 2, 1, false);
+        let (o, weights) = prepared.overlay(2, 1, false);
         spanning::analyse(
             &providers.features,
             &footprints.features,
             &o,
             weights.as_ref(),
             args.min_share,
-            context(&prepared, &roles, &o),
+            prepared.context(&o),
         )
     });
 
@@ -69,7 +74,7 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
     let extent = prepared.layers[1..]
         .iter()
         .filter_map(|l| l.bbox())
-        .reduce(crate::geometry::rect_union)
+        .reduce(footprint::geometry::rect_union)
         .or_else(|| units.bbox());
     let Some(extent) = extent else {
         bail!("nothing to draw: the layers have no polygon features");
@@ -113,7 +118,7 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
         .filter_map(|(f, shape)| {
             // Inside the largest part, where a label has most room.
             let largest = f.geometry.0.iter().max_by(|a, b| {
-                crate::geometry::planar_area(a).total_cmp(&crate::geometry::planar_area(b))
+                footprint::geometry::planar_area(a).total_cmp(&footprint::geometry::planar_area(b))
             })?;
             let p = largest.interior_point()?;
             Some(Label {
@@ -174,20 +179,17 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
         spanning: span,
         with_weights,
     };
-    Destination {
-        path: Some(args.output.clone()),
-    }
-    .write(|w| write_html(&report, w))?;
+    out.write(|w| write_html(&report, w))?;
     if !args.quiet {
         let size = std::fs::metadata(&args.output)
             .map(|m| m.len())
             .unwrap_or(0);
-        eprintln!(
+        diag::line(format_args!(
             "map: {} ({} KB; boundaries simplified by up to {} m for drawing)",
             args.output.display(),
             size.div_ceil(1024),
             simplify_m
-        );
+        ));
     }
     Ok(Outcome::Clean)
 }
@@ -321,13 +323,13 @@ fn footprint_title(f: &Feature, row: &coterminosity::FootprintRow) -> String {
         km2(f.area_m2),
         if row.coterminous { "" } else { "not " },
         row.units_whole,
-        crate::layer::plural(row.units_whole),
+        footprint::layer::plural(row.units_whole),
         row.units_split
     );
     if !row.split_units.is_empty() {
         t.push_str(&format!(
             "\nsplits: {}",
-            crate::layer::list_some(&row.split_units, 10)
+            footprint::layer::list_some(&row.split_units, 10)
         ));
     }
     t
@@ -340,7 +342,7 @@ fn provider_title(p: &Feature, rows: &[SpanRow], with_weights: bool) -> String {
         p.name,
         km2(p.area_m2),
         rows.len(),
-        crate::layer::plural(rows.len())
+        footprint::layer::plural(rows.len())
     );
     for r in rows {
         t.push_str(&format!(

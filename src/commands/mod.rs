@@ -1,4 +1,6 @@
-//! One file per subcommand, each with `run(args) -> Result<Outcome>`.
+//! One file per subcommand, each a short `run(args) -> Result<Outcome>`: check arguments and
+//! outputs, load, analyse, decide (the analysis's own verdict), emit. Rendering lives in
+//! `footprint::report`, decisions in `footprint::analysis`.
 
 pub mod build;
 pub mod check;
@@ -15,12 +17,15 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 
-use crate::analysis::overlay::{overlay, Overlay};
-use crate::analysis::tolerance::{self, Tolerance, ToleranceArg};
-use crate::analysis::weights::{self, PairWeights, Points};
 use crate::cli::{AnalysisArgs, Command, LayerArgs, OutputArgs};
-use crate::layer::{self, Crs, Layer, LoadOptions};
-use crate::report::Destination;
+use footprint::analysis::overlay::{overlay, Overlay};
+use footprint::analysis::tolerance::{self, Tolerance, ToleranceArg};
+use footprint::analysis::weights::{self, PairWeights, Points};
+use footprint::analysis::{Context, LayerSummary, Verdict, Warning};
+use footprint::diag;
+use footprint::layer::{self, Crs, Layer, LoadOptions};
+use footprint::output::{self, Input, Output};
+use footprint::report::Emit;
 
 /// How a command ended when it could run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +48,28 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Map(args) => map::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
+    }
+}
+
+/// The outcome of a verdict (None: the command was asked for no check). A failed verdict is
+/// said on standard error too, so that a script's log shows why it exited 1.
+pub fn outcome(verdict: Option<Verdict>, quiet: bool) -> Outcome {
+    match verdict {
+        Some(v) if !v.passed => {
+            if !quiet {
+                diag::line(format_args!("check failed: {}", v.summary));
+            }
+            Outcome::Findings
+        }
+        _ => Outcome::Clean,
+    }
+}
+
+/// How the report is emitted, from the output flags.
+pub fn emit_how(output: &OutputArgs) -> Emit {
+    Emit {
+        format: output.format.into(),
+        spreadsheet_safe: !output.raw_csv,
     }
 }
 
@@ -100,7 +127,7 @@ pub fn layer_options(args: &LayerArgs, roles: &[&str]) -> Result<Vec<LoadOptions
 
 /// Load several layers in parallel (they are independent).
 pub fn load_layers(paths: &[&Path], options: &[LoadOptions], quiet: bool) -> Result<Vec<Layer>> {
-    crate::progress::enable(!quiet);
+    footprint::progress::enable(!quiet);
     let results: Vec<Result<Layer>> = std::thread::scope(|s| {
         let handles: Vec<_> = paths
             .iter()
@@ -122,7 +149,7 @@ pub fn load_layers(paths: &[&Path], options: &[LoadOptions], quiet: bool) -> Res
     if !quiet {
         for layer in &layers {
             for w in layer.warnings() {
-                eprintln!("warning: {}: {w}", layer.display_name());
+                diag::warn(format_args!("{}: {w}", layer.display_name()));
             }
         }
     }
@@ -133,29 +160,40 @@ pub fn load_layers(paths: &[&Path], options: &[LoadOptions], quiet: bool) -> Res
 /// loaded layers, tolerance and weights.
 pub struct Prepared {
     pub layers: Vec<Layer>,
+    pub roles: Vec<&'static str>,
     pub tolerance: Tolerance,
     pub weights: Option<Points>,
     /// Warnings about the analysis (not about one layer's content).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
-/// Validate arguments, then load layers and weights, decide the tolerance, and warn.
+/// Check arguments and outputs (before any work: no output may be an input), then load
+/// layers and weights, decide the tolerance, and warn.
 pub fn prepare(
     paths: &[&Path],
-    roles: &[&str],
+    roles: &[&'static str],
     layer_args: &LayerArgs,
     analysis: &AnalysisArgs,
-    output: &OutputArgs,
+    quiet: bool,
+    outputs: &[&Output],
 ) -> Result<Prepared> {
     let options = layer_options(layer_args, roles)?;
-    Destination {
-        path: output.output.clone(),
+    let mut inputs: Vec<Input> = paths
+        .iter()
+        .zip(roles)
+        .map(|(p, r)| Input { path: p, role: r })
+        .collect();
+    if let Some(w) = &analysis.weights {
+        inputs.push(Input {
+            path: w,
+            role: "weights",
+        });
     }
-    .check_writable()?;
-    let layers = load_layers(paths, &options, output.quiet)?;
+    output::preflight(outputs, &inputs)?;
+    let layers = load_layers(paths, &options, quiet)?;
     for (layer, role) in layers.iter().zip(roles) {
         if layer.features.is_empty() {
-            let summary = crate::analysis::LayerSummary::new(role, layer);
+            let summary = LayerSummary::new(role, layer);
             bail!(
                 "{}: no polygon features to analyse ({})\n  hint: the {role} layer must hold \
                  Polygon or MultiPolygon features; see the warnings above, or run `footprint \
@@ -171,53 +209,60 @@ pub fn prepare(
         None => None,
     };
     let refs: Vec<&Layer> = layers.iter().collect();
-    let (tolerance, mut warnings) = tolerance::resolve(analysis.tolerance, &refs);
-    warnings.extend(extent_warnings(&refs));
+    let (tolerance, notes) = tolerance::resolve(analysis.tolerance, &refs);
+    let mut warnings: Vec<Warning> = notes.into_iter().map(Warning::Note).collect();
+    warnings.extend(extent_warnings(&refs).into_iter().map(Warning::Note));
     if let Some(w) = &weights {
-        warnings.extend(w.notes.iter().cloned());
+        warnings.extend(w.notes.iter().cloned().map(Warning::Note));
     }
-    if !output.quiet {
+    if !quiet {
         if analysis.tolerance == ToleranceArg::Auto {
-            eprintln!("tolerance: {tolerance}");
+            diag::line(format_args!("tolerance: {tolerance}"));
         }
         for w in &warnings {
-            eprintln!("warning: {w}");
+            diag::warn(w);
         }
     }
     Ok(Prepared {
         layers,
+        roles: roles.to_vec(),
         tolerance,
         weights,
         warnings,
     })
 }
 
-/// Overlay the first prepared layer with the second, with weighted shares when there are
-/// weights: the common step of every two-layer analysis.
-pub fn overlay_layers(prepared: &Prepared, keep_pieces: bool) -> (Overlay, Option<PairWeights>) {
-    overlay_pair(prepared, 0, 1, keep_pieces)
-}
+impl Prepared {
+    /// Overlay prepared layer `a` with prepared layer `b` (positions in `layers`), with
+    /// weighted shares when there are weights: the common step of every two-layer analysis.
+    pub fn overlay(&self, a: usize, b: usize, keep_pieces: bool) -> (Overlay, Option<PairWeights>) {
+        let (a, b) = (&self.layers[a], &self.layers[b]);
+        let result = overlay(&a.features, &b.features, self.tolerance.metres, keep_pieces);
+        let weights = self
+            .weights
+            .as_ref()
+            .map(|w| weights::pair_weights(w, &a.features, &b.features, &result));
+        (result, weights)
+    }
 
-/// Overlay prepared layer `a` with prepared layer `b` (positions in `prepared.layers`), with
-/// weighted shares when there are weights.
-pub fn overlay_pair(
-    prepared: &Prepared,
-    a: usize,
-    b: usize,
-    keep_pieces: bool,
-) -> (Overlay, Option<PairWeights>) {
-    let (a, b) = (&prepared.layers[a], &prepared.layers[b]);
-    let result = overlay(
-        &a.features,
-        &b.features,
-        prepared.tolerance.metres,
-        keep_pieces,
-    );
-    let weights = prepared
-        .weights
-        .as_ref()
-        .map(|w| weights::pair_weights(w, &a.features, &b.features, &result));
-    (result, weights)
+    /// The report context: layers by role, tolerance, weights, noise dropped by `overlay`.
+    pub fn context(&self, overlay: &Overlay) -> Context {
+        Context {
+            layers: self
+                .layers
+                .iter()
+                .zip(&self.roles)
+                .map(|(l, r)| LayerSummary::new(r, l))
+                .collect(),
+            tolerance_m: self.tolerance.metres,
+            tolerance_source: self.tolerance.source.clone(),
+            weights_file: self.weights.as_ref().map(|w| w.path.display().to_string()),
+            weight_column: self.weights.as_ref().and_then(|w| w.column.clone()),
+            noise_pairs_dropped: overlay.dropped.pairs,
+            noise_km2_dropped: overlay.dropped.area_m2 / 1e6,
+            warnings: self.warnings.clone(),
+        }
+    }
 }
 
 /// Warn before the expensive step when layers do not meet at all.
@@ -240,135 +285,4 @@ fn extent_warnings(layers: &[&Layer]) -> Vec<String> {
         }
     }
     out
-}
-
-/// The report context shared by the analyses.
-pub fn context(
-    prepared: &Prepared,
-    roles: &[&str],
-    overlay: &crate::analysis::overlay::Overlay,
-) -> crate::analysis::Context {
-    use crate::analysis::{Context, LayerSummary};
-    Context {
-        layers: prepared
-            .layers
-            .iter()
-            .zip(roles)
-            .map(|(l, r)| LayerSummary::new(r, l))
-            .collect(),
-        tolerance_m: prepared.tolerance.metres,
-        tolerance_source: prepared.tolerance.source.clone(),
-        weights_file: prepared
-            .weights
-            .as_ref()
-            .map(|w| w.path.display().to_string()),
-        weight_column: prepared.weights.as_ref().and_then(|w| w.column.clone()),
-        noise_pairs_dropped: overlay.dropped.pairs,
-        noise_km2_dropped: crate::report::round6(overlay.dropped.area_m2 / 1e6),
-        warnings: prepared.warnings.clone(),
-    }
-}
-
-static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Called by the `footprint` binary, which exits right after a command: from then on
-/// [`dispose`] leaves large structures for the operating system to reclaim at exit instead of
-/// freeing them one by one (about 40 ms for LSOA11 densified x16: 70,000 buffers). Library
-/// callers never call this, so nothing leaks for them.
-pub fn leave_memory_to_exit() {
-    LEAVE_TO_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Drop `value`, or in the binary leave it to the process's exit (see
-/// [`leave_memory_to_exit`]).
-pub fn dispose<T>(value: T) {
-    if LEAVE_TO_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
-        std::mem::forget(value);
-    } else {
-        drop(value);
-    }
-}
-
-/// Write CSV rows (all cells already text), one by one as they come.
-pub fn write_csv<R>(
-    w: &mut dyn std::io::Write,
-    headers: &[&str],
-    rows: impl IntoIterator<Item = R>,
-) -> Result<()>
-where
-    R: IntoIterator,
-    R::Item: AsRef<[u8]>,
-{
-    let mut csv = csv::Writer::from_writer(w);
-    csv.write_record(headers)?;
-    for r in rows {
-        csv.write_record(r)?;
-    }
-    csv.flush()?;
-    Ok(())
-}
-
-/// A number for CSV/table cells; empty for "no value".
-pub fn num(v: Option<f64>) -> String {
-    v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// How numbers look in a row: full precision for CSV, three decimals for tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    Csv,
-    Table,
-}
-
-impl Style {
-    pub fn num(self, v: f64) -> String {
-        match self {
-            Style::Csv => v.to_string(),
-            Style::Table => crate::report::fixed(v, 3),
-        }
-    }
-
-    pub fn opt(self, v: Option<f64>) -> String {
-        match (self, v) {
-            (_, Some(v)) => self.num(v),
-            (Style::Csv, None) => String::new(),
-            (Style::Table, None) => "-".to_string(),
-        }
-    }
-}
-
-/// The heading lines of a table report: tolerance, features read/analysed/skipped per layer,
-/// and noise removed.
-pub fn table_heading(ctx: &crate::analysis::Context) -> String {
-    let mut s = format!(
-        "tolerance: {} m ({})\n",
-        ctx.tolerance_m, ctx.tolerance_source
-    );
-    for l in &ctx.layers {
-        s.push_str(&l.accounting());
-        s.push('\n');
-    }
-    if ctx.noise_pairs_dropped > 0 {
-        s.push_str(&format!(
-            "noise removed: {} pair{} overlapping only by slivers narrower than the tolerance ({:.3} km² in all)\n",
-            ctx.noise_pairs_dropped,
-            crate::layer::plural(ctx.noise_pairs_dropped),
-            ctx.noise_km2_dropped
-        ));
-    }
-    for w in &ctx.warnings {
-        if w.starts_with("footprints overlap") {
-            s.push_str(&format!("note: {w}\n"));
-        }
-    }
-    if let Some(w) = &ctx.weights_file {
-        s.push_str(&format!(
-            "weights: {} ({})\n",
-            w,
-            ctx.weight_column
-                .as_deref()
-                .unwrap_or("each point weighs 1")
-        ));
-    }
-    s
 }

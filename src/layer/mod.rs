@@ -264,7 +264,7 @@ impl Layer {
     }
 }
 
-pub(crate) fn plural(n: usize) -> &'static str {
+pub fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {
@@ -273,7 +273,7 @@ pub(crate) fn plural(n: usize) -> &'static str {
 }
 
 /// "a, b, c and 12 more"
-pub(crate) fn list_some(items: &[String], max: usize) -> String {
+pub fn list_some(items: &[String], max: usize) -> String {
     if items.len() <= max {
         items.join(", ")
     } else {

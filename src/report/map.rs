@@ -551,13 +551,13 @@ fn write_sidebar(report: &MapReport, w: &mut dyn Write) -> Result<()> {
         notes.push(format!(
             "Noise removed: {} pairs overlapping only by slivers narrower than the tolerance ({} km² in all).",
             ctx.noise_pairs_dropped,
-            fixed(ctx.noise_km2_dropped, 3)
+            fixed(super::round6(ctx.noise_km2_dropped), 3)
         ));
     }
     for l in &ctx.layers {
         notes.extend(l.warnings.iter().map(|x| format!("{}: {x}", l.file)));
     }
-    notes.extend(ctx.warnings.iter().cloned());
+    notes.extend(ctx.warnings.iter().map(|x| x.to_string()));
     if let Some(sp) = &report.spanning {
         // The spanning context repeats the layer and analysis warnings; add only its own.
         notes.extend(
@@ -565,7 +565,7 @@ fn write_sidebar(report: &MapReport, w: &mut dyn Write) -> Result<()> {
                 .warnings
                 .iter()
                 .filter(|x| !ctx.warnings.contains(x))
-                .cloned(),
+                .map(|x| x.to_string()),
         );
     }
     if !notes.is_empty() {

@@ -1,23 +1,312 @@
-//! Reports and their writers: table for people, CSV for spreadsheets, JSON for scripts,
-//! GeoJSON for QGIS. A report is data; the format is chosen at the edge.
+//! Reports and how they render: a table for people, CSV for spreadsheets, JSON for scripts,
+//! GeoJSON for QGIS. A report is data (`Serialize` for JSON); each report module declares its
+//! columns once ([`Column`]) and the same columns give its CSV and its tables. [`emit`] is the
+//! one place a report meets a format and a destination. Numbers are rounded here, at the edge.
 
+pub mod build;
+pub mod check;
+pub mod coterminosity;
 pub mod geojson_out;
+pub mod inspect;
 pub mod map;
+pub mod overlaps;
+pub mod pieces;
+pub mod spanning;
 pub mod table;
+pub mod validate;
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use serde::Serialize;
 
+use crate::output::Output;
 pub use table::Table;
 
 /// Output formats of the tabular reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Csv,
     Json,
+}
+
+/// How a report is emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Emit {
+    pub format: Format,
+    /// CSV cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR at
+    /// the start) get a leading `'` (OWASP's advice). Off for scripts that want raw text.
+    pub spreadsheet_safe: bool,
+}
+
+impl Emit {
+    pub fn new(format: Format) -> Emit {
+        Emit {
+            format,
+            spreadsheet_safe: true,
+        }
+    }
+}
+
+/// A report that renders itself: `Serialize` gives its JSON, [`Render::csv`] its one CSV
+/// table, [`Render::table`] the text people read.
+pub trait Render: Serialize {
+    fn csv(&self, sink: &mut Csv<'_>) -> Result<()>;
+    fn table(&self, w: &mut dyn Write) -> Result<()>;
+}
+
+/// Write `report` in `how.format` to `out`, whole or not at all.
+pub fn emit<R: Render>(report: &R, how: Emit, out: &Output) -> Result<()> {
+    crate::timings::time(|| "write".into(), || out.write(|w| render(report, how, w)))
+}
+
+/// Render `report` in `how.format` into `w`.
+pub fn render<R: Render>(report: &R, how: Emit, w: &mut dyn Write) -> Result<()> {
+    match how.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *w, report)?;
+            writeln!(w)?;
+        }
+        Format::Csv => {
+            let mut sink = Csv {
+                w,
+                safe: how.spreadsheet_safe,
+            };
+            report.csv(&mut sink)?;
+        }
+        Format::Table => report.table(w)?,
+    }
+    Ok(())
+}
+
+/// One cell of a row, typed: how it looks depends on the format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    /// Text from the input (names, codes, paths): neutralised in CSV when a spreadsheet would
+    /// run it as a formula.
+    Text(Cow<'a, str>),
+    /// Text footprint made itself from numbers (e.g. a bounding box), written as it is.
+    Plain(String),
+    /// A measure: full precision (6 decimals) in CSV, 3 decimals in tables.
+    Num(f64),
+    /// A measure that may be missing: empty in CSV, `-` in tables.
+    Opt(Option<f64>),
+    Count(usize),
+    /// `yes`/`no` everywhere.
+    YesNo(bool),
+    /// `yes`/`no` in CSV, `*` or nothing in tables.
+    Mark(bool),
+}
+
+impl<'a> Cell<'a> {
+    pub fn text(s: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(s))
+    }
+
+    pub fn owned(s: String) -> Cell<'a> {
+        Cell::Text(Cow::Owned(s))
+    }
+
+    /// The CSV text of the cell.
+    pub fn csv(&self, safe: bool) -> Cow<'_, str> {
+        match self {
+            Cell::Text(s) if safe => spreadsheet_safe(s),
+            Cell::Text(s) => Cow::Borrowed(s.as_ref()),
+            Cell::Plain(s) => Cow::Borrowed(s.as_str()),
+            Cell::Num(v) => Cow::Owned(round6(*v).to_string()),
+            Cell::Opt(v) => Cow::Owned(v.map(|v| round6(v).to_string()).unwrap_or_default()),
+            Cell::Count(n) => Cow::Owned(n.to_string()),
+            Cell::YesNo(b) | Cell::Mark(b) => Cow::Borrowed(if *b { "yes" } else { "no" }),
+        }
+    }
+
+    /// The table text of the cell (control characters escaped).
+    pub fn table(&self) -> String {
+        match self {
+            Cell::Text(s) => table::escape(s).into_owned(),
+            Cell::Plain(s) => s.clone(),
+            Cell::Num(v) => fixed(round6(*v), 3),
+            Cell::Opt(v) => v.map(|v| fixed(round6(v), 3)).unwrap_or_else(|| "-".into()),
+            Cell::Count(n) => n.to_string(),
+            Cell::YesNo(b) => (if *b { "yes" } else { "no" }).into(),
+            Cell::Mark(b) => (if *b { "*" } else { "" }).into(),
+        }
+    }
+}
+
+/// A column of a report: its header and how to take its cell from a row. Declared once per
+/// report and used for its CSV and its tables alike.
+pub struct Column<R> {
+    pub name: &'static str,
+    pub cell: for<'r> fn(&'r R) -> Cell<'r>,
+    /// Shown in tables too (some columns are for CSV only: locations, long lists).
+    pub in_table: bool,
+}
+
+/// A column of CSV and tables.
+pub const fn col<R>(name: &'static str, cell: for<'r> fn(&'r R) -> Cell<'r>) -> Column<R> {
+    Column {
+        name,
+        cell,
+        in_table: true,
+    }
+}
+
+/// A column of CSV only.
+pub const fn csv_col<R>(name: &'static str, cell: for<'r> fn(&'r R) -> Cell<'r>) -> Column<R> {
+    Column {
+        name,
+        cell,
+        in_table: false,
+    }
+}
+
+/// The headers of `columns`.
+pub fn headers<R>(columns: &[Column<R>]) -> Vec<&'static str> {
+    columns.iter().map(|c| c.name).collect()
+}
+
+/// A table of `rows` in the table columns of `columns`.
+pub fn table_of<'r, R: 'r>(columns: &[Column<R>], rows: impl IntoIterator<Item = &'r R>) -> Table {
+    let shown: Vec<&Column<R>> = columns.iter().filter(|c| c.in_table).collect();
+    let mut t = Table::new(shown.iter().map(|c| c.name));
+    for r in rows {
+        t.push(shown.iter().map(|c| (c.cell)(r).table()).collect());
+    }
+    t
+}
+
+/// The CSV writer a report fills: one header line, then rows.
+pub struct Csv<'w> {
+    w: &'w mut dyn Write,
+    safe: bool,
+}
+
+impl Csv<'_> {
+    /// Write `rows` in `columns`. Cells are formatted on all cores a block of rows at a time
+    /// (so that the text of a big report never sits in memory at once), then written in order.
+    pub fn rows<R: Sync>(&mut self, columns: &[Column<R>], rows: &[R]) -> Result<()> {
+        use rayon::prelude::*;
+        let safe = self.safe;
+        let mut csv = csv::Writer::from_writer(&mut *self.w);
+        csv.write_record(headers(columns))?;
+        for block in rows.chunks(4096) {
+            let cells: Vec<Vec<String>> = block
+                .par_iter()
+                .map(|r| {
+                    columns
+                        .iter()
+                        .map(|c| (c.cell)(r).csv(safe).into_owned())
+                        .collect()
+                })
+                .collect();
+            for r in cells {
+                csv.write_record(r)?;
+            }
+        }
+        csv.flush()?;
+        Ok(())
+    }
+
+    /// Write one record of ready cells (a key/value report's single row).
+    pub fn record<'c>(
+        &mut self,
+        headers: &[&str],
+        cells: impl IntoIterator<Item = Cell<'c>>,
+    ) -> Result<()> {
+        let safe = self.safe;
+        let mut csv = csv::Writer::from_writer(&mut *self.w);
+        csv.write_record(headers)?;
+        let row: Vec<String> = cells
+            .into_iter()
+            .map(|c| c.csv(safe).into_owned())
+            .collect();
+        csv.write_record(row)?;
+        csv.flush()?;
+        Ok(())
+    }
+}
+
+/// A text cell as a spreadsheet should see it: a leading `'` when it would otherwise start a
+/// formula. Numbers (`-1.5`) and a lone sign are left alone.
+pub fn spreadsheet_safe(s: &str) -> Cow<'_, str> {
+    let risky = matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if !risky || s.len() == 1 || s.parse::<f64>().is_ok_and(f64::is_finite) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(format!("'{s}"))
+    }
+}
+
+/// Serialize an f64 rounded to 6 decimals (for `#[serde(serialize_with)]`).
+pub fn ser6<S: serde::Serializer>(v: &f64, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(round6(*v))
+}
+
+/// Serialize an optional f64 rounded to 6 decimals (null when missing).
+pub fn ser6_some<S: serde::Serializer>(
+    v: &Option<f64>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_f64(round6(*v)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Serialize a weight share rounded to 6 decimals: present only with weights, null when the
+/// unit holds no weight.
+pub fn ser6_opt<S: serde::Serializer>(
+    v: &Option<Option<f64>>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match v {
+        Some(Some(v)) => s.serialize_f64(round6(*v)),
+        _ => s.serialize_none(),
+    }
+}
+
+/// The heading lines of an analysis report's table: tolerance, features read/analysed/skipped
+/// per layer, noise removed, notes, weights.
+pub fn heading(ctx: &crate::analysis::Context) -> String {
+    use crate::analysis::Warning;
+    let mut s = format!(
+        "tolerance: {} m ({})\n",
+        ctx.tolerance_m, ctx.tolerance_source
+    );
+    for l in &ctx.layers {
+        s.push_str(&l.accounting());
+        s.push('\n');
+    }
+    if ctx.noise_pairs_dropped > 0 {
+        s.push_str(&format!(
+            "noise removed: {} pair{} overlapping only by slivers narrower than the tolerance ({:.3} km² in all)\n",
+            ctx.noise_pairs_dropped,
+            crate::layer::plural(ctx.noise_pairs_dropped),
+            round6(ctx.noise_km2_dropped)
+        ));
+    }
+    for w in &ctx.warnings {
+        if let Warning::FootprintsOverlap(_) = w {
+            s.push_str(&format!("note: {w}\n"));
+        }
+    }
+    if let Some(w) = &ctx.weights_file {
+        s.push_str(&format!(
+            "weights: {} ({})\n",
+            w,
+            ctx.weight_column
+                .as_deref()
+                .unwrap_or("each point weighs 1")
+        ));
+    }
+    s
 }
 
 /// Where a report goes: standard output, or a file written whole or not at all.

@@ -1,6 +1,28 @@
 //! Plain-text tables for the terminal.
 
+use std::borrow::Cow;
 use std::fmt;
+
+/// A cell's text safe for a terminal: control characters (a newline or CR would split a row)
+/// and the bidirectional controls (U+202E reverses what follows) written as escapes.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// A table: headers and rows of cells; numeric-looking columns are right-aligned.
 #[derive(Debug, Default, Clone)]

@@ -1,0 +1,101 @@
+//! The coterminosity report: footprints against units, split units part by part.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{col, csv_col, heading, table_of, Cell, Column, Csv, Render};
+use crate::analysis::coterminosity::{CoterminosityReport, FootprintRow, Status, UnitRow};
+
+/// Which rows the CSV holds: one per (unit, footprint) part, or one per footprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    Unit,
+    Footprint,
+}
+
+/// The report as one command shows it: JSON holds everything; CSV the rows `by` asks for.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct View<'a> {
+    pub report: &'a CoterminosityReport,
+    #[serde(skip)]
+    pub by: By,
+}
+
+const FOOTPRINT_COLUMNS: [Column<FootprintRow>; 7] = [
+    col("footprint_code", |f| Cell::text(&f.footprint_code)),
+    col("footprint_name", |f| Cell::text(&f.footprint_name)),
+    csv_col("area_km2", |f| Cell::Num(f.area_km2)),
+    col("coterminous", |f| Cell::YesNo(f.coterminous)),
+    col("units_whole", |f| Cell::Count(f.units_whole)),
+    col("units_split", |f| Cell::Count(f.units_split)),
+    col("split_units", |f| Cell::owned(f.split_units.join(" "))),
+];
+
+/// The unit rows' columns; the table of split parts leaves out status and retained_by.
+fn unit_columns(with_weights: bool) -> Vec<Column<UnitRow>> {
+    let mut c: Vec<Column<UnitRow>> = vec![
+        col("unit_code", |r| Cell::text(&r.unit_code)),
+        col("unit_name", |r| Cell::text(&r.unit_name)),
+        col("footprint_code", |r| Cell::text(&r.footprint_code)),
+        col("footprint_name", |r| Cell::text(&r.footprint_name)),
+        col("overlap_km2", |r| Cell::Num(r.overlap_km2)),
+        col("unit_share", |r| Cell::Num(r.unit_share)),
+        csv_col("status", |r| Cell::text(r.status.as_str())),
+    ];
+    if with_weights {
+        c.push(col("unit_weight_share", |r| {
+            Cell::Opt(r.unit_weight_share.flatten())
+        }));
+    }
+    c.push(col("best_fit", |r| Cell::Mark(r.best_fit)));
+    c.push(csv_col("retained_by", |r| {
+        Cell::text(r.retained_by.map(|b| b.as_str()).unwrap_or(""))
+    }));
+    c
+}
+
+impl Render for View<'_> {
+    fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
+        let r = self.report;
+        match self.by {
+            By::Footprint => sink.rows(&FOOTPRINT_COLUMNS, &r.footprints),
+            By::Unit => sink.rows(&unit_columns(r.context.weighted()), &r.units),
+        }
+    }
+
+    fn table(&self, w: &mut dyn Write) -> Result<()> {
+        let r = self.report;
+        let s = &r.summary;
+        write!(w, "{}", heading(&r.context))?;
+        writeln!(
+            w,
+            "{} units: {} whole, {} split, {} outside every footprint; {} of {} footprints coterminous\n",
+            s.units, s.units_whole, s.units_split, s.units_outside, s.footprints_coterminous, s.footprints
+        )?;
+        write!(w, "{}", table_of(&FOOTPRINT_COLUMNS, &r.footprints))?;
+        let split = r.units.iter().filter(|u| u.status == Status::Split);
+        if s.units_split > 0 {
+            writeln!(w, "\nSplit units, part by part (best fit marked *):")?;
+            let columns = unit_columns(r.context.weighted());
+            write!(w, "{}", table_of(&columns, split))?;
+        }
+        let outside: Vec<String> = r
+            .units
+            .iter()
+            .filter(|u| u.status == Status::Outside)
+            .map(|u| u.unit_code.clone())
+            .collect();
+        if !outside.is_empty() {
+            writeln!(
+                w,
+                "\nUnits outside every footprint ({}): {}",
+                outside.len(),
+                crate::layer::list_some(&outside, 20)
+            )?;
+        }
+        Ok(())
+    }
+}

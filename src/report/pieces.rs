@@ -1,0 +1,32 @@
+//! The pieces of an overlay as a GeoJSON layer: one polygon per piece, with its pair.
+
+use std::io::Write;
+
+use anyhow::Result;
+use geo::orient::{Direction, Orient};
+use serde_json::json;
+
+use super::{geojson_out, round6};
+use crate::analysis::overlay::Overlay;
+use crate::layer::Feature;
+
+/// Write every kept piece of `overlay` (of layers `a` and `b`).
+pub fn write(w: &mut dyn Write, a: &[Feature], b: &[Feature], overlay: &Overlay) -> Result<()> {
+    let oriented: Vec<_> = overlay
+        .pairs
+        .iter()
+        .flat_map(|p| p.pieces.iter().map(move |piece| (p, piece)))
+        .map(|(p, piece)| {
+            let (fa, fb) = (&a[p.a], &b[p.b]);
+            let props = json!({
+                "a_code": fa.code, "a_name": fa.name, "b_code": fb.code, "b_name": fb.name,
+                "area_km2": round6(piece.area_m2 / 1e6),
+                "width_m": (piece.width_m * 10.0).round() / 10.0,
+                "retained_by": p.retained_by.as_str(),
+            });
+            let props = props.as_object().cloned().unwrap_or_default();
+            (props, piece.polygon.orient(Direction::Default))
+        })
+        .collect();
+    geojson_out::write_polygons(w, oriented.iter().map(|(m, p)| (m.clone(), p)))
+}

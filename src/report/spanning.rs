@@ -1,0 +1,62 @@
+//! The spanning report: providers and the plans they serve.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::{col, heading, table_of, Cell, Column, Csv, Render};
+use crate::analysis::spanning::{SpanRow, SpanningReport};
+
+fn columns(with_weights: bool) -> Vec<Column<SpanRow>> {
+    let mut c: Vec<Column<SpanRow>> = vec![
+        col("provider_code", |r| Cell::text(&r.provider_code)),
+        col("provider_name", |r| Cell::text(&r.provider_name)),
+        col("plan_code", |r| Cell::text(&r.plan_code)),
+        col("plan_name", |r| Cell::text(&r.plan_name)),
+        col("overlap_km2", |r| Cell::Num(r.overlap_km2)),
+        col("provider_share", |r| Cell::Num(r.provider_share)),
+        col("plans_spanned", |r| Cell::Count(r.plans_spanned)),
+    ];
+    if with_weights {
+        c.push(col("provider_weight_share", |r| {
+            Cell::Opt(r.provider_weight_share.flatten())
+        }));
+    }
+    c
+}
+
+impl Render for SpanningReport {
+    fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
+        sink.rows(&columns(self.context.weighted()), &self.rows)
+    }
+
+    fn table(&self, w: &mut dyn Write) -> Result<()> {
+        write!(w, "{}", heading(&self.context))?;
+        let multi = self
+            .providers
+            .iter()
+            .filter(|p| p.plans_spanned > 1)
+            .count();
+        writeln!(
+            w,
+            "{} of {} providers span more than one plan (counting a plan at {} share >= {})\n",
+            multi,
+            self.providers.len(),
+            self.counted_by,
+            self.min_share
+        )?;
+        write!(
+            w,
+            "{}",
+            table_of(&columns(self.context.weighted()), &self.rows)
+        )?;
+        let minor: usize = self.providers.iter().map(|p| p.minor_plans).sum();
+        if minor > 0 {
+            writeln!(
+                w,
+                "\n{minor} smaller overlaps (below --min-share) not counted; see --format json"
+            )?;
+        }
+        Ok(())
+    }
+}
