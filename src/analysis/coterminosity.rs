@@ -91,6 +91,35 @@ pub fn analyse(
     weights: Option<&PairWeights>,
     context: Context,
 ) -> CoterminosityReport {
+    let (rows, status_of) = unit_rows(units, footprints, overlay, weights);
+    let fp_rows = footprint_rows(units, footprints, overlay, &status_of);
+    let mut context = context;
+    context.warnings.extend(overlap_warning(units, overlay));
+    let count = |s: Status| status_of.iter().filter(|x| **x == s).count();
+    let summary = Summary {
+        units: units.len(),
+        units_whole: count(Status::Whole),
+        units_split: count(Status::Split),
+        units_outside: count(Status::Outside),
+        footprints: footprints.len(),
+        footprints_coterminous: fp_rows.iter().filter(|r| r.coterminous).count(),
+    };
+    CoterminosityReport {
+        context,
+        summary,
+        footprints: fp_rows,
+        units: rows,
+    }
+}
+
+/// One row per (unit, footprint) part, or one for a unit outside every footprint; and each
+/// unit's status.
+fn unit_rows(
+    units: &[Feature],
+    footprints: &[Feature],
+    overlay: &Overlay,
+    weights: Option<&PairWeights>,
+) -> (Vec<UnitRow>, Vec<Status>) {
     let mut rows = Vec::new();
     let mut status_of = vec![Status::Outside; units.len()];
     // Pair indices are positions in overlay.pairs, which is sorted by unit.
@@ -100,63 +129,78 @@ pub fn analyse(
         while k < overlay.pairs.len() && overlay.pairs[k].a == u {
             k += 1;
         }
-        let pairs = start..k;
-        let status = match pairs.len() {
+        let status = match k - start {
             0 => Status::Outside,
             1 => Status::Whole,
             _ => Status::Split,
         };
         status_of[u] = status;
-        if pairs.is_empty() {
-            rows.push(UnitRow {
-                unit_code: unit.code.clone(),
-                unit_name: unit.name.clone(),
-                footprint_code: String::new(),
-                footprint_name: String::new(),
-                overlap_km2: 0.0,
-                unit_share: 0.0,
-                status,
-                unit_weight_share: weights.map(|_| None),
-                best_fit: false,
-                retained_by: None,
-            });
+        let row = |footprint: Option<&Feature>| UnitRow {
+            unit_code: unit.code.clone(),
+            unit_name: unit.name.clone(),
+            footprint_code: footprint.map(|f| f.code.clone()).unwrap_or_default(),
+            footprint_name: footprint.map(|f| f.name.clone()).unwrap_or_default(),
+            overlap_km2: 0.0,
+            unit_share: 0.0,
+            status,
+            unit_weight_share: weights.map(|_| None),
+            best_fit: false,
+            retained_by: None,
+        };
+        if start == k {
+            rows.push(row(None));
             continue;
         }
-        let weight_share = |k: usize| weights.and_then(|w| w.a_share[k]);
-        let has_weight = weights.is_some_and(|w| w.a_total[u] > 0.0);
-        let best = pairs
-            .clone()
-            .max_by(|&x, &y| {
-                let key = |k: usize| {
-                    if has_weight {
-                        (weight_share(k).unwrap_or(0.0), overlay.pairs[k].area_m2)
-                    } else {
-                        (overlay.pairs[k].area_m2, 0.0)
-                    }
-                };
-                key(x)
-                    .partial_cmp(&key(y))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-            .unwrap_or(start);
-        for k in pairs {
+        let best = best_fit(overlay, weights, u, start..k);
+        for k in start..k {
             let p = &overlay.pairs[k];
-            let f = &footprints[p.b];
             rows.push(UnitRow {
-                unit_code: unit.code.clone(),
-                unit_name: unit.name.clone(),
-                footprint_code: f.code.clone(),
-                footprint_name: f.name.clone(),
                 overlap_km2: p.area_m2 / 1e6,
                 unit_share: p.area_m2 / unit.area_m2,
-                status,
                 unit_weight_share: weights.map(|w| w.a_share[k]),
                 best_fit: k == best,
                 retained_by: Some(p.retained_by),
+                ..row(Some(&footprints[p.b]))
             });
         }
     }
+    (rows, status_of)
+}
 
+/// The pair (of `pairs`, all of unit `u`) the unit fits best: the largest weight share when
+/// the unit holds weight, else the largest area.
+fn best_fit(
+    overlay: &Overlay,
+    weights: Option<&PairWeights>,
+    u: usize,
+    pairs: std::ops::Range<usize>,
+) -> usize {
+    let has_weight = weights.is_some_and(|w| w.a_total[u] > 0.0);
+    let key = |k: usize| {
+        if has_weight {
+            let share = weights.and_then(|w| w.a_share[k]).unwrap_or(0.0);
+            (share, overlay.pairs[k].area_m2)
+        } else {
+            (overlay.pairs[k].area_m2, 0.0)
+        }
+    };
+    let start = pairs.start;
+    pairs
+        .max_by(|&x, &y| {
+            key(x)
+                .partial_cmp(&key(y))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+        .unwrap_or(start)
+}
+
+/// One row per footprint: its whole and split units.
+fn footprint_rows(
+    units: &[Feature],
+    footprints: &[Feature],
+    overlay: &Overlay,
+    status_of: &[Status],
+) -> Vec<FootprintRow> {
     let mut fp_rows: Vec<FootprintRow> = footprints
         .iter()
         .map(|f| FootprintRow {
@@ -181,7 +225,11 @@ pub fn analyse(
             Status::Outside => {}
         }
     }
-    // A unit whose parts add up to more than itself sits where footprints overlap.
+    fp_rows
+}
+
+/// A unit whose parts add up to more than itself sits where footprints overlap.
+fn overlap_warning(units: &[Feature], overlay: &Overlay) -> Option<Warning> {
     let mut share_sum = vec![0.0; units.len()];
     for p in &overlay.pairs {
         share_sum[p.a] += p.area_m2 / units[p.a].area_m2;
@@ -192,25 +240,7 @@ pub fn analyse(
         .filter(|(_, s)| **s > 1.02)
         .map(|(u, s)| format!("{} ({:.0}%)", units[u].code, s * 100.0))
         .collect();
-    let mut context = context;
-    if !doubled.is_empty() {
-        context.warnings.push(Warning::FootprintsOverlap(doubled));
-    }
-    let count = |s: Status| status_of.iter().filter(|x| **x == s).count();
-    let summary = Summary {
-        units: units.len(),
-        units_whole: count(Status::Whole),
-        units_split: count(Status::Split),
-        units_outside: count(Status::Outside),
-        footprints: footprints.len(),
-        footprints_coterminous: fp_rows.iter().filter(|r| r.coterminous).count(),
-    };
-    CoterminosityReport {
-        context,
-        summary,
-        footprints: fp_rows,
-        units: rows,
-    }
+    (!doubled.is_empty()).then_some(Warning::FootprintsOverlap(doubled))
 }
 
 /// What a coterminosity check allows. `max_split_units` defaults to 0 (any split fails)

@@ -18,6 +18,8 @@
 use geo::{BooleanOps, BoundingRect, Intersects, MultiPolygon, Polygon, Rect};
 use rayon::prelude::*;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use super::{clip, contain, crossing};
 use crate::geometry;
 use crate::index;
@@ -111,89 +113,13 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
         || index::candidate_pairs(a, b),
     );
     let start = std::time::Instant::now();
-    // Edge indexes for the layer with fewer vertices (usually the coarser one): one look-up of
-    // the other feature's box there tells whether the two outlines can meet at all. When they
-    // do not, containment or disjointness is proved with a few point-in-polygon tests and the
-    // boolean operation is skipped.
-    let vertices =
-        |l: &[Feature]| -> usize { l.iter().map(|f| contain::vertex_count(&f.geometry)).sum() };
-    let index_b = vertices(b) <= vertices(a);
-    let (coarse, fine) = if index_b { (b, a) } else { (a, b) };
-    let mut wanted = vec![false; coarse.len()];
-    for &(i, j) in &candidates {
-        wanted[if index_b { j } else { i }] = true;
-    }
-    let edges: Vec<Option<contain::EdgeIndex>> = wanted
-        .par_iter()
-        .enumerate()
-        .map(|(k, &w)| w.then(|| contain::EdgeIndex::new(&coarse[k].geometry)))
-        .collect();
-    let part_boxes = |l: &[Feature]| -> Vec<Vec<Rect<f64>>> {
-        l.par_iter()
-            .map(|f| {
-                f.geometry
-                    .0
-                    .iter()
-                    .filter_map(|p| p.bounding_rect())
-                    .collect()
-            })
-            .collect()
-    };
-    let (boxes_a, boxes_b) = (part_boxes(a), part_boxes(b));
-    // Widths decide nothing at tolerance 0 (every piece counts) and are only shown with pieces.
-    let widths = tolerance_m > 0.0 || keep_pieces;
+    let join = Join::new(a, b, &candidates, tolerance_m, keep_pieces);
     let bar = crate::progress::Task::new("overlaying", candidates.len() as u64, false);
-    let booleans = std::sync::atomic::AtomicUsize::new(0);
-    let by_trace = std::sync::atomic::AtomicUsize::new(0);
     let computed: Vec<Computed> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
             bar.inc(1);
-            let (fa, fb) = (&a[i], &b[j]);
-            let (c, f) = if index_b { (j, i) } else { (i, j) };
-            let relation = match &edges[c] {
-                Some(e) => contain::relate(&fine[f], &coarse[c], e),
-                None => contain::Relation::Unknown,
-            };
-            let pieces = match relation {
-                contain::Relation::Disjoint => return None,
-                contain::Relation::FineInside if index_b => {
-                    whole(&fa.geometry, keep_pieces, widths)
-                }
-                contain::Relation::FineInside => whole(&fb.geometry, keep_pieces, widths),
-                contain::Relation::CoarseInside if index_b => {
-                    whole(&fb.geometry, keep_pieces, widths)
-                }
-                contain::Relation::CoarseInside => whole(&fa.geometry, keep_pieces, widths),
-                contain::Relation::Unknown => {
-                    booleans.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    // Outlines that only cross are traced; valid features only, since the
-                    // trace trusts their rings' orientation and separation.
-                    let trace = fa.defects.is_empty() && fb.defects.is_empty();
-                    let (pieces, traced) =
-                        intersect(&fa.geometry, &boxes_a[i], &fb.geometry, &boxes_b[j], trace);
-                    if traced {
-                        by_trace.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    pieces
-                }
-            };
-            if pieces.is_empty() {
-                return None;
-            }
-            let raw_m2: f64 = pieces.iter().map(|p| p.area_m2).sum();
-            let wide_m2: f64 = pieces
-                .iter()
-                .filter(|p| p.width_m >= tolerance_m)
-                .map(|p| p.area_m2)
-                .sum();
-            Some(Computed {
-                a: i,
-                b: j,
-                raw_m2,
-                wide_m2,
-                pieces: if keep_pieces { pieces } else { Vec::new() },
-            })
+            join.pair(i, j)
         })
         .collect();
     drop(bar);
@@ -202,12 +128,144 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
         &format!(
             "overlay ({} candidate pairs, {} intersections, {} of them traced)",
             candidates.len(),
-            booleans.into_inner(),
-            by_trace.into_inner()
+            join.booleans.into_inner(),
+            join.by_trace.into_inner()
         ),
         start,
     );
     out
+}
+
+/// What the pairs of one overlay share: the layers, edge indexes of the coarser layer, part
+/// boxes, and counts of the harder cases.
+struct Join<'l> {
+    a: &'l [Feature],
+    b: &'l [Feature],
+    /// Whether the edge indexes are of `b` (the layer with fewer vertices).
+    index_b: bool,
+    edges: Vec<Option<contain::EdgeIndex>>,
+    boxes_a: Vec<Vec<Rect<f64>>>,
+    boxes_b: Vec<Vec<Rect<f64>>>,
+    tolerance_m: f64,
+    keep_pieces: bool,
+    /// Widths decide nothing at tolerance 0 (every piece counts) and are only shown with
+    /// pieces.
+    widths: bool,
+    booleans: AtomicUsize,
+    by_trace: AtomicUsize,
+}
+
+impl<'l> Join<'l> {
+    fn new(
+        a: &'l [Feature],
+        b: &'l [Feature],
+        candidates: &[(usize, usize)],
+        tolerance_m: f64,
+        keep_pieces: bool,
+    ) -> Join<'l> {
+        // Edge indexes for the layer with fewer vertices (usually the coarser one): one
+        // look-up of the other feature's box there tells whether the two outlines can meet at
+        // all. When they do not, containment or disjointness is proved with a few
+        // point-in-polygon tests and the boolean operation is skipped.
+        let vertices =
+            |l: &[Feature]| -> usize { l.iter().map(|f| contain::vertex_count(&f.geometry)).sum() };
+        let index_b = vertices(b) <= vertices(a);
+        let coarse = if index_b { b } else { a };
+        let mut wanted = vec![false; coarse.len()];
+        for &(i, j) in candidates {
+            wanted[if index_b { j } else { i }] = true;
+        }
+        let edges = wanted
+            .par_iter()
+            .enumerate()
+            .map(|(k, &w)| w.then(|| contain::EdgeIndex::new(&coarse[k].geometry)))
+            .collect();
+        let part_boxes = |l: &[Feature]| -> Vec<Vec<Rect<f64>>> {
+            l.par_iter()
+                .map(|f| {
+                    f.geometry
+                        .0
+                        .iter()
+                        .filter_map(|p| p.bounding_rect())
+                        .collect()
+                })
+                .collect()
+        };
+        Join {
+            a,
+            b,
+            index_b,
+            edges,
+            boxes_a: part_boxes(a),
+            boxes_b: part_boxes(b),
+            tolerance_m,
+            keep_pieces,
+            widths: tolerance_m > 0.0 || keep_pieces,
+            booleans: AtomicUsize::new(0),
+            by_trace: AtomicUsize::new(0),
+        }
+    }
+
+    /// The pieces of a[i] x b[j] and their areas, or None when they do not overlap.
+    fn pair(&self, i: usize, j: usize) -> Option<Computed> {
+        let pieces = self.pieces(i, j);
+        if pieces.is_empty() {
+            return None;
+        }
+        let raw_m2: f64 = pieces.iter().map(|p| p.area_m2).sum();
+        let wide_m2: f64 = pieces
+            .iter()
+            .filter(|p| p.width_m >= self.tolerance_m)
+            .map(|p| p.area_m2)
+            .sum();
+        Some(Computed {
+            a: i,
+            b: j,
+            raw_m2,
+            wide_m2,
+            pieces: if self.keep_pieces { pieces } else { Vec::new() },
+        })
+    }
+
+    /// Containment or disjointness when it can be proved cheaply, else the intersection.
+    fn pieces(&self, i: usize, j: usize) -> Vec<Piece> {
+        let (fa, fb) = (&self.a[i], &self.b[j]);
+        let (c, f) = if self.index_b { (j, i) } else { (i, j) };
+        let (coarse, fine) = if self.index_b {
+            (self.b, self.a)
+        } else {
+            (self.a, self.b)
+        };
+        let relation = match &self.edges[c] {
+            Some(e) => contain::relate(&fine[f], &coarse[c], e),
+            None => contain::Relation::Unknown,
+        };
+        let whole = |g: &MultiPolygon<f64>| whole(g, self.keep_pieces, self.widths);
+        match relation {
+            contain::Relation::Disjoint => Vec::new(),
+            contain::Relation::FineInside if self.index_b => whole(&fa.geometry),
+            contain::Relation::FineInside => whole(&fb.geometry),
+            contain::Relation::CoarseInside if self.index_b => whole(&fb.geometry),
+            contain::Relation::CoarseInside => whole(&fa.geometry),
+            contain::Relation::Unknown => {
+                self.booleans.fetch_add(1, Ordering::Relaxed);
+                // Outlines that only cross are traced; valid features only, since the trace
+                // trusts their rings' orientation and separation.
+                let trace = fa.defects.is_empty() && fb.defects.is_empty();
+                let (pieces, traced) = intersect(
+                    &fa.geometry,
+                    &self.boxes_a[i],
+                    &fb.geometry,
+                    &self.boxes_b[j],
+                    trace,
+                );
+                if traced {
+                    self.by_trace.fetch_add(1, Ordering::Relaxed);
+                }
+                pieces
+            }
+        }
+    }
 }
 
 /// The pieces of a feature that lies wholly inside its partner: its own polygons (copied only
@@ -285,6 +343,8 @@ pub(crate) fn intersect(
     (pieces, done)
 }
 
+/// Keep each computed pair whose wide pieces count (every pair at tolerance 0), then give
+/// each feature left with nothing its best fit; the rest is noise, counted as dropped.
 fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64) -> Overlay {
     let raw_mode = tolerance_m <= 0.0;
     let mut retained = vec![false; computed.len()];
@@ -304,29 +364,7 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
         }
     }
     if !raw_mode {
-        // Best fit for features left with nothing: their largest raw share, if big enough.
-        let mut best_a: Vec<Option<(f64, usize)>> = vec![None; a.len()];
-        let mut best_b: Vec<Option<(f64, usize)>> = vec![None; b.len()];
-        for (k, c) in computed.iter().enumerate() {
-            let sa = c.raw_m2 / a[c.a].area_m2.max(f64::MIN_POSITIVE);
-            let sb = c.raw_m2 / b[c.b].area_m2.max(f64::MIN_POSITIVE);
-            if best_a[c.a].is_none_or(|(s, _)| sa > s) {
-                best_a[c.a] = Some((sa, k));
-            }
-            if best_b[c.b].is_none_or(|(s, _)| sb > s) {
-                best_b[c.b] = Some((sb, k));
-            }
-        }
-        let fits = best_a
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !a_has[*i])
-            .chain(best_b.iter().enumerate().filter(|(j, _)| !b_has[*j]))
-            .filter_map(|(_, best)| *best)
-            .filter(|(share, _)| *share >= MIN_BEST_FIT_SHARE)
-            .map(|(_, k)| k)
-            .collect::<Vec<_>>();
-        for k in fits {
+        for k in best_fits(a, b, &computed, &a_has, &b_has) {
             if !retained[k] {
                 retained[k] = true;
                 by[k] = RetainedBy::BestFit;
@@ -365,6 +403,38 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
         dropped,
         tolerance_m,
     }
+}
+
+/// Best fit for features left with nothing (`a_has`/`b_has` false): the pair of their
+/// largest raw share, if big enough. Positions in `computed`.
+fn best_fits(
+    a: &[Feature],
+    b: &[Feature],
+    computed: &[Computed],
+    a_has: &[bool],
+    b_has: &[bool],
+) -> Vec<usize> {
+    let mut best_a: Vec<Option<(f64, usize)>> = vec![None; a.len()];
+    let mut best_b: Vec<Option<(f64, usize)>> = vec![None; b.len()];
+    for (k, c) in computed.iter().enumerate() {
+        let sa = c.raw_m2 / a[c.a].area_m2.max(f64::MIN_POSITIVE);
+        let sb = c.raw_m2 / b[c.b].area_m2.max(f64::MIN_POSITIVE);
+        if best_a[c.a].is_none_or(|(s, _)| sa > s) {
+            best_a[c.a] = Some((sa, k));
+        }
+        if best_b[c.b].is_none_or(|(s, _)| sb > s) {
+            best_b[c.b] = Some((sb, k));
+        }
+    }
+    best_a
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !a_has[*i])
+        .chain(best_b.iter().enumerate().filter(|(j, _)| !b_has[*j]))
+        .filter_map(|(_, best)| *best)
+        .filter(|(share, _)| *share >= MIN_BEST_FIT_SHARE)
+        .map(|(_, k)| k)
+        .collect()
 }
 
 #[cfg(test)]
