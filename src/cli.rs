@@ -523,8 +523,9 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
   max_plans = 2
   min_share = 0.05                   # optional, default 0.05
 
-Every rule may set name and tolerance. Exit codes: 0 all rules pass, 1 a rule failed,
-2 the rules file or a layer could not be read.
+Every rule may set name and tolerance. Any other key is an error (exit 2): a rule takes
+only its own kind's keys, and a layer or weights table only the keys shown.
+Exit codes: 0 all rules pass, 1 a rule failed, 2 the rules file or a layer could not be read.
 
 Example:
   footprint check data/demo/rules.toml --junit check-results.xml"#;

@@ -122,6 +122,27 @@ fn mistakes_in_the_rules_file_exit_2_and_say_where() {
 }
 
 #[test]
+fn a_misspelt_layer_key_exits_2_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = rules_file(
+        &tmp,
+        "[layers]\nfp = \"DEMO/footprints.geojson\"\n\
+         councils = { path = \"DEMO/councils.geojson\", cod = \"LADCD\" }\n\
+         [[rule]]\ncoterminous = \"fp\"\nunits = \"councils\"\n",
+    );
+    let out = footprint().args(["check", &path]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no report is written");
+    for x in [
+        "rules.toml:3: layer \"councils\": unknown key `cod`",
+        "did you mean `code`?",
+    ] {
+        assert!(stderr.contains(x), "expected {x:?} in: {stderr}");
+    }
+}
+
+#[test]
 fn a_passing_rules_file_exits_0() {
     let tmp = tempfile::tempdir().unwrap();
     let path = rules_file(

@@ -1,5 +1,6 @@
 //! The rules file of `footprint check`: which layers a proposal has, and the rules it must
-//! meet. TOML; paths are relative to the file.
+//! meet. TOML; paths are relative to the file. Every key is checked: one that the file, a
+//! layer, a weights entry or a rule of that kind does not take is an error, never ignored.
 //!
 //! ```toml
 //! tolerance = "auto"                 # optional: the default for every rule
@@ -34,75 +35,115 @@
 //! max_plans = 2
 //! min_share = 0.05                   # optional, default 0.05
 //! ```
+//!
+//! Each part of the file is a serde type that denies unknown fields. A rule's kind is the one
+//! kind key it carries (`validate`, `coterminous`, `mapped`, `spanning`), so each `[[rule]]`
+//! is read as a table first, its kind found, and the table then read as that kind's type;
+//! serde's errors are turned into messages naming the file, line, rule and key.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::de::{self, DeserializeOwned, Visitor};
 use serde::Deserialize;
+use toml::{Spanned, Table, Value};
 
 use crate::analysis::tolerance::ToleranceArg;
 use crate::layer::{Crs, LoadOptions};
 
+/// The top level. Entries stay raw (with their places in the file) until each is read as its
+/// own type below, so that a mistake in one is reported with its name.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
+    tolerance: Option<Spanned<String>>,
+    #[serde(default)]
+    layers: BTreeMap<Spanned<String>, Spanned<Value>>,
+    #[serde(default)]
+    weights: BTreeMap<Spanned<String>, Spanned<Value>>,
+    #[serde(default)]
+    rule: Vec<Spanned<BTreeMap<Spanned<String>, Value>>>,
+}
+
+/// A layer given as a table; a layer may also be just its path.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayerTable {
+    path: Option<String>,
+    code: Option<String>,
+    name: Option<String>,
+    crs: Option<String>,
+}
+
+/// A weights entry given as a table; it may also be just its path.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeightsTable {
+    path: Option<String>,
+    column: Option<String>,
+}
+
+// One type per rule kind, the kind key first. Keys a kind needs besides its own are options
+// here and checked after, so the message can say what to write.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidateRule {
+    validate: String,
+    extent: Option<String>,
+    strict: Option<bool>,
+    name: Option<String>,
     tolerance: Option<String>,
-    #[serde(default)]
-    layers: BTreeMap<String, RawLayer>,
-    #[serde(default)]
-    weights: BTreeMap<String, RawWeights>,
-    #[serde(default)]
-    rule: Vec<RawRule>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawLayer {
-    Path(String),
-    Table {
-        path: String,
-        code: Option<String>,
-        name: Option<String>,
-        crs: Option<String>,
-    },
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum RawWeights {
-    Path(String),
-    Table {
-        path: String,
-        column: Option<String>,
-    },
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRule {
-    name: Option<String>,
-    tolerance: Option<String>,
-    // validate
-    validate: Option<String>,
-    extent: Option<String>,
-    strict: Option<bool>,
-    // coterminous
-    coterminous: Option<String>,
+struct CoterminousRule {
+    coterminous: String,
     units: Option<String>,
     max_split_units: Option<usize>,
     max_split_share: Option<f64>,
     weights: Option<String>,
-    // mapped
-    mapped: Option<String>,
+    name: Option<String>,
+    tolerance: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappedRule {
+    mapped: String,
     mapping: Option<String>,
     columns: Option<String>,
     footprints: Option<String>,
-    // spanning
-    spanning: Option<String>,
+    name: Option<String>,
+    tolerance: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpanningRule {
+    spanning: String,
     plans: Option<String>,
     max_plans: Option<usize>,
     min_share: Option<f64>,
+    weights: Option<String>,
+    name: Option<String>,
+    tolerance: Option<String>,
+}
+
+/// The rule kinds, by their kind keys.
+const KINDS: [&str; 4] = ["validate", "coterminous", "mapped", "spanning"];
+
+/// The keys a rule of `kind` takes (its type's fields).
+fn kind_keys(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "validate" => keys_of::<ValidateRule>(),
+        "coterminous" => keys_of::<CoterminousRule>(),
+        "mapped" => keys_of::<MappedRule>(),
+        "spanning" => keys_of::<SpanningRule>(),
+        _ => unreachable!("not a rule kind: {kind}"),
+    }
 }
 
 /// A layer named in the rules file.
@@ -214,233 +255,131 @@ impl Rules {
     }
 }
 
-/// Read and check a rules file: every name it uses must be defined.
+/// Read and check a rules file: every key must be one its place takes, and every name it uses
+/// must be defined. Paths in it are relative to its folder.
 pub fn load(path: &Path) -> Result<Rules> {
-    let shown = path.display();
+    let label = path.display().to_string();
     let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{shown}: cannot read the rules file"))?;
-    let raw: RawFile = toml::from_str(&text).map_err(|e| {
-        anyhow::anyhow!("{shown}: {}", e.to_string().trim_end()).context(format!(
-            "{shown} is not a valid rules file (see `footprint check --help` for the format)"
-        ))
-    })?;
+        .with_context(|| format!("{label}: cannot read the rules file"))?;
     let base = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let resolve = |p: &str| {
-        let p = Path::new(p);
-        if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            base.join(p)
+    let mut rules = parse(&text, &base, &label)?;
+    rules.path = path.to_path_buf();
+    Ok(rules)
+}
+
+/// Check the text of a rules file. Relative paths in it are joined to `base_dir`; messages
+/// name the file as `file_label` (which is also the returned `Rules::path`).
+pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
+    let src = Source {
+        text,
+        label: file_label,
+    };
+    let not_valid = |e: toml::de::Error| {
+        anyhow!("{file_label}: {}", e.to_string().trim_end()).context(format!(
+            "{file_label} is not a valid rules file (see `footprint check --help` for the format)"
+        ))
+    };
+    // The top-level keys first, so that a misspelt one is named as such.
+    let top: BTreeMap<Spanned<String>, Value> = toml::from_str(text).map_err(not_valid)?;
+    check_top_level(&src, &top)?;
+    let raw: RawFile = toml::from_str(text).map_err(not_valid)?;
+
+    let default_tolerance = match &raw.tolerance {
+        None => ToleranceArg::Auto,
+        Some(t) => {
+            let at = t.span().start;
+            t.get_ref()
+                .parse::<ToleranceArg>()
+                .map_err(|e| anyhow!("{}: tolerance: {e}{}", src.at(at), src.quote(at)))?
         }
     };
-    let tolerance_of =
-        |t: Option<&str>, default: ToleranceArg, what: &str| -> Result<ToleranceArg> {
-            match t {
-                None => Ok(default),
-                Some(t) => t
-                    .parse::<ToleranceArg>()
-                    .map_err(|e| anyhow::anyhow!("{shown}: {what}: {e}")),
-            }
-        };
-    let default_tolerance =
-        tolerance_of(raw.tolerance.as_deref(), ToleranceArg::Auto, "tolerance")?;
 
     let mut layers = Vec::new();
-    for (name, l) in &raw.layers {
-        let (p, code, lname, crs) = match l {
-            RawLayer::Path(p) => (p, None, None, None),
-            RawLayer::Table {
-                path,
-                code,
-                name,
-                crs,
-            } => (path, code.clone(), name.clone(), crs.clone()),
+    for (name, entry) in &raw.layers {
+        let name = name.get_ref();
+        let (l, place) = read_entry(&src, "layer", name, entry, |path| LayerTable {
+            path: Some(path),
+            ..Default::default()
+        })?;
+        let Some(path) = l.path else {
+            return Err(place.error_that("path", "needs path = \"FILE.geojson\""));
         };
-        let crs = match crs {
+        let crs = match l.crs {
             Some(c) => Some(
                 c.parse::<Crs>()
-                    .map_err(|e| anyhow::anyhow!("{shown}: layer {name:?}: crs {c:?}: {e}"))?,
+                    .map_err(|e| place.error("crs", &format!("crs {c:?}: {e}")))?,
             ),
             None => None,
         };
         layers.push(LayerSpec {
             name: name.clone(),
-            path: resolve(p),
+            path: resolve(base_dir, &path),
             options: LoadOptions {
-                code_field: code,
-                name_field: lname,
+                code_field: l.code,
+                name_field: l.name,
                 crs,
             },
         });
     }
-    let weights: BTreeMap<String, WeightsSpec> = raw
-        .weights
-        .iter()
-        .map(|(name, w)| {
-            let (p, column) = match w {
-                RawWeights::Path(p) => (p, None),
-                RawWeights::Table { path, column } => (path, column.clone()),
-            };
-            (
-                name.clone(),
-                WeightsSpec {
-                    path: resolve(p),
-                    column: column.unwrap_or_else(|| "population".into()),
-                },
-            )
-        })
-        .collect();
-    if raw.rule.is_empty() {
-        bail!("{shown}: no rules: add [[rule]] tables (see `footprint check --help`)");
+
+    let mut weights = BTreeMap::new();
+    for (name, entry) in &raw.weights {
+        let name = name.get_ref();
+        let (w, place) = read_entry(&src, "weights", name, entry, |path| WeightsTable {
+            path: Some(path),
+            ..Default::default()
+        })?;
+        let Some(path) = w.path else {
+            return Err(place.error_that("path", "needs path = \"FILE.csv\""));
+        };
+        weights.insert(
+            name.clone(),
+            WeightsSpec {
+                path: resolve(base_dir, &path),
+                column: w.column.unwrap_or_else(|| "population".into()),
+            },
+        );
     }
 
+    if raw.rule.is_empty() {
+        bail!("{file_label}: no rules: add [[rule]] tables (see `footprint check --help`)");
+    }
     let mut rules = Vec::new();
-    for (i, r) in raw.rule.into_iter().enumerate() {
-        let label = match &r.name {
-            Some(n) => format!("rule {} ({n:?})", i + 1),
-            None => format!("rule {}", i + 1),
-        };
-        let kinds: Vec<&str> = [
-            ("validate", r.validate.is_some()),
-            ("coterminous", r.coterminous.is_some()),
-            ("mapped", r.mapped.is_some()),
-            ("spanning", r.spanning.is_some()),
-        ]
-        .iter()
-        .filter(|(_, on)| *on)
-        .map(|(k, _)| *k)
-        .collect();
-        if kinds.len() != 1 {
-            bail!(
-                "{shown}: {label} must have exactly one of validate, coterminous, mapped, spanning \
-                 (it has {})",
-                if kinds.is_empty() {
-                    "none".to_string()
-                } else {
-                    kinds.join(", ")
-                }
-            );
-        }
-        let need = |v: Option<String>, key: &str| -> Result<String> {
-            v.ok_or_else(|| {
-                anyhow::anyhow!("{shown}: {label}: {} needs {key} = \"LAYER\"", kinds[0])
-            })
-        };
-        let unexpected = |present: &[(&str, bool)]| -> Result<()> {
-            for (key, on) in present {
-                if *on {
-                    bail!(
-                        "{shown}: {label}: {key} does not apply to a {} rule",
-                        kinds[0]
-                    );
-                }
-            }
-            Ok(())
-        };
-        let check = match kinds[0] {
-            "validate" => {
-                unexpected(&[
-                    ("units", r.units.is_some()),
-                    ("mapping", r.mapping.is_some()),
-                    ("plans", r.plans.is_some()),
-                    ("weights", r.weights.is_some()),
-                    ("max_plans", r.max_plans.is_some()),
-                ])?;
-                Check::Validate {
-                    layer: r.validate.unwrap_or_default(),
-                    extent: r.extent,
-                    strict: r.strict.unwrap_or(false),
-                }
-            }
-            "coterminous" => {
-                unexpected(&[
-                    ("extent", r.extent.is_some()),
-                    ("mapping", r.mapping.is_some()),
-                    ("plans", r.plans.is_some()),
-                    ("max_plans", r.max_plans.is_some()),
-                ])?;
-                if let Some(s) = r.max_split_share {
-                    if !(0.0..=1.0).contains(&s) {
-                        bail!("{shown}: {label}: max_split_share {s} is not a fraction 0..1");
-                    }
-                }
-                Check::Coterminous {
-                    footprints: r.coterminous.unwrap_or_default(),
-                    units: need(r.units, "units")?,
-                    max_split_units: r.max_split_units,
-                    max_split_share: r.max_split_share,
-                    weights: r.weights,
-                }
-            }
-            "mapped" => {
-                unexpected(&[
-                    ("extent", r.extent.is_some()),
-                    ("plans", r.plans.is_some()),
-                    ("max_plans", r.max_plans.is_some()),
-                ])?;
-                let units = r.mapped.unwrap_or_default();
-                match (r.mapping, r.footprints) {
-                    (Some(m), None) => Check::MappedByFile {
-                        units,
-                        mapping: resolve(&m),
-                        columns: r.columns,
-                    },
-                    (None, Some(f)) => Check::MappedInFootprints {
-                        units,
-                        footprints: f,
-                    },
-                    _ => bail!(
-                        "{shown}: {label}: a mapped rule needs either mapping = \"FILE.csv\" or \
-                         footprints = \"LAYER\""
-                    ),
-                }
-            }
-            _ => {
-                unexpected(&[
-                    ("extent", r.extent.is_some()),
-                    ("mapping", r.mapping.is_some()),
-                    ("units", r.units.is_some()),
-                ])?;
-                let min_share = r.min_share.unwrap_or(0.05);
-                if !(0.0..=1.0).contains(&min_share) {
-                    bail!("{shown}: {label}: min_share {min_share} is not a fraction 0..1");
-                }
-                Check::Spanning {
-                    providers: r.spanning.unwrap_or_default(),
-                    plans: need(r.plans, "plans")?,
-                    max_plans: r.max_plans.ok_or_else(|| {
-                        anyhow::anyhow!("{shown}: {label}: spanning needs max_plans = N")
-                    })?,
-                    min_share,
-                    weights: r.weights,
-                }
-            }
-        };
-        for l in check.layers() {
+    for (i, table) in raw.rule.into_iter().enumerate() {
+        let rule = read_rule(&src, i, table, base_dir, default_tolerance)?;
+        let place = &rule.1;
+        for (key, l) in layer_keys(&rule.0.check) {
             if !layers.iter().any(|s| s.name == l) {
-                bail!(
-                    "{shown}: {label} names layer {l:?}, which [layers] does not define (it has: {})",
-                    names(layers.iter().map(|s| s.name.as_str()))
-                );
+                let defined: Vec<&str> = layers.iter().map(|s| s.name.as_str()).collect();
+                return Err(place.error(
+                    key,
+                    &format!(
+                        "{key} = {l:?} names a layer which [layers] does not define (it has: \
+                         {}){}",
+                        names(defined.iter().copied()),
+                        suggest(l, &defined)
+                    ),
+                ));
             }
         }
-        if let Some(w) = check.weights() {
+        if let Some(w) = rule.0.check.weights() {
             if !weights.contains_key(w) {
-                bail!(
-                    "{shown}: {label} names weights {w:?}, which [weights] does not define (it has: {})",
-                    names(weights.keys().map(|s| s.as_str()))
-                );
+                let defined: Vec<&str> = weights.keys().map(String::as_str).collect();
+                return Err(place.error(
+                    "weights",
+                    &format!(
+                        "weights = {w:?} names weights which [weights] does not define (it has: \
+                         {}){}",
+                        names(defined.iter().copied()),
+                        suggest(w, &defined)
+                    ),
+                ));
             }
         }
-        let name = r.name.unwrap_or_else(|| default_name(&check));
-        rules.push(Rule {
-            name,
-            tolerance: tolerance_of(r.tolerance.as_deref(), default_tolerance, &label)?,
-            check,
-        });
+        rules.push(rule.0);
     }
     // Only the layers the rules use are loaded.
     layers.retain(|l| {
@@ -449,11 +388,505 @@ pub fn load(path: &Path) -> Result<Rules> {
             .any(|r| r.check.layers().contains(&l.name.as_str()))
     });
     Ok(Rules {
-        path: path.to_path_buf(),
+        path: PathBuf::from(file_label),
         layers,
         weights,
         rules,
     })
+}
+
+/// Every top-level key is one `RawFile` takes, and `rule` is an array of tables.
+fn check_top_level(src: &Source, top: &BTreeMap<Spanned<String>, Value>) -> Result<()> {
+    let file_keys = keys_of::<RawFile>();
+    let mut keys: Vec<_> = top.iter().collect();
+    keys.sort_by_key(|(k, _)| k.span().start);
+    for (key, value) in keys {
+        let k = key.get_ref().as_str();
+        let at = key.span().start;
+        if !file_keys.contains(&k) {
+            bail!(
+                "{}: unknown top-level key `{k}`: {} The top level takes tolerance, [layers], \
+                 [weights] and [[rule]] tables{}",
+                src.at(at),
+                fix(k, file_keys),
+                src.quote(at)
+            );
+        }
+        if k == "rule" && value.is_table() {
+            bail!(
+                "{}: [rule] is one table; write [[rule]] (double brackets) before each rule{}",
+                src.at(at),
+                src.quote(at)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One entry of [layers] (`what` "layer") or [weights]: its path, or a table read as `T`;
+/// and its place, for later messages about it.
+fn read_entry<'a, T: DeserializeOwned>(
+    src: &'a Source<'a>,
+    what: &str,
+    name: &str,
+    entry: &Spanned<Value>,
+    from_path: impl FnOnce(String) -> T,
+) -> Result<(T, Place<'a>)> {
+    let span = entry.span();
+    let place = Place {
+        src,
+        what: format!("{what} {name:?}"),
+        table: format!("a {what} table"),
+        others: Vec::new(),
+        // A key's own line when the table is written over several, else the entry's.
+        at: Box::new(move |k| src.key_in(span.clone(), k).unwrap_or(span.start)),
+    };
+    let example = match what {
+        "layer" => {
+            "(\"FILE.geojson\") or a table { path = \"FILE.geojson\", code = \"FIELD\", \
+                    name = \"FIELD\", crs = \"EPSG:27700\" }"
+        }
+        _ => "(\"FILE.csv\") or a table { path = \"FILE.csv\", column = \"COLUMN\" }",
+    };
+    let t = match entry.get_ref() {
+        Value::String(p) => from_path(p.clone()),
+        Value::Table(t) => typed(t, &place)?,
+        v => {
+            return Err(place.error_that(
+                "",
+                &format!(
+                    "is {} {} {v}: give its path {example}",
+                    article(v.type_str()),
+                    v.type_str()
+                ),
+            ))
+        }
+    };
+    Ok((t, place))
+}
+
+/// The `i`th [[rule]] read as its kind's type and checked, but for the layer and weights
+/// names it uses; with its place, for messages about those.
+fn read_rule<'a>(
+    src: &'a Source<'a>,
+    i: usize,
+    raw: Spanned<BTreeMap<Spanned<String>, Value>>,
+    base_dir: &Path,
+    default_tolerance: ToleranceArg,
+) -> Result<(Rule, Place<'a>)> {
+    let header = raw.span().start;
+    let key_at: BTreeMap<String, usize> = raw
+        .get_ref()
+        .keys()
+        .map(|k| (k.get_ref().clone(), k.span().start))
+        .collect();
+    let table: Table = raw
+        .into_inner()
+        .into_iter()
+        .map(|(k, v)| (k.into_inner(), v))
+        .collect();
+    let label = match table.get("name").and_then(Value::as_str) {
+        Some(n) => format!("rule {} ({n:?})", i + 1),
+        None => format!("rule {}", i + 1),
+    };
+    let at = move |key: &str| key_at.get(key).copied().unwrap_or(header);
+
+    let kinds: Vec<&str> = KINDS
+        .iter()
+        .copied()
+        .filter(|k| table.contains_key(*k))
+        .collect();
+    let kind = match kinds[..] {
+        [kind] => kind,
+        [] => {
+            // A misspelt kind key is the likely reason.
+            let hint = key_order(&table, &at)
+                .into_iter()
+                .find_map(|k| closest(k, &KINDS).map(|c| (k, c)))
+                .map(|(k, c)| format!("; did you mean `{c}` for `{k}`?"))
+                .unwrap_or_else(|| {
+                    "; add one, e.g. validate = \"LAYER\" (see `footprint check --help`)".into()
+                });
+            bail!(
+                "{}: {label} must have exactly one of validate, coterminous, mapped, spanning \
+                 (it has none){hint}",
+                src.at(header)
+            );
+        }
+        _ => bail!(
+            "{}: {label} must have exactly one of validate, coterminous, mapped, spanning \
+             (it has {}): write a [[rule]] for each",
+            src.at(header),
+            kinds.join(", ")
+        ),
+    };
+    let place = Place {
+        src,
+        what: label,
+        table: format!("a {kind} rule"),
+        others: KINDS
+            .iter()
+            .filter(|k| **k != kind)
+            .map(|k| (*k, kind_keys(k)))
+            .collect(),
+        at: Box::new(at),
+    };
+    let need = |v: Option<String>, key: &str, what: &str| -> Result<String> {
+        v.ok_or_else(|| place.error(kind, &format!("a {kind} rule needs {key} = {what}")))
+    };
+    let fraction = |v: f64, key: &str| -> Result<f64> {
+        if (0.0..=1.0).contains(&v) {
+            Ok(v)
+        } else {
+            Err(place.error(
+                key,
+                &format!("{key} {v} is not a fraction 0..1 (0.05 means 5%)"),
+            ))
+        }
+    };
+
+    let (check, name, tolerance) = match kind {
+        "validate" => {
+            let r: ValidateRule = typed(&table, &place)?;
+            let check = Check::Validate {
+                layer: r.validate,
+                extent: r.extent,
+                strict: r.strict.unwrap_or(false),
+            };
+            (check, r.name, r.tolerance)
+        }
+        "coterminous" => {
+            let r: CoterminousRule = typed(&table, &place)?;
+            let check = Check::Coterminous {
+                footprints: r.coterminous,
+                units: need(r.units, "units", "\"LAYER\"")?,
+                max_split_units: r.max_split_units,
+                max_split_share: r
+                    .max_split_share
+                    .map(|s| fraction(s, "max_split_share"))
+                    .transpose()?,
+                weights: r.weights,
+            };
+            (check, r.name, r.tolerance)
+        }
+        "mapped" => {
+            let r: MappedRule = typed(&table, &place)?;
+            let units = r.mapped;
+            let check = match (r.mapping, r.footprints, r.columns) {
+                (Some(m), None, columns) => Check::MappedByFile {
+                    units,
+                    mapping: resolve(base_dir, &m),
+                    columns,
+                },
+                (None, Some(footprints), None) => Check::MappedInFootprints { units, footprints },
+                (None, Some(_), Some(_)) => {
+                    return Err(place.error(
+                        "columns",
+                        "columns names the columns of a mapping file, and this rule has \
+                         footprints = \"LAYER\" instead: remove columns",
+                    ))
+                }
+                (Some(_), Some(_), _) => {
+                    return Err(place.error(
+                        "footprints",
+                        "a mapped rule needs either mapping = \"FILE.csv\" or footprints = \
+                         \"LAYER\", not both: write a [[rule]] for each",
+                    ))
+                }
+                (None, None, _) => {
+                    return Err(place.error(
+                        "mapped",
+                        "a mapped rule needs either mapping = \"FILE.csv\" or footprints = \
+                         \"LAYER\"",
+                    ))
+                }
+            };
+            (check, r.name, r.tolerance)
+        }
+        _ => {
+            let r: SpanningRule = typed(&table, &place)?;
+            let check = Check::Spanning {
+                providers: r.spanning,
+                plans: need(r.plans, "plans", "\"LAYER\"")?,
+                max_plans: r
+                    .max_plans
+                    .ok_or_else(|| place.error(kind, "a spanning rule needs max_plans = N"))?,
+                min_share: fraction(r.min_share.unwrap_or(0.05), "min_share")?,
+                weights: r.weights,
+            };
+            (check, r.name, r.tolerance)
+        }
+    };
+    let tolerance = match tolerance {
+        None => default_tolerance,
+        Some(t) => t
+            .parse::<ToleranceArg>()
+            .map_err(|e| place.error("tolerance", &e))?,
+    };
+    let rule = Rule {
+        name: name.unwrap_or_else(|| default_name(&check)),
+        tolerance,
+        check,
+    };
+    Ok((rule, place))
+}
+
+/// `p` from the rules file: relative to its folder, unless absolute.
+fn resolve(base_dir: &Path, p: &str) -> PathBuf {
+    let p = Path::new(p);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base_dir.join(p)
+    }
+}
+
+/// The layers a rule names, each with the key that names it.
+fn layer_keys(check: &Check) -> Vec<(&'static str, &str)> {
+    match check {
+        Check::Validate { layer, extent, .. } => std::iter::once(("validate", layer.as_str()))
+            .chain(extent.as_deref().map(|e| ("extent", e)))
+            .collect(),
+        Check::Coterminous {
+            footprints, units, ..
+        } => vec![("coterminous", footprints), ("units", units)],
+        Check::MappedByFile { units, .. } => vec![("mapped", units)],
+        Check::MappedInFootprints { units, footprints } => {
+            vec![("mapped", units), ("footprints", footprints)]
+        }
+        Check::Spanning {
+            providers, plans, ..
+        } => vec![("spanning", providers), ("plans", plans)],
+    }
+}
+
+/// The rules file's text and its name, for messages that point into it.
+struct Source<'a> {
+    text: &'a str,
+    label: &'a str,
+}
+
+impl Source<'_> {
+    fn line(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        1 + self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+    }
+
+    /// `FILE:LINE`.
+    fn at(&self, offset: usize) -> String {
+        format!("{}:{}", self.label, self.line(offset))
+    }
+
+    /// Where `key = ...` begins a line within `span` (a table written over several lines);
+    /// None for a key of an inline table, or an empty key.
+    fn key_in(&self, span: std::ops::Range<usize>, key: &str) -> Option<usize> {
+        let body = self.text.get(span.clone())?;
+        let mut offset = span.start;
+        for line in body.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if let Some(rest) = trimmed.strip_prefix(key) {
+                if !key.is_empty() && rest.trim_start().starts_with('=') {
+                    return Some(offset + line.len() - trimmed.len());
+                }
+            }
+            offset += line.len();
+        }
+        None
+    }
+
+    /// The line at `offset`, quoted on a line of its own under a message.
+    fn quote(&self, offset: usize) -> String {
+        let n = self.line(offset);
+        let line = self.text.lines().nth(n - 1).unwrap_or("").trim_end();
+        format!("\n  {n} | {line}")
+    }
+}
+
+/// Where a table is read as a type, for its messages.
+struct Place<'a> {
+    src: &'a Source<'a>,
+    /// `layer "councils"`, `rule 2 ("...")`.
+    what: String,
+    /// `a layer table`, `a spanning rule`.
+    table: String,
+    /// The other rule kinds and their keys, to say where a misplaced key belongs.
+    others: Vec<(&'static str, &'static [&'static str])>,
+    /// Where a key is in the file (where the table is, for a key it lacks).
+    at: Box<dyn Fn(&str) -> usize + 'a>,
+}
+
+impl Place<'_> {
+    /// "FILE:LINE: WHAT: MSG" and the line of `key`.
+    fn error(&self, key: &str, msg: &str) -> anyhow::Error {
+        let at = (self.at)(key);
+        anyhow!(
+            "{}: {}: {msg}{}",
+            self.src.at(at),
+            self.what,
+            self.src.quote(at)
+        )
+    }
+
+    /// "FILE:LINE: WHAT MSG" ("layer \"fp\" needs path = ...") and the line of `key`.
+    fn error_that(&self, key: &str, msg: &str) -> anyhow::Error {
+        let at = (self.at)(key);
+        anyhow!(
+            "{}: {} {msg}{}",
+            self.src.at(at),
+            self.what,
+            self.src.quote(at)
+        )
+    }
+}
+
+/// `table` read as a `T` (whose serde type denies unknown fields), or a message naming the
+/// first wrong key and saying what to do.
+fn typed<T: DeserializeOwned>(table: &Table, place: &Place) -> Result<T> {
+    let e = match Value::Table(table.clone()).try_into::<T>() {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    let keys = keys_of::<T>();
+    let table_name = &place.table;
+    // serde stops at one unknown key; name the first in the file.
+    if let Some(k) = key_order(table, &place.at)
+        .into_iter()
+        .find(|k| !keys.contains(k))
+    {
+        let owners: Vec<&str> = place
+            .others
+            .iter()
+            .filter(|(_, ks)| ks.contains(&k))
+            .map(|(kind, _)| *kind)
+            .collect();
+        let problem = if owners.is_empty() {
+            format!("unknown key `{k}` in {table_name}: {}", fix(k, keys))
+        } else {
+            format!(
+                "`{k}` does not apply to {table_name} (it is a key of {} rules): remove it, or \
+                 move it to a rule of that kind.",
+                owners.join(" and ")
+            )
+        };
+        let takes = format!("{} takes {}", capitalise(table_name), keys.join(", "));
+        return Err(place.error(k, &format!("{problem} {takes}")));
+    }
+    // Otherwise a value of the wrong type, and toml says for which key ("...\nin `key`").
+    let msg = e.to_string();
+    let (msg, key) = match msg.trim_end().rsplit_once("\nin `") {
+        Some((m, k)) => (m, k.trim_end_matches('`')),
+        None => (msg.trim_end(), ""),
+    };
+    let msg = msg
+        .replace("expected usize", "expected a whole number, 0 or more")
+        .replace("expected f64", "expected a number");
+    Err(match key {
+        "" => place.error("", &msg),
+        k => place.error(k, &format!("{k}: {msg}")),
+    })
+}
+
+/// A table's keys in the order they appear in the file.
+fn key_order<'t>(table: &'t Table, at: &dyn Fn(&str) -> usize) -> Vec<&'t str> {
+    let mut keys: Vec<&str> = table.keys().map(|k| k.as_str()).collect();
+    keys.sort_by_key(|k| at(k));
+    keys
+}
+
+/// What to do about an unknown key `k` where `keys` are allowed.
+fn fix(k: &str, keys: &[&str]) -> String {
+    match closest(k, keys) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => "remove it, or correct its spelling.".into(),
+    }
+}
+
+/// "; did you mean ...?" for a name not among `names`, if one is close.
+fn suggest(name: &str, names: &[&str]) -> String {
+    match closest(name, names) {
+        Some(c) => format!("; did you mean {c:?}?"),
+        None => String::new(),
+    }
+}
+
+/// The candidate nearest `word`, if it is a likely misspelling of it.
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&w, &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edit distance in characters, a swap of neighbours counting as one edit ("nmae" is one
+/// from "name"): the optimal string alignment distance.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d: Vec<Vec<usize>> = (0..=a.len())
+        .map(|i| (0..=b.len()).map(|j| if i == 0 { j } else { i }).collect())
+        .collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+fn article(type_name: &str) -> &'static str {
+    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The field names of a struct that derives `Deserialize`: serde hands them to
+/// `deserialize_struct`, which this deserializer records and then declines.
+fn keys_of<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Probe<'a>(&'a mut &'static [&'static str]);
+    impl<'de> de::Deserializer<'de> for Probe<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            _visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(de::Error::custom("fields recorded"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map enum
+            identifier ignored_any
+        }
+    }
+    let mut keys: &'static [&'static str] = &[];
+    let _ = T::deserialize(Probe(&mut keys));
+    keys
 }
 
 fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
@@ -483,5 +916,636 @@ fn default_name(check: &Check) -> String {
             max_plans,
             ..
         } => format!("no provider of {providers} spans more than {max_plans} {plans}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Layers and weights the rules below name.
+    const HEAD: &str = "[layers]\n\
+        fp = \"fp.geojson\"\n\
+        units = { path = \"units.geojson\", code = \"C\", name = \"N\", crs = \"EPSG:27700\" }\n\
+        providers = \"/abs/providers.geojson\"\n\
+        [weights]\n\
+        pop = { path = \"pop.csv\", column = \"people\" }\n\
+        hh = \"hh.csv\"\n";
+
+    fn parse_rules(body: &str) -> Result<Rules> {
+        parse(&format!("{HEAD}{body}"), Path::new("base"), "rules.toml")
+    }
+
+    fn error(body: &str) -> String {
+        match parse_rules(body) {
+            Ok(r) => panic!("accepted:\n{body}\n{r:#?}"),
+            Err(e) => format!("{e:#}"),
+        }
+    }
+
+    fn assert_error(body: &str, expected: &[&str]) {
+        let e = error(body);
+        for x in expected {
+            assert!(e.contains(x), "{body}\nexpected {x:?} in:\n{e}");
+        }
+    }
+
+    /// A valid value for every rule key.
+    fn sample(key: &str) -> &'static str {
+        match key {
+            "validate" | "coterminous" | "plans" | "footprints" => "\"fp\"",
+            "mapped" | "units" | "extent" => "\"units\"",
+            "spanning" => "\"providers\"",
+            "strict" => "true",
+            "max_split_units" => "3",
+            "max_split_share" => "0.25",
+            "weights" => "\"pop\"",
+            "mapping" => "\"m.csv\"",
+            "columns" => "\"a,b\"",
+            "max_plans" => "2",
+            "min_share" => "0.1",
+            "name" => "\"the rule\"",
+            "tolerance" => "\"250m\"",
+            _ => panic!("no sample value for rule key {key}"),
+        }
+    }
+
+    fn rule(keys: &[&str]) -> String {
+        let mut s = String::from("[[rule]]\n");
+        for k in keys {
+            s += &format!("{k} = {}\n", sample(k));
+        }
+        s
+    }
+
+    /// The smallest valid rule of each kind.
+    fn minimal(kind: &str) -> &'static [&'static str] {
+        match kind {
+            "validate" => &["validate"],
+            "coterminous" => &["coterminous", "units"],
+            "mapped" => &["mapped", "mapping"],
+            _ => &["spanning", "plans", "max_plans"],
+        }
+    }
+
+    #[test]
+    fn the_kinds_take_these_keys() {
+        let k = |kind| kind_keys(kind).to_vec();
+        assert_eq!(
+            k("validate"),
+            ["validate", "extent", "strict", "name", "tolerance"]
+        );
+        assert_eq!(
+            k("coterminous"),
+            [
+                "coterminous",
+                "units",
+                "max_split_units",
+                "max_split_share",
+                "weights",
+                "name",
+                "tolerance"
+            ]
+        );
+        assert_eq!(
+            k("mapped"),
+            [
+                "mapped",
+                "mapping",
+                "columns",
+                "footprints",
+                "name",
+                "tolerance"
+            ]
+        );
+        assert_eq!(
+            k("spanning"),
+            [
+                "spanning",
+                "plans",
+                "max_plans",
+                "min_share",
+                "weights",
+                "name",
+                "tolerance"
+            ]
+        );
+        assert_eq!(
+            keys_of::<RawFile>(),
+            ["tolerance", "layers", "weights", "rule"]
+        );
+        assert_eq!(keys_of::<LayerTable>(), ["path", "code", "name", "crs"]);
+        assert_eq!(keys_of::<WeightsTable>(), ["path", "column"]);
+    }
+
+    #[test]
+    fn every_kind_is_accepted_with_all_its_keys() {
+        // (kind, the rules that between them use every key of the kind, checks on each)
+        type Expect = fn(&Rule) -> bool;
+        let cases: [(&str, &[&[&str]], Expect); 5] = [
+            (
+                "validate",
+                &[&["validate", "extent", "strict", "name", "tolerance"]],
+                |r| {
+                    matches!(&r.check, Check::Validate { layer, extent: Some(e), strict: true }
+                        if layer == "fp" && e == "units")
+                },
+            ),
+            (
+                "coterminous",
+                &[&[
+                    "coterminous",
+                    "units",
+                    "max_split_units",
+                    "max_split_share",
+                    "weights",
+                    "name",
+                    "tolerance",
+                ]],
+                |r| {
+                    matches!(&r.check, Check::Coterminous {
+                        footprints, units, max_split_units: Some(3),
+                        max_split_share: Some(s), weights: Some(w),
+                    } if footprints == "fp" && units == "units" && *s == 0.25 && w == "pop")
+                },
+            ),
+            (
+                "mapped",
+                &[&["mapped", "mapping", "columns", "name", "tolerance"]],
+                |r| {
+                    matches!(&r.check, Check::MappedByFile { units, mapping, columns: Some(c) }
+                        if units == "units" && mapping == Path::new("base/m.csv") && c == "a,b")
+                },
+            ),
+            (
+                "mapped",
+                &[&["mapped", "footprints", "name", "tolerance"]],
+                |r| {
+                    matches!(&r.check, Check::MappedInFootprints { units, footprints }
+                        if units == "units" && footprints == "fp")
+                },
+            ),
+            (
+                "spanning",
+                &[&[
+                    "spanning",
+                    "plans",
+                    "max_plans",
+                    "min_share",
+                    "weights",
+                    "name",
+                    "tolerance",
+                ]],
+                |r| {
+                    matches!(&r.check, Check::Spanning {
+                        providers, plans, max_plans: 2, min_share, weights: Some(w),
+                    } if providers == "providers" && plans == "fp" && *min_share == 0.1
+                        && w == "pop")
+                },
+            ),
+        ];
+        let mut used: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (kind, bodies, expect) in cases {
+            for keys in bodies {
+                let body = rule(keys);
+                let rules = parse_rules(&body).unwrap_or_else(|e| panic!("{body}\n{e:#}"));
+                let r = &rules.rules[0];
+                assert_eq!(r.check.kind(), kind);
+                assert!(expect(r), "{body}\n{r:#?}");
+                assert_eq!(r.name, "the rule");
+                assert_eq!(r.tolerance, ToleranceArg::Metres(250.0));
+                used.entry(kind).or_default().extend(keys.iter());
+            }
+        }
+        for kind in KINDS {
+            for k in kind_keys(kind) {
+                assert!(used[kind].contains(k), "{kind}: {k} is not tried");
+            }
+        }
+    }
+
+    #[test]
+    fn minimal_rules_take_the_defaults() {
+        let rules = parse_rules(&KINDS.map(|k| rule(minimal(k))).concat()).unwrap();
+        let r = &rules.rules;
+        assert!(matches!(
+            &r[0].check,
+            Check::Validate {
+                extent: None,
+                strict: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &r[1].check,
+            Check::Coterminous {
+                max_split_units: None,
+                max_split_share: None,
+                weights: None,
+                ..
+            }
+        ));
+        assert!(matches!(
+            &r[2].check,
+            Check::MappedByFile { columns: None, .. }
+        ));
+        assert!(
+            matches!(&r[3].check, Check::Spanning { min_share, weights: None, .. }
+            if *min_share == 0.05)
+        );
+        let names: Vec<&str> = r.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "fp validates",
+                "fp coterminous with units",
+                "every unit of units is in base/m.csv",
+                "no provider of providers spans more than 2 fp"
+            ]
+        );
+        assert!(r.iter().all(|r| r.tolerance == ToleranceArg::Auto));
+    }
+
+    #[test]
+    fn keys_of_other_kinds_are_rejected_by_name() {
+        let mut tried = 0;
+        for kind in KINDS {
+            let own = kind_keys(kind);
+            let foreign: Vec<&str> = KINDS
+                .iter()
+                .flat_map(|k| kind_keys(k).iter().copied())
+                .filter(|k| !own.contains(k) && !KINDS.contains(k))
+                .collect();
+            for key in foreign {
+                let mut keys = minimal(kind).to_vec();
+                keys.push(key);
+                let applies = format!("`{key}` does not apply to a {kind} rule");
+                let takes = format!("A {kind} rule takes {}", own.join(", "));
+                assert_error(
+                    &rule(&keys),
+                    &[applies.as_str(), takes.as_str(), "rules.toml:", "rule 1"],
+                );
+                tried += 1;
+            }
+        }
+        // e.g. spanning with strict, max_split_share, footprints, columns, ...
+        assert!(tried >= 20, "{tried}");
+        assert_error(
+            "[[rule]]\nname = \"trusts\"\nspanning = \"providers\"\nplans = \"fp\"\nmax_plans = 2\n\
+             strict = true\n",
+            &[
+                "rules.toml:13: rule 1 (\"trusts\"): `strict` does not apply to a spanning rule \
+                 (it is a key of validate rules)",
+                "\n  13 | strict = true",
+            ],
+        );
+        assert_error(
+            "[[rule]]\nvalidate = \"fp\"\nweights = \"pop\"\n",
+            &["it is a key of coterminous and spanning rules"],
+        );
+    }
+
+    #[test]
+    fn misspelt_and_unknown_keys_are_named() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "[[rule]]\nvalidate = \"fp\"\nstrictt = true\n",
+                &[
+                    "rules.toml:10: rule 1: unknown key `strictt` in a validate rule: did you \
+                     mean `strict`?",
+                    "A validate rule takes validate, extent, strict, name, tolerance",
+                ],
+            ),
+            (
+                "[[rule]]\nspanning = \"providers\"\nplans = \"fp\"\nmax_plans = 2\ncolour = 1\n",
+                &["unknown key `colour` in a spanning rule: remove it, or correct its spelling"],
+            ),
+            // The first wrong key in the file is the one named.
+            ("[[rule]]\nvalidate = \"fp\"\nzz = 1\naa = 2\n", &["`zz`"]),
+        ];
+        for (body, expected) in cases {
+            assert_error(body, expected);
+        }
+    }
+
+    #[test]
+    fn layer_and_weights_tables_deny_unknown_keys() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "[layers]\nfp = \"fp.geojson\"\n\
+                 councils = { path = \"councils.geojson\", cod = \"LADCD\" }\n\
+                 [[rule]]\nvalidate = \"fp\"\n",
+                &[
+                    "rules.toml:3: layer \"councils\": unknown key `cod` in a layer table: did \
+                     you mean `code`? A layer table takes path, code, name, crs",
+                    "\n  3 | councils = { path",
+                ],
+            ),
+            (
+                "[layers]\nfp = \"fp.geojson\"\n[layers.councils]\npath = \"c.geojson\"\n\
+                 nmae = \"X\"\n[[rule]]\nvalidate = \"fp\"\n",
+                &[
+                    "rules.toml:5: layer \"councils\": unknown key `nmae`",
+                    "did you mean `name`?",
+                    "\n  5 | nmae = ",
+                ],
+            ),
+            (
+                "[layers]\nfp = \"fp.geojson\"\n[weights]\n\
+                 pop = { path = \"pop.csv\", colum = \"people\" }\n[[rule]]\nvalidate = \"fp\"\n",
+                &[
+                    "rules.toml:4: weights \"pop\": unknown key `colum` in a weights table: did \
+                     you mean `column`? A weights table takes path, column",
+                ],
+            ),
+            (
+                "[layers]\nfp = { code = \"X\" }\n[[rule]]\nvalidate = \"fp\"\n",
+                &["rules.toml:2: layer \"fp\" needs path = \"FILE.geojson\""],
+            ),
+            (
+                "[layers]\nfp = 3\n[[rule]]\nvalidate = \"fp\"\n",
+                &["layer \"fp\" is an integer 3: give its path"],
+            ),
+            (
+                "[layers]\nfp = \"fp.geojson\"\n[weights]\npop = { column = \"people\" }\n\
+                 [[rule]]\nvalidate = \"fp\"\n",
+                &["weights \"pop\" needs path = \"FILE.csv\""],
+            ),
+            (
+                "[layers]\nfp = { path = \"fp.geojson\", crs = \"EPSG:9\" }\n\
+                 [[rule]]\nvalidate = \"fp\"\n",
+                &["rules.toml:2: layer \"fp\": crs \"EPSG:9\": unknown CRS"],
+            ),
+            (
+                "[layers]\nfp = { path = \"fp.geojson\", code = 7 }\n[[rule]]\nvalidate = \"fp\"\n",
+                &["layer \"fp\": code: invalid type: integer `7`, expected a string"],
+            ),
+        ];
+        for (text, expected) in cases {
+            let e = match parse(text, Path::new("."), "rules.toml") {
+                Ok(r) => panic!("accepted:\n{text}\n{r:#?}"),
+                Err(e) => format!("{e:#}"),
+            };
+            for x in *expected {
+                assert!(e.contains(x), "{text}\nexpected {x:?} in:\n{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn top_level_mistakes() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "tolerence = \"auto\"\n[layers]\nfp = \"fp.geojson\"\n[[rule]]\nvalidate = \"fp\"\n",
+                &[
+                    "rules.toml:1: unknown top-level key `tolerence`: did you mean `tolerance`? \
+                     The top level takes tolerance, [layers], [weights] and [[rule]] tables",
+                ],
+            ),
+            (
+                "[layers]\nfp = \"fp.geojson\"\n[[rules]]\nvalidate = \"fp\"\n",
+                &["unknown top-level key `rules`: did you mean `rule`?"],
+            ),
+            (
+                "[layers]\nfp = \"fp.geojson\"\n[rule]\nvalidate = \"fp\"\n",
+                &["rules.toml:3: [rule] is one table; write [[rule]]"],
+            ),
+            ("[layers]\n", &["rules.toml: no rules: add [[rule]] tables"]),
+            (
+                "not toml at all [",
+                &["rules.toml is not a valid rules file", "TOML parse error at line 1"],
+            ),
+            (
+                "tolerance = 230\n[layers]\nfp = \"fp.geojson\"\n[[rule]]\nvalidate = \"fp\"\n",
+                &["not a valid rules file", "line 1", "expected a string"],
+            ),
+            (
+                "tolerance = \"fast\"\n[layers]\nfp = \"fp.geojson\"\n[[rule]]\nvalidate = \"fp\"\n",
+                &["rules.toml:1: tolerance: invalid tolerance \"fast\": use auto"],
+            ),
+        ];
+        for (text, expected) in cases {
+            let e = match parse(text, Path::new("."), "rules.toml") {
+                Ok(r) => panic!("accepted:\n{text}\n{r:#?}"),
+                Err(e) => format!("{e:#}"),
+            };
+            for x in *expected {
+                assert!(e.contains(x), "{text}\nexpected {x:?} in:\n{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_rule_has_exactly_one_kind() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "[[rule]]\nvalidate = \"fp\"\nspanning = \"fp\"\n",
+                &[
+                    "rules.toml:8: rule 1 must have exactly one of validate, coterminous, \
+                     mapped, spanning (it has validate, spanning)",
+                ],
+            ),
+            (
+                "[[rule]]\nname = \"x\"\nunits = \"fp\"\n",
+                &[
+                    "rule 1 (\"x\") must have exactly one of",
+                    "(it has none); add one",
+                ],
+            ),
+            (
+                "[[rule]]\ncoterminus = \"fp\"\nunits = \"units\"\n",
+                &["(it has none); did you mean `coterminous` for `coterminus`?"],
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_error(body, expected);
+        }
+    }
+
+    #[test]
+    fn names_must_be_defined() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "[[rule]]\nvalidate = \"footprints\"\n",
+                &[
+                    "rules.toml:9: rule 1: validate = \"footprints\" names a layer which \
+                     [layers] does not define (it has: fp, providers, units)",
+                ],
+            ),
+            (
+                "[[rule]]\nvalidate = \"fp\"\nextent = \"unit\"\n",
+                &["extent = \"unit\" names a layer", "did you mean \"units\"?"],
+            ),
+            (
+                "[[rule]]\ncoterminous = \"fp\"\nunits = \"councils\"\n",
+                &["units = \"councils\" names a layer"],
+            ),
+            (
+                "[[rule]]\nmapped = \"units\"\nfootprints = \"plans\"\n",
+                &["footprints = \"plans\" names a layer"],
+            ),
+            (
+                "[[rule]]\nspanning = \"trusts\"\nplans = \"fp\"\nmax_plans = 2\n",
+                &["spanning = \"trusts\" names a layer"],
+            ),
+            (
+                "[[rule]]\nspanning = \"providers\"\nplans = \"stps\"\nmax_plans = 2\n",
+                &["plans = \"stps\" names a layer"],
+            ),
+            (
+                "[[rule]]\ncoterminous = \"fp\"\nunits = \"units\"\nweights = \"population\"\n",
+                &[
+                    "rules.toml:11: rule 1: weights = \"population\" names weights which \
+                     [weights] does not define (it has: hh, pop)",
+                ],
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_error(body, expected);
+        }
+    }
+
+    #[test]
+    fn required_keys_numbers_and_tolerances() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "[[rule]]\ncoterminous = \"fp\"\n",
+                &["rules.toml:9: rule 1: a coterminous rule needs units = \"LAYER\""],
+            ),
+            (
+                "[[rule]]\nspanning = \"providers\"\nmax_plans = 2\n",
+                &["a spanning rule needs plans = \"LAYER\""],
+            ),
+            (
+                "[[rule]]\nspanning = \"providers\"\nplans = \"fp\"\n",
+                &["a spanning rule needs max_plans = N"],
+            ),
+            (
+                "[[rule]]\nmapped = \"units\"\n",
+                &["a mapped rule needs either mapping = \"FILE.csv\" or footprints = \"LAYER\""],
+            ),
+            (
+                "[[rule]]\nmapped = \"units\"\nmapping = \"m.csv\"\nfootprints = \"fp\"\n",
+                &["not both"],
+            ),
+            (
+                "[[rule]]\nmapped = \"units\"\nfootprints = \"fp\"\ncolumns = \"a,b\"\n",
+                &["rules.toml:11: rule 1: columns names the columns of a mapping file"],
+            ),
+            (
+                "[[rule]]\ncoterminous = \"fp\"\nunits = \"units\"\nmax_split_share = 1.5\n",
+                &["rules.toml:11: rule 1: max_split_share 1.5 is not a fraction 0..1"],
+            ),
+            (
+                "[[rule]]\ncoterminous = \"fp\"\nunits = \"units\"\nmax_split_share = nan\n",
+                &["max_split_share NaN is not a fraction 0..1"],
+            ),
+            (
+                "[[rule]]\nspanning = \"providers\"\nplans = \"fp\"\nmax_plans = 2\nmin_share = -0.1\n",
+                &["min_share -0.1 is not a fraction 0..1"],
+            ),
+            (
+                "[[rule]]\nspanning = \"providers\"\nplans = \"fp\"\nmax_plans = \"two\"\n",
+                &[
+                    "rules.toml:11: rule 1: max_plans: invalid type: string \"two\", expected a \
+                     whole number, 0 or more\n  11 | max_plans = \"two\"",
+                ],
+            ),
+            (
+                "[[rule]]\ncoterminous = \"fp\"\nunits = \"units\"\nmax_split_units = -1\n",
+                &["max_split_units: invalid value: integer `-1`, expected a whole number"],
+            ),
+            (
+                "[[rule]]\nvalidate = \"fp\"\nstrict = \"yes\"\n",
+                &["rules.toml:10: rule 1: strict: invalid type: string \"yes\", expected a boolean"],
+            ),
+            (
+                "[[rule]]\nvalidate = 3\n",
+                &["rule 1: validate: invalid type: integer `3`, expected a string"],
+            ),
+            (
+                "[[rule]]\nname = 5\nvalidate = \"fp\"\n",
+                &["rule 1: name: invalid type: integer `5`"],
+            ),
+            (
+                "[[rule]]\nvalidate = \"fp\"\ntolerance = \"-3m\"\n",
+                &["rules.toml:10: rule 1: invalid tolerance \"-3m\": use auto"],
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_error(body, expected);
+        }
+        // An integer share is a number.
+        assert!(parse_rules(
+            "[[rule]]\ncoterminous = \"fp\"\nunits = \"units\"\nmax_split_share = 1\n"
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_rules_file_and_unused_layers_are_dropped() {
+        let rules = parse_rules(&rule(&["spanning", "plans", "max_plans"])).unwrap();
+        let layers: Vec<(&str, &Path)> = rules
+            .layers
+            .iter()
+            .map(|l| (l.name.as_str(), l.path.as_path()))
+            .collect();
+        assert_eq!(
+            layers,
+            [
+                ("fp", Path::new("base/fp.geojson")),
+                ("providers", Path::new("/abs/providers.geojson"))
+            ]
+        );
+        assert_eq!(rules.weights["pop"].path, Path::new("base/pop.csv"));
+        assert_eq!(rules.weights["pop"].column, "people");
+        assert_eq!(rules.weights["hh"].column, "population");
+        assert_eq!(rules.path, Path::new("rules.toml"));
+
+        let rules = parse_rules(&rule(&["validate", "extent"])).unwrap();
+        let units = &rules.layers[rules.layer("units")];
+        assert_eq!(units.options.code_field.as_deref(), Some("C"));
+        assert_eq!(units.options.name_field.as_deref(), Some("N"));
+        assert!(units.options.crs.is_some());
+    }
+
+    #[test]
+    fn the_demo_rules_file_parses() {
+        let text = include_str!("../../data/demo/rules.toml");
+        let rules = parse(text, Path::new("data/demo"), "data/demo/rules.toml").unwrap();
+        let kinds: Vec<&str> = rules.rules.iter().map(|r| r.check.kind()).collect();
+        assert_eq!(
+            kinds,
+            ["validate", "coterminous", "mapped", "mapped", "spanning"]
+        );
+        let layers: Vec<&str> = rules.layers.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(layers, ["ccgs", "councils", "footprints", "trusts"]);
+        let councils = &rules.layers[rules.layer("councils")];
+        assert_eq!(councils.path, Path::new("data/demo/councils.geojson"));
+        assert_eq!(councils.options.code_field.as_deref(), Some("LADCD"));
+        assert_eq!(councils.options.name_field.as_deref(), Some("LADNM"));
+        assert!(matches!(
+            &rules.rules[1].check,
+            Check::Coterminous { max_split_share: Some(s), weights: Some(w), .. }
+                if *s == 0.05 && w == "population"
+        ));
+        assert!(matches!(
+            &rules.rules[2].check,
+            Check::MappedByFile { mapping, .. } if mapping == Path::new("data/demo/ccg_footprints.csv")
+        ));
+        assert_eq!(
+            rules.rules[4].name,
+            "No trust serves more than two footprints"
+        );
+    }
+
+    #[test]
+    fn misspellings_are_near() {
+        assert_eq!(edit_distance("cod", "code"), 1);
+        assert_eq!(edit_distance("colum", "column"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("nmae", "name"), 1);
+        assert_eq!(closest("Code", &["path", "code"]), Some("code"));
+        assert_eq!(closest("units", &["plans", "name"]), None);
     }
 }
