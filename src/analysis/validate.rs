@@ -158,44 +158,67 @@ pub fn check(layer: &Layer, extent: Option<&Layer>, tolerance_m: f64) -> Vec<Fin
 
 /// Skipped features, invalid geometry, duplicate and missing codes.
 fn feature_findings(layer: &Layer) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for s in &layer.skipped {
-        let kind = match s.reason {
-            SkipReason::NullGeometry | SkipReason::EmptyGeometry => Kind::EmptyGeometry,
-            SkipReason::NotPolygon(_) => Kind::NotPolygon,
-        };
-        let code = s.code.clone().unwrap_or_else(|| format!("#{}", s.index));
-        out.push(Finding::new(
-            kind,
-            Severity::Error,
-            code,
-            format!(
-                "feature #{}: {}; it covers nothing and was not checked",
-                s.index, s.reason
-            ),
-        ));
-    }
+    let mut out = skipped_findings(layer);
+    out.extend(invalid_findings(layer));
+    out.extend(code_findings(layer));
+    out
+}
+
+/// Features read but not checked: no geometry, or not polygons.
+fn skipped_findings(layer: &Layer) -> Vec<Finding> {
+    layer
+        .skipped
+        .iter()
+        .map(|s| {
+            let kind = match s.reason {
+                SkipReason::NullGeometry | SkipReason::EmptyGeometry => Kind::EmptyGeometry,
+                SkipReason::NotPolygon(_) => Kind::NotPolygon,
+            };
+            let code = s.code.clone().unwrap_or_else(|| format!("#{}", s.index));
+            Finding::new(
+                kind,
+                Severity::Error,
+                code,
+                format!(
+                    "feature #{}: {}; it covers nothing and was not checked",
+                    s.index, s.reason
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Features with invalid geometry, each located where a map can show it.
+fn invalid_findings(layer: &Layer) -> Vec<Finding> {
     let defective: Vec<&Feature> = layer
         .features
         .iter()
         .filter(|f| !f.defects.is_empty())
         .collect();
-    out.par_extend(defective.par_iter().map(|f| {
-        let at = locate_defect(&f.geometry);
-        let mut detail = format!("feature #{}: {}", f.index, f.defects.join("; "));
-        if let Some(c) = at {
-            let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
-            detail.push_str(&format!(" (near {lon:.5}, {lat:.5})"));
-        }
-        Finding::new(
-            Kind::InvalidGeometry,
-            Severity::Error,
-            f.code.clone(),
-            detail,
-        )
-        .area(f.area_m2)
-        .at(at)
-    }));
+    defective
+        .par_iter()
+        .map(|f| {
+            let at = locate_defect(&f.geometry);
+            let mut detail = format!("feature #{}: {}", f.index, f.defects.join("; "));
+            if let Some(c) = at {
+                let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
+                detail.push_str(&format!(" (near {lon:.5}, {lat:.5})"));
+            }
+            Finding::new(
+                Kind::InvalidGeometry,
+                Severity::Error,
+                f.code.clone(),
+                detail,
+            )
+            .area(f.area_m2)
+            .at(at)
+        })
+        .collect()
+}
+
+/// Codes shared by several features, and features without a code.
+fn code_findings(layer: &Layer) -> Vec<Finding> {
+    let mut out = Vec::new();
     for (code, n) in &layer.duplicate_codes {
         let indices: Vec<String> = layer
             .features
@@ -233,6 +256,17 @@ fn feature_findings(layer: &Layer) -> Vec<Finding> {
 /// features overlap and by how much. A clean coverage needs no pairwise operation at all.
 fn overlaps(features: &[Feature], union: &MultiPolygon<f64>, tolerance_m: f64) -> Vec<Finding> {
     let doubled = covered_twice(features, union);
+    let candidates = overlap_candidates(features, &doubled);
+    let mut out: Vec<Finding> = candidates
+        .par_iter()
+        .filter_map(|&(i, j)| overlap_finding(&features[i], &features[j], tolerance_m))
+        .collect();
+    out.sort_by(|a, b| (&a.code, &a.other_code).cmp(&(&b.code, &b.other_code)));
+    out
+}
+
+/// Pairs of features whose boxes meet near a place covered twice.
+fn overlap_candidates(features: &[Feature], doubled: &MultiPolygon<f64>) -> Vec<(usize, usize)> {
     let index = EnvelopeIndex::new(features);
     let mut candidates: Vec<(usize, usize)> = Vec::new();
     for region in &doubled.0 {
@@ -254,45 +288,41 @@ fn overlaps(features: &[Feature], union: &MultiPolygon<f64>, tolerance_m: f64) -
     }
     candidates.sort_unstable();
     candidates.dedup();
-    let mut out: Vec<Finding> = candidates
-        .par_iter()
-        .filter_map(|&(i, j)| {
-            let boxes = |g: &MultiPolygon<f64>| -> Vec<geo::Rect<f64>> {
-                g.0.iter().filter_map(|p| p.bounding_rect()).collect()
-            };
-            let (a, b) = (&features[i].geometry, &features[j].geometry);
-            // Neighbours in a coverage share their outlines: tracing crossings would not apply.
-            let (pieces, _) = overlay::intersect(a, &boxes(a), b, &boxes(b), false);
-            judge(pieces, tolerance_m).map(|(severity, area, widest, at)| {
-                let (a, b) = (&features[i], &features[j]);
-                let detail = match severity {
-                    Severity::Error => format!(
-                        "{} and {} both cover {} (widest piece {:.0} m across on average)",
-                        a.code,
-                        b.code,
-                        show_area(area),
-                        widest
-                    ),
-                    Severity::Warning => format!(
-                        "sliver: {} and {} overlap by {} in pieces narrower than the {} m \
-                         tolerance (widest {:.1} m)",
-                        a.code,
-                        b.code,
-                        show_area(area),
-                        tolerance_m,
-                        widest
-                    ),
-                };
-                let mut f = Finding::new(Kind::Overlap, severity, a.code.clone(), detail)
-                    .area(area)
-                    .at(at);
-                f.other_code = b.code.clone();
-                f
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| (&a.code, &a.other_code).cmp(&(&b.code, &b.other_code)));
-    out
+    candidates
+}
+
+/// The overlap of two features, or None when they only touch (or overlap by dust).
+fn overlap_finding(a: &Feature, b: &Feature, tolerance_m: f64) -> Option<Finding> {
+    let boxes = |g: &MultiPolygon<f64>| -> Vec<geo::Rect<f64>> {
+        g.0.iter().filter_map(|p| p.bounding_rect()).collect()
+    };
+    let (ga, gb) = (&a.geometry, &b.geometry);
+    // Neighbours in a coverage share their outlines: tracing crossings would not apply.
+    let (pieces, _) = overlay::intersect(ga, &boxes(ga), gb, &boxes(gb), false);
+    let (severity, area, widest, at) = judge(pieces, tolerance_m)?;
+    let detail = match severity {
+        Severity::Error => format!(
+            "{} and {} both cover {} (widest piece {:.0} m across on average)",
+            a.code,
+            b.code,
+            show_area(area),
+            widest
+        ),
+        Severity::Warning => format!(
+            "sliver: {} and {} overlap by {} in pieces narrower than the {} m \
+             tolerance (widest {:.1} m)",
+            a.code,
+            b.code,
+            show_area(area),
+            tolerance_m,
+            widest
+        ),
+    };
+    let mut f = Finding::new(Kind::Overlap, severity, a.code.clone(), detail)
+        .area(area)
+        .at(at);
+    f.other_code = b.code.clone();
+    Some(f)
 }
 
 /// Where a layer is covered by two or more features: one boolean operation over every ring of
@@ -370,8 +400,27 @@ fn gaps(
     extent: Option<&Layer>,
     tolerance_m: f64,
 ) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let (gap_polygons, outside): (Vec<Polygon<f64>>, Vec<Polygon<f64>>) = match extent {
+    let (gap_polygons, outside) = uncovered(union, extent);
+    let index = EnvelopeIndex::new(features);
+    let edges = bordering_edges(features, &index, gap_polygons.iter().chain(&outside));
+    gap_polygons
+        .into_par_iter()
+        .map(|p| (p, Kind::Gap))
+        .chain(outside.into_par_iter().map(|p| (p, Kind::OutsideExtent)))
+        .filter_map(|(polygon, kind)| {
+            let neighbours = neighbours_of(&polygon, features, &index, &edges);
+            gap_finding(polygon, kind, neighbours, tolerance_m)
+        })
+        .collect()
+}
+
+/// The gaps (ground of the extent, or holes of the union without one, covered by no
+/// feature) and what of the layer lies outside the extent.
+fn uncovered(
+    union: &MultiPolygon<f64>,
+    extent: Option<&Layer>,
+) -> (Vec<Polygon<f64>>, Vec<Polygon<f64>>) {
+    match extent {
         None => {
             let holes = union
                 .0
@@ -386,75 +435,75 @@ fn gaps(
         }
         Some(extent) => {
             let whole = union_of(&extent.features);
-            let (gaps, outside) =
-                rayon::join(|| whole.difference(union).0, || union.difference(&whole).0);
-            (gaps, outside)
+            rayon::join(|| whole.difference(union).0, || union.difference(&whole).0)
         }
-    };
-    let index = EnvelopeIndex::new(features);
-    // Edge trees of the features that could border a gap, built once each.
+    }
+}
+
+/// Edge trees of the features that could border one of `polygons`, built once each.
+fn bordering_edges<'p>(
+    features: &[Feature],
+    index: &EnvelopeIndex,
+    polygons: impl Iterator<Item = &'p Polygon<f64>>,
+) -> Vec<Option<EdgeIndex>> {
     let mut bordering = vec![false; features.len()];
-    for p in gap_polygons.iter().chain(&outside) {
+    for p in polygons {
         if let Some(b) = p.bounding_rect() {
             for i in index.query(&geometry::rect_grow(&b, NEIGHBOUR_M)) {
                 bordering[i] = true;
             }
         }
     }
-    let edges: Vec<Option<EdgeIndex>> = bordering
+    bordering
         .par_iter()
         .enumerate()
         .map(|(i, &b)| b.then(|| EdgeIndex::new(&features[i].geometry)))
-        .collect();
-    let findings: Vec<Finding> = gap_polygons
-        .into_par_iter()
-        .map(|p| (p, Kind::Gap))
-        .chain(outside.into_par_iter().map(|p| (p, Kind::OutsideExtent)))
-        .filter_map(|(polygon, kind)| {
-            let neighbours = neighbours_of(&polygon, features, &index, &edges);
-            let piece = Piece {
-                area_m2: geometry::true_area_m2(&polygon),
-                width_m: geometry::mean_width_m(&polygon),
-                polygon,
-            };
-            let (severity, area, widest, at) = judge(vec![piece], tolerance_m)?;
-            let near = if neighbours.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", {} {}",
-                    if kind == Kind::Gap {
-                        "bordered by"
-                    } else {
-                        "beside"
-                    },
-                    crate::layer::list_some(&neighbours, 8)
-                )
-            };
-            let what = match kind {
-                Kind::Gap => "covered by no feature",
-                _ => "of the layer lies outside the extent",
-            };
-            let detail = match severity {
-                Severity::Error => format!(
-                    "{:.3} km² {what} ({:.0} m across on average){near}",
-                    area / 1e6,
-                    widest
-                ),
-                Severity::Warning => format!(
-                    "sliver: {area:.0} m² {what}, narrower than the {tolerance_m} m tolerance \
-                     ({widest:.1} m across on average){near}"
-                ),
-            };
-            let mut f = Finding::new(kind, severity, String::new(), detail)
-                .area(area)
-                .at(at);
-            f.neighbours = neighbours;
-            Some(f)
-        })
-        .collect();
-    out.extend(findings);
-    out
+        .collect()
+}
+
+/// The finding for one gap or one part outside the extent, or None when it is dust.
+fn gap_finding(
+    polygon: Polygon<f64>,
+    kind: Kind,
+    neighbours: Vec<String>,
+    tolerance_m: f64,
+) -> Option<Finding> {
+    let piece = Piece {
+        area_m2: geometry::true_area_m2(&polygon),
+        width_m: geometry::mean_width_m(&polygon),
+        polygon,
+    };
+    let (severity, area, widest, at) = judge(vec![piece], tolerance_m)?;
+    let near = if neighbours.is_empty() {
+        String::new()
+    } else {
+        let how = if kind == Kind::Gap {
+            "bordered by"
+        } else {
+            "beside"
+        };
+        format!(", {how} {}", crate::layer::list_some(&neighbours, 8))
+    };
+    let what = match kind {
+        Kind::Gap => "covered by no feature",
+        _ => "of the layer lies outside the extent",
+    };
+    let detail = match severity {
+        Severity::Error => format!(
+            "{:.3} km² {what} ({:.0} m across on average){near}",
+            area / 1e6,
+            widest
+        ),
+        Severity::Warning => format!(
+            "sliver: {area:.0} m² {what}, narrower than the {tolerance_m} m tolerance \
+             ({widest:.1} m across on average){near}"
+        ),
+    };
+    let mut f = Finding::new(kind, severity, String::new(), detail)
+        .area(area)
+        .at(at);
+    f.neighbours = neighbours;
+    Some(f)
 }
 
 /// The union of the features' polygons (one boolean operation over all of them).
@@ -498,56 +547,25 @@ fn neighbours_of(
 /// neighbours along a ring), else the first vertex of the first ring.
 pub fn locate_defect(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
     use geo::line_intersection::{line_intersection, LineIntersection};
-    use geo::Line;
     use rstar::primitives::{GeomWithData, Rectangle};
     use rstar::RTree;
 
-    // Segments with (ring number, position in ring, ring length), zero-length ones dropped.
-    let mut segments: Vec<(Line<f64>, usize, usize, usize)> = Vec::new();
-    let rings =
-        mp.0.iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
-    for (r, ring) in rings.enumerate() {
-        let mut pts: Vec<Coord<f64>> = ring.0.clone();
-        pts.dedup();
-        let n = pts.len().saturating_sub(1);
-        for (k, w) in pts.windows(2).enumerate() {
-            segments.push((Line::new(w[0], w[1]), r, k, n));
-        }
-    }
+    let segments = ring_segments(mp);
     let tree = RTree::bulk_load(
         segments
             .iter()
             .enumerate()
-            .map(|(i, (l, ..))| {
-                GeomWithData::new(
-                    Rectangle::from_corners(
-                        [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
-                        [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
-                    ),
-                    i,
-                )
-            })
+            .map(|(i, s)| GeomWithData::new(Rectangle::from_aabb(s.envelope()), i))
             .collect(),
     );
-    let adjacent = |a: &(Line<f64>, usize, usize, usize), b: &(Line<f64>, usize, usize, usize)| {
-        a.1 == b.1 && {
-            let (x, y, n) = (a.2, b.2, a.3);
-            x.abs_diff(y) == 1 || (n > 1 && x.abs_diff(y) == n - 1)
-        }
-    };
     let mut touch: Option<Coord<f64>> = None;
     for (i, s) in segments.iter().enumerate() {
-        let env = rstar::AABB::from_corners(
-            [s.0.start.x.min(s.0.end.x), s.0.start.y.min(s.0.end.y)],
-            [s.0.start.x.max(s.0.end.x), s.0.start.y.max(s.0.end.y)],
-        );
-        for other in tree.locate_in_envelope_intersecting(&env) {
+        for other in tree.locate_in_envelope_intersecting(&s.envelope()) {
             let j = other.data;
-            if j <= i || adjacent(s, &segments[j]) {
+            if j <= i || s.adjacent(&segments[j]) {
                 continue;
             }
-            match line_intersection(s.0, segments[j].0) {
+            match line_intersection(s.line, segments[j].line) {
                 Some(LineIntersection::SinglePoint {
                     intersection,
                     is_proper: true,
@@ -563,6 +581,52 @@ pub fn locate_defect(mp: &MultiPolygon<f64>) -> Option<Coord<f64>> {
         }
     }
     touch.or_else(|| mp.0.first().and_then(|p| p.exterior().0.first().copied()))
+}
+
+/// A segment of a ring, with its ring number, its position in the ring and the ring's length.
+struct RingSegment {
+    line: geo::Line<f64>,
+    ring: usize,
+    position: usize,
+    ring_len: usize,
+}
+
+impl RingSegment {
+    fn envelope(&self) -> rstar::AABB<[f64; 2]> {
+        let l = &self.line;
+        rstar::AABB::from_corners(
+            [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
+            [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
+        )
+    }
+
+    /// Next to each other in one ring (they share a vertex by construction).
+    fn adjacent(&self, other: &RingSegment) -> bool {
+        let d = self.position.abs_diff(other.position);
+        self.ring == other.ring && (d == 1 || (self.ring_len > 1 && d == self.ring_len - 1))
+    }
+}
+
+/// Every segment of every ring, zero-length ones dropped.
+fn ring_segments(mp: &MultiPolygon<f64>) -> Vec<RingSegment> {
+    let mut segments = Vec::new();
+    let rings =
+        mp.0.iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
+    for (r, ring) in rings.enumerate() {
+        let mut pts: Vec<Coord<f64>> = ring.0.clone();
+        pts.dedup();
+        let n = pts.len().saturating_sub(1);
+        for (k, w) in pts.windows(2).enumerate() {
+            segments.push(RingSegment {
+                line: geo::Line::new(w[0], w[1]),
+                ring: r,
+                position: k,
+                ring_len: n,
+            });
+        }
+    }
+    segments
 }
 
 /// Counts for the report's first line.
