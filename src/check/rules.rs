@@ -277,109 +277,28 @@ pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
         text,
         label: file_label,
     };
-    let not_valid = |e: toml::de::Error| {
-        anyhow!("{file_label}: {}", e.to_string().trim_end()).context(format!(
-            "{file_label} is not a valid rules file (see `footprint check --help` for the format)"
-        ))
-    };
-    // The top-level keys first, so that a misspelt one is named as such.
-    let top: BTreeMap<Spanned<String>, Value> = toml::from_str(text).map_err(not_valid)?;
-    check_top_level(&src, &top)?;
-    let raw: RawFile = toml::from_str(text).map_err(not_valid)?;
-
-    let default_tolerance = match &raw.tolerance {
-        None => ToleranceArg::Auto,
-        Some(t) => {
-            let at = t.span().start;
-            t.get_ref()
-                .parse::<ToleranceArg>()
-                .map_err(|e| anyhow!("{}: tolerance: {e}{}", src.at(at), src.quote(at)))?
-        }
-    };
-
-    let mut layers = Vec::new();
-    for (name, entry) in &raw.layers {
-        let name = name.get_ref();
-        let (l, place) = read_entry(&src, "layer", name, entry, |path| LayerTable {
-            path: Some(path),
-            ..Default::default()
-        })?;
-        let Some(path) = l.path else {
-            return Err(place.error_that("path", "needs path = \"FILE.geojson\""));
-        };
-        let crs = match l.crs {
-            Some(c) => Some(
-                c.parse::<Crs>()
-                    .map_err(|e| place.error("crs", &format!("crs {c:?}: {e}")))?,
-            ),
-            None => None,
-        };
-        layers.push(LayerSpec {
-            name: name.clone(),
-            path: resolve(base_dir, &path),
-            options: LoadOptions {
-                code_field: l.code,
-                name_field: l.name,
-                crs,
-            },
-        });
-    }
-
-    let mut weights = BTreeMap::new();
-    for (name, entry) in &raw.weights {
-        let name = name.get_ref();
-        let (w, place) = read_entry(&src, "weights", name, entry, |path| WeightsTable {
-            path: Some(path),
-            ..Default::default()
-        })?;
-        let Some(path) = w.path else {
-            return Err(place.error_that("path", "needs path = \"FILE.csv\""));
-        };
-        weights.insert(
-            name.clone(),
-            WeightsSpec {
-                path: resolve(base_dir, &path),
-                column: w.column.unwrap_or_else(|| "population".into()),
-            },
-        );
-    }
+    let raw = read_file(&src)?;
+    let default_tolerance = read_default_tolerance(&src, raw.tolerance.as_ref())?;
+    let mut layers = raw
+        .layers
+        .iter()
+        .map(|(name, entry)| read_layer(&src, name.get_ref(), entry, base_dir))
+        .collect::<Result<Vec<_>>>()?;
+    let weights = raw
+        .weights
+        .iter()
+        .map(|(name, entry)| read_weights(&src, name.get_ref(), entry, base_dir))
+        .collect::<Result<BTreeMap<_, _>>>()?;
 
     if raw.rule.is_empty() {
         bail!("{file_label}: no rules: add [[rule]] tables (see `footprint check --help`)");
     }
     let mut rules = Vec::new();
     for (i, table) in raw.rule.into_iter().enumerate() {
-        let rule = read_rule(&src, i, table, base_dir, default_tolerance)?;
-        let place = &rule.1;
-        for (key, l) in layer_keys(&rule.0.check) {
-            if !layers.iter().any(|s| s.name == l) {
-                let defined: Vec<&str> = layers.iter().map(|s| s.name.as_str()).collect();
-                return Err(place.error(
-                    key,
-                    &format!(
-                        "{key} = {l:?} names a layer which [layers] does not define (it has: \
-                         {}){}",
-                        names(defined.iter().copied()),
-                        suggest(l, &defined)
-                    ),
-                ));
-            }
-        }
-        if let Some(w) = rule.0.check.weights() {
-            if !weights.contains_key(w) {
-                let defined: Vec<&str> = weights.keys().map(String::as_str).collect();
-                return Err(place.error(
-                    "weights",
-                    &format!(
-                        "weights = {w:?} names weights which [weights] does not define (it has: \
-                         {}){}",
-                        names(defined.iter().copied()),
-                        suggest(w, &defined)
-                    ),
-                ));
-            }
-        }
-        rules.push(rule.0);
+        let (rule, place) = read_rule(&src, i, table, base_dir, default_tolerance)?;
+        check_layers_defined(&rule.check, &place, &layers)?;
+        check_weights_defined(&rule.check, &place, &weights)?;
+        rules.push(rule);
     }
     // Only the layers the rules use are loaded.
     layers.retain(|l| {
@@ -393,6 +312,129 @@ pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
         weights,
         rules,
     })
+}
+
+/// The file as TOML, its top-level keys checked first so that a misspelt one is named as
+/// such.
+fn read_file(src: &Source) -> Result<RawFile> {
+    let label = src.label;
+    let not_valid = |e: toml::de::Error| {
+        anyhow!("{label}: {}", e.to_string().trim_end()).context(format!(
+            "{label} is not a valid rules file (see `footprint check --help` for the format)"
+        ))
+    };
+    let top: BTreeMap<Spanned<String>, Value> = toml::from_str(src.text).map_err(not_valid)?;
+    check_top_level(src, &top)?;
+    toml::from_str(src.text).map_err(not_valid)
+}
+
+/// The top-level `tolerance`, the default for every rule: auto if not given.
+fn read_default_tolerance(
+    src: &Source,
+    tolerance: Option<&Spanned<String>>,
+) -> Result<ToleranceArg> {
+    let Some(t) = tolerance else {
+        return Ok(ToleranceArg::Auto);
+    };
+    let at = t.span().start;
+    t.get_ref()
+        .parse::<ToleranceArg>()
+        .map_err(|e| anyhow!("{}: tolerance: {e}{}", src.at(at), src.quote(at)))
+}
+
+/// The [layers] entry `name`: its path (relative to `base_dir`) and how to load it.
+fn read_layer(
+    src: &Source,
+    name: &str,
+    entry: &Spanned<Value>,
+    base_dir: &Path,
+) -> Result<LayerSpec> {
+    let (l, place) = read_entry(src, "layer", name, entry, |path| LayerTable {
+        path: Some(path),
+        ..Default::default()
+    })?;
+    let Some(path) = l.path else {
+        return Err(place.error_that("path", "needs path = \"FILE.geojson\""));
+    };
+    let crs = match l.crs {
+        Some(c) => Some(
+            c.parse::<Crs>()
+                .map_err(|e| place.error("crs", &format!("crs {c:?}: {e}")))?,
+        ),
+        None => None,
+    };
+    Ok(LayerSpec {
+        name: name.to_string(),
+        path: resolve(base_dir, &path),
+        options: LoadOptions {
+            code_field: l.code,
+            name_field: l.name,
+            crs,
+        },
+    })
+}
+
+/// The [weights] entry `name`, keyed by its name: its path (relative to `base_dir`) and
+/// column, `population` unless given.
+fn read_weights(
+    src: &Source,
+    name: &str,
+    entry: &Spanned<Value>,
+    base_dir: &Path,
+) -> Result<(String, WeightsSpec)> {
+    let (w, place) = read_entry(src, "weights", name, entry, |path| WeightsTable {
+        path: Some(path),
+        ..Default::default()
+    })?;
+    let Some(path) = w.path else {
+        return Err(place.error_that("path", "needs path = \"FILE.csv\""));
+    };
+    let spec = WeightsSpec {
+        path: resolve(base_dir, &path),
+        column: w.column.unwrap_or_else(|| "population".into()),
+    };
+    Ok((name.to_string(), spec))
+}
+
+/// Every layer the rule at `place` names is one [layers] defines.
+fn check_layers_defined(check: &Check, place: &Place, layers: &[LayerSpec]) -> Result<()> {
+    for (key, l) in layer_keys(check) {
+        if !layers.iter().any(|s| s.name == l) {
+            let defined: Vec<&str> = layers.iter().map(|s| s.name.as_str()).collect();
+            return Err(place.error(
+                key,
+                &format!(
+                    "{key} = {l:?} names a layer which [layers] does not define (it has: {}){}",
+                    names(defined.iter().copied()),
+                    suggest(l, &defined)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The weights the rule at `place` names, if any, are ones [weights] defines.
+fn check_weights_defined(
+    check: &Check,
+    place: &Place,
+    weights: &BTreeMap<String, WeightsSpec>,
+) -> Result<()> {
+    let Some(w) = check.weights() else {
+        return Ok(());
+    };
+    if weights.contains_key(w) {
+        return Ok(());
+    }
+    let defined: Vec<&str> = weights.keys().map(String::as_str).collect();
+    Err(place.error(
+        "weights",
+        &format!(
+            "weights = {w:?} names weights which [weights] does not define (it has: {}){}",
+            names(defined.iter().copied()),
+            suggest(w, &defined)
+        ),
+    ))
 }
 
 /// Every top-level key is one `RawFile` takes, and `rule` is an array of tables.
@@ -475,6 +517,53 @@ fn read_rule<'a>(
     default_tolerance: ToleranceArg,
 ) -> Result<(Rule, Place<'a>)> {
     let header = raw.span().start;
+    let (table, at) = rule_table(raw);
+    let label = match table.get("name").and_then(Value::as_str) {
+        Some(n) => format!("rule {} ({n:?})", i + 1),
+        None => format!("rule {}", i + 1),
+    };
+    let kind = rule_kind(src, &table, &at, header, &label)?;
+    let place = Place {
+        src,
+        what: label,
+        table: format!("a {kind} rule"),
+        others: KINDS
+            .iter()
+            .filter(|k| **k != kind)
+            .map(|k| (*k, kind_keys(k)))
+            .collect(),
+        at: Box::new(at),
+    };
+    let RuleParts {
+        check,
+        name,
+        tolerance,
+    } = match kind {
+        "validate" => typed::<ValidateRule>(&table, &place)?.into_parts(),
+        "coterminous" => typed::<CoterminousRule>(&table, &place)?.into_parts(&place)?,
+        "mapped" => typed::<MappedRule>(&table, &place)?.into_parts(&place, base_dir)?,
+        _ => typed::<SpanningRule>(&table, &place)?.into_parts(&place)?,
+    };
+    let tolerance = match tolerance {
+        None => default_tolerance,
+        Some(t) => t
+            .parse::<ToleranceArg>()
+            .map_err(|e| place.error("tolerance", &e))?,
+    };
+    let rule = Rule {
+        name: name.unwrap_or_else(|| default_name(&check)),
+        tolerance,
+        check,
+    };
+    Ok((rule, place))
+}
+
+/// A [[rule]] as a plain table, and where each of its keys is in the file (where the rule's
+/// header is, for a key it lacks).
+fn rule_table(
+    raw: Spanned<BTreeMap<Spanned<String>, Value>>,
+) -> (Table, impl Fn(&str) -> usize + 'static) {
+    let header = raw.span().start;
     let key_at: BTreeMap<String, usize> = raw
         .get_ref()
         .keys()
@@ -485,22 +574,30 @@ fn read_rule<'a>(
         .into_iter()
         .map(|(k, v)| (k.into_inner(), v))
         .collect();
-    let label = match table.get("name").and_then(Value::as_str) {
-        Some(n) => format!("rule {} ({n:?})", i + 1),
-        None => format!("rule {}", i + 1),
-    };
-    let at = move |key: &str| key_at.get(key).copied().unwrap_or(header);
+    (table, move |key: &str| {
+        key_at.get(key).copied().unwrap_or(header)
+    })
+}
 
+/// The one kind key of the rule `label`, whose header is at `header`; or why it has none or
+/// several.
+fn rule_kind(
+    src: &Source,
+    table: &Table,
+    at: &dyn Fn(&str) -> usize,
+    header: usize,
+    label: &str,
+) -> Result<&'static str> {
     let kinds: Vec<&str> = KINDS
         .iter()
         .copied()
         .filter(|k| table.contains_key(*k))
         .collect();
-    let kind = match kinds[..] {
-        [kind] => kind,
+    match kinds[..] {
+        [kind] => Ok(kind),
         [] => {
             // A misspelt kind key is the likely reason.
-            let hint = key_order(&table, &at)
+            let hint = key_order(table, at)
                 .into_iter()
                 .find_map(|k| closest(k, &KINDS).map(|c| (k, c)))
                 .map(|(k, c)| format!("; did you mean `{c}` for `{k}`?"))
@@ -519,116 +616,126 @@ fn read_rule<'a>(
             src.at(header),
             kinds.join(", ")
         ),
-    };
-    let place = Place {
-        src,
-        what: label,
-        table: format!("a {kind} rule"),
-        others: KINDS
-            .iter()
-            .filter(|k| **k != kind)
-            .map(|k| (*k, kind_keys(k)))
-            .collect(),
-        at: Box::new(at),
-    };
-    let need = |v: Option<String>, key: &str, what: &str| -> Result<String> {
-        v.ok_or_else(|| place.error(kind, &format!("a {kind} rule needs {key} = {what}")))
-    };
-    let fraction = |v: f64, key: &str| -> Result<f64> {
-        if (0.0..=1.0).contains(&v) {
-            Ok(v)
-        } else {
-            Err(place.error(
-                key,
-                &format!("{key} {v} is not a fraction 0..1 (0.05 means 5%)"),
-            ))
-        }
-    };
+    }
+}
 
-    let (check, name, tolerance) = match kind {
-        "validate" => {
-            let r: ValidateRule = typed(&table, &place)?;
-            let check = Check::Validate {
-                layer: r.validate,
-                extent: r.extent,
-                strict: r.strict.unwrap_or(false),
-            };
-            (check, r.name, r.tolerance)
+/// A rule read as its kind's type: what it checks, and its name and tolerance if given.
+struct RuleParts {
+    check: Check,
+    name: Option<String>,
+    tolerance: Option<String>,
+}
+
+impl ValidateRule {
+    fn into_parts(self) -> RuleParts {
+        let check = Check::Validate {
+            layer: self.validate,
+            extent: self.extent,
+            strict: self.strict.unwrap_or(false),
+        };
+        RuleParts {
+            check,
+            name: self.name,
+            tolerance: self.tolerance,
         }
-        "coterminous" => {
-            let r: CoterminousRule = typed(&table, &place)?;
-            let check = Check::Coterminous {
-                footprints: r.coterminous,
-                units: need(r.units, "units", "\"LAYER\"")?,
-                max_split_units: r.max_split_units,
-                max_split_share: r
-                    .max_split_share
-                    .map(|s| fraction(s, "max_split_share"))
-                    .transpose()?,
-                weights: r.weights,
-            };
-            (check, r.name, r.tolerance)
-        }
-        "mapped" => {
-            let r: MappedRule = typed(&table, &place)?;
-            let units = r.mapped;
-            let check = match (r.mapping, r.footprints, r.columns) {
-                (Some(m), None, columns) => Check::MappedByFile {
-                    units,
-                    mapping: resolve(base_dir, &m),
-                    columns,
-                },
-                (None, Some(footprints), None) => Check::MappedInFootprints { units, footprints },
-                (None, Some(_), Some(_)) => {
-                    return Err(place.error(
-                        "columns",
-                        "columns names the columns of a mapping file, and this rule has \
-                         footprints = \"LAYER\" instead: remove columns",
-                    ))
-                }
-                (Some(_), Some(_), _) => {
-                    return Err(place.error(
-                        "footprints",
-                        "a mapped rule needs either mapping = \"FILE.csv\" or footprints = \
-                         \"LAYER\", not both: write a [[rule]] for each",
-                    ))
-                }
-                (None, None, _) => {
-                    return Err(place.error(
-                        "mapped",
-                        "a mapped rule needs either mapping = \"FILE.csv\" or footprints = \
-                         \"LAYER\"",
-                    ))
-                }
-            };
-            (check, r.name, r.tolerance)
-        }
-        _ => {
-            let r: SpanningRule = typed(&table, &place)?;
-            let check = Check::Spanning {
-                providers: r.spanning,
-                plans: need(r.plans, "plans", "\"LAYER\"")?,
-                max_plans: r
-                    .max_plans
-                    .ok_or_else(|| place.error(kind, "a spanning rule needs max_plans = N"))?,
-                min_share: fraction(r.min_share.unwrap_or(0.05), "min_share")?,
-                weights: r.weights,
-            };
-            (check, r.name, r.tolerance)
-        }
-    };
-    let tolerance = match tolerance {
-        None => default_tolerance,
-        Some(t) => t
-            .parse::<ToleranceArg>()
-            .map_err(|e| place.error("tolerance", &e))?,
-    };
-    let rule = Rule {
-        name: name.unwrap_or_else(|| default_name(&check)),
-        tolerance,
-        check,
-    };
-    Ok((rule, place))
+    }
+}
+
+impl CoterminousRule {
+    fn into_parts(self, place: &Place) -> Result<RuleParts> {
+        let check = Check::Coterminous {
+            footprints: self.coterminous,
+            units: need(self.units, place, "coterminous", "units", "\"LAYER\"")?,
+            max_split_units: self.max_split_units,
+            max_split_share: self
+                .max_split_share
+                .map(|s| fraction(s, "max_split_share", place))
+                .transpose()?,
+            weights: self.weights,
+        };
+        Ok(RuleParts {
+            check,
+            name: self.name,
+            tolerance: self.tolerance,
+        })
+    }
+}
+
+impl MappedRule {
+    /// Mapped by a mapping file (whose path is relative to `base_dir`), or in a footprints
+    /// layer: one or the other.
+    fn into_parts(self, place: &Place, base_dir: &Path) -> Result<RuleParts> {
+        let units = self.mapped;
+        let check = match (self.mapping, self.footprints, self.columns) {
+            (Some(m), None, columns) => Check::MappedByFile {
+                units,
+                mapping: resolve(base_dir, &m),
+                columns,
+            },
+            (None, Some(footprints), None) => Check::MappedInFootprints { units, footprints },
+            (None, Some(_), Some(_)) => {
+                return Err(place.error(
+                    "columns",
+                    "columns names the columns of a mapping file, and this rule has \
+                     footprints = \"LAYER\" instead: remove columns",
+                ))
+            }
+            (Some(_), Some(_), _) => {
+                return Err(place.error(
+                    "footprints",
+                    "a mapped rule needs either mapping = \"FILE.csv\" or footprints = \
+                     \"LAYER\", not both: write a [[rule]] for each",
+                ))
+            }
+            (None, None, _) => {
+                return Err(place.error(
+                    "mapped",
+                    "a mapped rule needs either mapping = \"FILE.csv\" or footprints = \
+                     \"LAYER\"",
+                ))
+            }
+        };
+        Ok(RuleParts {
+            check,
+            name: self.name,
+            tolerance: self.tolerance,
+        })
+    }
+}
+
+impl SpanningRule {
+    fn into_parts(self, place: &Place) -> Result<RuleParts> {
+        let check = Check::Spanning {
+            providers: self.spanning,
+            plans: need(self.plans, place, "spanning", "plans", "\"LAYER\"")?,
+            max_plans: need(self.max_plans, place, "spanning", "max_plans", "N")?,
+            min_share: fraction(self.min_share.unwrap_or(0.05), "min_share", place)?,
+            weights: self.weights,
+        };
+        Ok(RuleParts {
+            check,
+            name: self.name,
+            tolerance: self.tolerance,
+        })
+    }
+}
+
+/// The value of `key`, which a `kind` rule needs; or a message, at its kind key, saying to
+/// write `key = what`.
+fn need<T>(v: Option<T>, place: &Place, kind: &str, key: &str, what: &str) -> Result<T> {
+    v.ok_or_else(|| place.error(kind, &format!("a {kind} rule needs {key} = {what}")))
+}
+
+/// `v`, the value of `key`, if it is a fraction 0..1.
+fn fraction(v: f64, key: &str, place: &Place) -> Result<f64> {
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(place.error(
+            key,
+            &format!("{key} {v} is not a fraction 0..1 (0.05 means 5%)"),
+        ))
+    }
 }
 
 /// `p` from the rules file: relative to its folder, unless absolute.
