@@ -82,54 +82,36 @@ pub fn load_inputs(rules: &Rules) -> Result<Inputs> {
 
 /// Run every rule on the loaded layers (in the order of `rules.layers`) and inputs.
 pub fn run(rules: &Rules, layers: &[Layer], inputs: &Inputs) -> Result<CheckReport> {
-    let mut warnings: Vec<String> = Vec::new();
-    let mut add_warning = |w: String| {
-        if !warnings.contains(&w) {
-            warnings.push(w);
-        }
-    };
+    let mut warnings = Warnings::default();
     for l in layers {
         for w in l.warnings() {
-            add_warning(format!("{}: {w}", l.display_name()));
+            warnings.add(format!("{}: {w}", l.display_name()));
         }
     }
     // Weights notes in the order the rules first use each weights file.
     let mut noted: Vec<&str> = Vec::new();
-    for r in &rules.rules {
-        if let Some(name) = r.check.weights() {
-            if !noted.contains(&name) {
-                noted.push(name);
-                for n in &inputs.weights[name].notes {
-                    add_warning(n.clone());
-                }
+    for name in rules.rules.iter().filter_map(|r| r.check.weights()) {
+        if !noted.contains(&name) {
+            noted.push(name);
+            for n in &inputs.weights[name].notes {
+                warnings.add(n.clone());
             }
         }
     }
-    let mut results = Vec::new();
-    for (i, rule) in rules.rules.iter().enumerate() {
-        let start = Instant::now();
-        let used: Vec<&Layer> = rule
-            .check
-            .layers()
-            .iter()
-            .map(|n| &layers[rules.layer(n)])
-            .collect();
-        let (tolerance, tw) = tolerance::resolve(rule.tolerance, &used);
-        for w in tw {
-            add_warning(w);
-        }
-        let pts = rule.check.weights().map(|n| &inputs.weights[n]);
-        let verdict = run_rule(rule, &used, &tolerance, pts, inputs.mappings.get(&i));
-        results.push(RuleResult {
-            name: rule.name.clone(),
-            check: rule.check.kind(),
-            passed: verdict.passed,
-            summary: verdict.summary,
-            failures: verdict.failures,
-            tolerance_m: tolerance.metres,
-            seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-        });
-    }
+    let results: Vec<RuleResult> = rules
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let used: Vec<&Layer> = rule
+                .check
+                .layers()
+                .iter()
+                .map(|n| &layers[rules.layer(n)])
+                .collect();
+            rule_result(rule, &used, inputs, i, &mut warnings)
+        })
+        .collect();
     let passed = results.iter().filter(|r| r.passed).count();
     Ok(CheckReport {
         rules_file: rules.path.display().to_string(),
@@ -142,9 +124,47 @@ pub fn run(rules: &Rules, layers: &[Layer], inputs: &Inputs) -> Result<CheckRepo
             .zip(layers)
             .map(|(s, l)| LayerSummary::new(&s.name, l))
             .collect(),
-        warnings,
+        warnings: warnings.0,
         results,
     })
+}
+
+/// Warnings, each once, in the order first said.
+#[derive(Default)]
+struct Warnings(Vec<String>);
+
+impl Warnings {
+    fn add(&mut self, w: String) {
+        if !self.0.contains(&w) {
+            self.0.push(w);
+        }
+    }
+}
+
+/// Rule number `i` on its layers, timed.
+fn rule_result(
+    rule: &Rule,
+    used: &[&Layer],
+    inputs: &Inputs,
+    i: usize,
+    warnings: &mut Warnings,
+) -> RuleResult {
+    let start = Instant::now();
+    let (tolerance, tw) = tolerance::resolve(rule.tolerance, used);
+    for w in tw {
+        warnings.add(w);
+    }
+    let pts = rule.check.weights().map(|n| &inputs.weights[n]);
+    let verdict = run_rule(rule, used, &tolerance, pts, inputs.mappings.get(&i));
+    RuleResult {
+        name: rule.name.clone(),
+        check: rule.check.kind(),
+        passed: verdict.passed,
+        summary: verdict.summary,
+        failures: verdict.failures,
+        tolerance_m: tolerance.metres,
+        seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+    }
 }
 
 /// One rule: analyse its layers, then the analysis's own verdict.

@@ -192,17 +192,7 @@ pub fn prepare(
     output::preflight(outputs, &inputs)?;
     let layers = load_layers(paths, &options, quiet)?;
     for (layer, role) in layers.iter().zip(roles) {
-        if layer.features.is_empty() {
-            let summary = LayerSummary::new(role, layer);
-            bail!(
-                "{}: no polygon features to analyse ({})\n  hint: the {role} layer must hold \
-                 Polygon or MultiPolygon features; see the warnings above, or run `footprint \
-                 inspect {}`",
-                layer.display_name(),
-                summary.counts(),
-                layer.display_name()
-            );
-        }
+        require_polygons(layer, role)?;
     }
     let weights = match &analysis.weights {
         Some(path) => Some(weights::load(path, &analysis.weight_column)?),
@@ -230,6 +220,22 @@ pub fn prepare(
         weights,
         warnings,
     })
+}
+
+/// Refuse a layer with nothing to analyse, saying why.
+fn require_polygons(layer: &Layer, role: &str) -> Result<()> {
+    if layer.features.is_empty() {
+        let summary = LayerSummary::new(role, layer);
+        bail!(
+            "{}: no polygon features to analyse ({})\n  hint: the {role} layer must hold \
+             Polygon or MultiPolygon features; see the warnings above, or run `footprint \
+             inspect {}`",
+            layer.display_name(),
+            summary.counts(),
+            layer.display_name()
+        );
+    }
+    Ok(())
 }
 
 impl Prepared {
