@@ -183,8 +183,10 @@ pub struct OverlapsArgs {
 /// weight share, else area). With --by footprint: one row per footprint with its verdict.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
-    --weights data/demo/population.csv"
+    after_help = "Examples:\n  footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
+    --weights data/demo/population.csv\n  \
+    footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
+    --weights data/demo/population.csv --max-split-share 0.05   # exit 1 if a split goes past 5%"
 )]
 pub struct CoterminosityArgs {
     /// Footprint layer, e.g. STPs or proposed plans (ROLE: footprints).
@@ -198,9 +200,19 @@ pub struct CoterminosityArgs {
     #[arg(long, value_enum, default_value_t = By::Unit)]
     pub by: By,
 
-    /// Exit 1 when any footprint splits a unit.
+    /// Exit 1 when any footprint splits a unit (the same as --max-split-units 0).
     #[arg(long)]
     pub require_coterminous: bool,
+
+    /// Exit 1 when more than N units are split (a `coterminous` rule's max_split_units).
+    #[arg(long, value_name = "N")]
+    pub max_split_units: Option<usize>,
+
+    /// Exit 1 when a split unit has more than this fraction (of its weight with --weights,
+    /// else of its area) outside its best-fit footprint; alone, it allows any number of such
+    /// splits (a `coterminous` rule's max_split_share).
+    #[arg(long, value_name = "F")]
+    pub max_split_share: Option<f64>,
 
     #[command(flatten)]
     pub analysis: AnalysisArgs,

@@ -368,3 +368,147 @@ pub fn verdict_in_footprints(report: &CoterminosityReport, footprints: &str) -> 
         failures,
     }
 }
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+
+    fn part(unit: &str, footprint: &str, share: f64, weight: Option<f64>, best: bool) -> UnitRow {
+        UnitRow {
+            unit_code: unit.into(),
+            unit_name: format!("{unit} name"),
+            footprint_code: footprint.into(),
+            footprint_name: String::new(),
+            overlap_km2: share * 10.0,
+            unit_share: share,
+            status: Status::Split,
+            unit_weight_share: weight.map(Some),
+            best_fit: best,
+            retained_by: None,
+        }
+    }
+
+    fn report(units: Vec<UnitRow>, outside: &[&str]) -> CoterminosityReport {
+        let mut units = units;
+        for code in outside {
+            units.push(UnitRow {
+                status: Status::Outside,
+                footprint_code: String::new(),
+                ..part(code, "", 0.0, None, false)
+            });
+        }
+        CoterminosityReport {
+            context: Context {
+                layers: vec![],
+                tolerance_m: 0.0,
+                tolerance_source: String::new(),
+                weights_file: None,
+                weight_column: None,
+                noise_pairs_dropped: 0,
+                noise_km2_dropped: 0.0,
+                warnings: vec![],
+            },
+            summary: Summary {
+                units: 5,
+                units_whole: 2,
+                units_split: 2,
+                units_outside: outside.len(),
+                footprints: 2,
+                footprints_coterminous: 0,
+            },
+            footprints: vec![],
+            units,
+        }
+    }
+
+    /// U1 split 70/30 by area; U2 split 59/41 by area but 97/3 by weight.
+    fn two_splits() -> CoterminosityReport {
+        report(
+            vec![
+                part("U1", "F1", 0.7, None, true),
+                part("U1", "F2", 0.3, None, false),
+                part("U2", "F1", 0.59, Some(0.97), true),
+                part("U2", "F2", 0.41, Some(0.03), false),
+            ],
+            &[],
+        )
+    }
+
+    #[test]
+    fn limits_decide_as_the_flags_and_rules_say() {
+        let r = two_splits();
+        let cases = [
+            // (max_split_units, max_split_share, passed, summary)
+            (
+                Some(0),
+                None,
+                false,
+                "2 of 5 units split (at most 0 allowed)",
+            ),
+            (None, None, false, "2 of 5 units split (at most 0 allowed)"),
+            (
+                Some(2),
+                None,
+                true,
+                "2 of 5 units split (at most 2 allowed)",
+            ),
+            (
+                None,
+                Some(0.05),
+                false,
+                "2 of 5 units split; 1 with more than 5% outside its best-fit footprint",
+            ),
+            (
+                None,
+                Some(0.35),
+                true,
+                "2 of 5 units split; 0 with more than 35% outside its best-fit footprint",
+            ),
+        ];
+        for (units, share, passed, summary) in cases {
+            let limits = Limits {
+                max_split_units: units,
+                max_split_share: share,
+            };
+            let v = verdict(&r, &limits);
+            assert_eq!(
+                (v.passed, v.summary.as_str()),
+                (passed, summary),
+                "{limits:?}"
+            );
+            assert_eq!(v.failures.is_empty(), passed, "{limits:?}");
+        }
+    }
+
+    #[test]
+    fn failures_name_each_split_unit_and_its_parts() {
+        let v = verdict(&two_splits(), &Limits::default());
+        assert_eq!(
+            v.failures,
+            [
+                "U1 U1 name: 30% outside its best fit; 70% of area in F1 (best fit), 30% of area in F2",
+                "U2 U2 name: 3% outside its best fit; 97% of weight in F1 (best fit), 3% of weight in F2",
+            ]
+        );
+        // Only the units over the share limit are listed when the share decides.
+        let v = verdict(
+            &two_splits(),
+            &Limits {
+                max_split_units: None,
+                max_split_share: Some(0.05),
+            },
+        );
+        assert_eq!(v.failures.len(), 1);
+        assert!(v.failures[0].starts_with("U1 "));
+    }
+
+    #[test]
+    fn units_outside_every_footprint() {
+        let v = verdict_in_footprints(&report(vec![], &["U9"]), "fp.geojson");
+        assert!(!v.passed);
+        assert_eq!(v.summary, "1 of 5 units in no footprint");
+        assert_eq!(v.failures, ["in no footprint of fp.geojson: U9 U9 name"]);
+        let v = verdict_in_footprints(&two_splits(), "fp.geojson");
+        assert!(v.passed && v.failures.is_empty());
+    }
+}

@@ -157,3 +157,67 @@ pub fn verdict(report: &SpanningReport, max_plans: usize) -> Verdict {
         failures: over,
     }
 }
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+
+    fn row(provider: &str, plan: &str, share: f64, spanned: usize) -> SpanRow {
+        SpanRow {
+            provider_code: provider.into(),
+            provider_name: format!("{provider} trust"),
+            plan_code: plan.into(),
+            plan_name: String::new(),
+            overlap_km2: 1.0,
+            provider_share: share,
+            plans_spanned: spanned,
+            provider_weight_share: None,
+        }
+    }
+
+    fn report() -> SpanningReport {
+        let summary = |code: &str, spanned| ProviderSummary {
+            provider_code: code.into(),
+            provider_name: format!("{code} trust"),
+            plans_spanned: spanned,
+            minor_plans: 0,
+        };
+        SpanningReport {
+            context: Context {
+                layers: vec![],
+                tolerance_m: 0.0,
+                tolerance_source: String::new(),
+                weights_file: None,
+                weight_column: None,
+                noise_pairs_dropped: 0,
+                noise_km2_dropped: 0.0,
+                warnings: vec![],
+            },
+            min_share: 0.05,
+            counted_by: "area".into(),
+            providers: vec![summary("T1", 3), summary("T2", 1)],
+            rows: vec![
+                row("T1", "P1", 0.5, 3),
+                row("T1", "P2", 0.3, 3),
+                row("T1", "P3", 0.2, 3),
+                row("T2", "P1", 1.0, 1),
+            ],
+        }
+    }
+
+    #[test]
+    fn max_plans_decides() {
+        let v = verdict(&report(), 2);
+        assert!(!v.passed);
+        assert_eq!(
+            v.summary,
+            "1 of 2 providers span more than 2 plans (most: 3; a plan counts at area share >= 0.05)"
+        );
+        assert_eq!(
+            v.failures,
+            ["T1 T1 trust: 3 plans (P1 50%, P2 30%, P3 20%)"]
+        );
+        let v = verdict(&report(), 3);
+        assert!(v.passed && v.failures.is_empty());
+    }
+}

@@ -1,6 +1,6 @@
 //! `footprint coterminosity FOOTPRINTS --units UNITS`.
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use super::{emit_how, outcome, prepare, Outcome};
 use crate::cli::CoterminosityArgs;
@@ -13,6 +13,7 @@ use footprint::report::{self, coterminosity::View};
 const ROLES: [&str; 2] = ["units", "footprints"];
 
 pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
+    let limits = limits(&args)?;
     let out = Output::new(args.output.output.as_deref());
     let prepared = prepare(
         &[&args.units, &args.footprints],
@@ -41,11 +42,30 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
         by: args.by.into(),
     };
     report::emit(&view, emit_how(&args.output), &out)?;
-    let limits = Limits {
-        max_split_units: args.require_coterminous.then_some(0),
-        max_split_share: None,
-    };
-    let verdict = args.require_coterminous.then(|| verdict(&report, &limits));
+    let verdict = limits.map(|l| verdict(&report, &l));
     footprint::dispose((prepared, result, report));
     Ok(outcome(verdict, args.output.quiet))
+}
+
+/// The limits the flags set, or None when the command is asked for no check.
+fn limits(args: &CoterminosityArgs) -> Result<Option<Limits>> {
+    if let Some(x) = args.max_split_share {
+        if !(0.0..=1.0).contains(&x) {
+            bail!("--max-split-share {x} is not a fraction between 0 and 1 (5% is 0.05)");
+        }
+    }
+    let max_split_units = match (args.require_coterminous, args.max_split_units) {
+        (true, Some(n)) if n > 0 => {
+            bail!(
+                "--require-coterminous allows no split unit; it contradicts --max-split-units {n}"
+            )
+        }
+        (true, _) => Some(0),
+        (false, n) => n,
+    };
+    let limits = Limits {
+        max_split_units,
+        max_split_share: args.max_split_share,
+    };
+    Ok((limits != Limits::default()).then_some(limits))
 }

