@@ -13,6 +13,7 @@ pub mod error;
 pub mod geometry;
 pub mod index;
 pub mod layer;
+pub mod output;
 pub mod progress;
 pub mod project;
 pub mod report;
