@@ -13,7 +13,8 @@ use crate::analysis::mapping::{self, Coverage};
 use crate::analysis::tolerance;
 use crate::analysis::LayerSummary;
 use crate::cli::BuildArgs;
-use crate::report::{self, geojson_out, Destination, Format, Table};
+use crate::output::{self, Input, Output};
+use crate::report::{self, geojson_out, Format, Table};
 
 /// The code and name properties of a built layer, found by the other commands' detection.
 pub const CODE_FIELD: &str = "FOOTPRINTCD";
@@ -45,7 +46,20 @@ pub struct BuildReport {
 
 pub fn run(args: BuildArgs) -> Result<Outcome> {
     let options = layer_options(&args.layer_args, &["units"])?;
-    report::check_writable(&args.output)?;
+    let dest = Output::new(Some(&args.output));
+    output::preflight(
+        &[&dest],
+        &[
+            Input {
+                path: &args.units,
+                role: "units layer",
+            },
+            Input {
+                path: &args.mapping,
+                role: "mapping",
+            },
+        ],
+    )?;
     let map = mapping::load(&args.mapping, args.columns.as_deref())?;
     let layers = load_layers(&[args.units.as_path()], &options, args.quiet)?;
     let units = &layers[0];
@@ -106,14 +120,17 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
             units.code_field
         );
     }
-    report::write_atomically(&args.output, |w| {
+    dest.write(|w| {
         geojson_out::write_multipolygons(w, out_features.iter().map(|(p, g)| (p.clone(), g)))
     })?;
     let complete = coverage.is_complete();
     let report = BuildReport {
         layers: vec![LayerSummary::new("units", units)],
         mapping_file: map.path.display().to_string(),
-        output_file: args.output.display().to_string(),
+        output_file: match dest.path() {
+            Some(p) => p.display().to_string(),
+            None => "standard output".to_string(),
+        },
         tolerance_m: tolerance.metres,
         tolerance_source: tolerance.source.clone(),
         warnings,
@@ -121,7 +138,14 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
         empty_footprints: empty,
         footprints: rows,
     };
-    Destination { path: None }.write(|w| write_report(&report, args.format, w))?;
+    if dest.path().is_some() {
+        Output::stdout().write(|w| write_report(&report, args.format, w))?;
+    } else if !args.quiet {
+        // The layer went to standard output: the summary goes beside the warnings.
+        let mut summary = Vec::new();
+        write_report(&report, args.format, &mut summary)?;
+        eprint!("{}", String::from_utf8_lossy(&summary));
+    }
     Ok(if args.strict && !complete {
         Outcome::Findings
     } else {

@@ -8,20 +8,16 @@ use anyhow::Result;
 use super::{load_layers, Outcome};
 use crate::check::{self, junit, rules, CheckReport};
 use crate::cli::CheckArgs;
-use crate::report::{self, Destination, Format};
+use crate::output::{self, Input, Output};
+use crate::report::Format;
 
 pub fn run(args: CheckArgs) -> Result<Outcome> {
     let rules = rules::load(&args.rules)?;
-    let dest = Destination {
-        path: args.output.output.clone(),
-    };
-    dest.check_writable()?;
-    if let Some(j) = &args.junit {
-        report::check_writable(j)?;
-        if let Some(o) = &args.output.output {
-            report::check_distinct(o, j)?;
-        }
-    }
+    let dest = Output::new(args.output.output.as_deref());
+    let junit_out = args.junit.as_deref().map(|j| Output::new(Some(j)));
+    let mut outputs = vec![&dest];
+    outputs.extend(junit_out.as_ref());
+    preflight(&outputs, &args.rules, &rules)?;
     let paths: Vec<&Path> = rules.layers.iter().map(|l| l.path.as_path()).collect();
     let options: Vec<_> = rules.layers.iter().map(|l| l.options.clone()).collect();
     // Layer warnings go into the report once; the loader need not print them too.
@@ -33,8 +29,8 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
         }
     }
     // The JUnit file is staged and committed with the report, so a failure leaves neither.
-    let staged = match &args.junit {
-        Some(path) => Some(report::stage(path, |w| junit::write(&result, w))?),
+    let staged = match &junit_out {
+        Some(out) => Some(out.stage(|w| junit::write(&result, w))?),
         None => None,
     };
     dest.write(|w| write_report(&result, args.output.format, w))?;
@@ -46,6 +42,27 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// Check the outputs against the rules file and every file it names.
+fn preflight(outputs: &[&Output], rules_path: &Path, rules: &rules::Rules) -> Result<()> {
+    let mut files: Vec<(&Path, String)> = vec![(rules_path, "rules file".to_string())];
+    for l in &rules.layers {
+        files.push((&l.path, format!("{} layer of the rules file", l.name)));
+    }
+    for (name, w) in &rules.weights {
+        files.push((&w.path, format!("{name} weights of the rules file")));
+    }
+    for r in &rules.rules {
+        if let rules::Check::MappedByFile { mapping, .. } = &r.check {
+            files.push((mapping, format!("mapping of rule {:?}", r.name)));
+        }
+    }
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|(path, role)| Input { path, role })
+        .collect();
+    output::preflight(outputs, &inputs)
 }
 
 fn write_report(report: &CheckReport, format: Format, w: &mut dyn Write) -> Result<()> {

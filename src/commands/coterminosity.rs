@@ -7,12 +7,20 @@ use anyhow::Result;
 use super::{context, num, overlay_layers, prepare, table_heading, write_csv, Outcome};
 use crate::analysis::coterminosity::{analyse, CoterminosityReport, Status};
 use crate::cli::{By, CoterminosityArgs};
-use crate::report::{fixed, Destination, Format, Table};
+use crate::output::Output;
+use crate::report::{fixed, Format, Table};
 
 /// Layers in load order: units are the overlay's first layer.
 const ROLES: [&str; 2] = ["units", "footprints"];
 
 pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
+    let dest = Output::new(args.output.output.as_deref());
+    super::preflight_analysis(
+        &[&dest],
+        &[&args.units, &args.footprints],
+        &ROLES,
+        &args.analysis,
+    )?;
     let prepared = prepare(
         &[&args.units, &args.footprints],
         &ROLES,
@@ -34,9 +42,6 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
             eprintln!("warning: {w}");
         }
     }
-    let dest = Destination {
-        path: args.output.output.clone(),
-    };
     crate::timings::time(
         || "write".into(),
         || dest.write(|w| write_report(&report, args.output.format, args.by, weights.is_some(), w)),

@@ -9,8 +9,9 @@ use super::{layer_options, load_layers, Outcome};
 use crate::analysis::tolerance;
 use crate::cli::InspectArgs;
 use crate::layer::{Layer, SkipReason};
+use crate::output::{self, Input, Output};
 use crate::project;
-use crate::report::{fixed, round6, Destination, Format, Table};
+use crate::report::{fixed, round6, Format, Table};
 
 #[derive(Debug, Serialize)]
 pub struct DefectCounts {
@@ -154,10 +155,14 @@ impl InspectReport {
 
 pub fn run(args: InspectArgs) -> Result<Outcome> {
     let options = layer_options(&args.layer_args, &["layer"])?;
-    let dest = Destination {
-        path: args.output.output.clone(),
-    };
-    dest.check_writable()?;
+    let dest = Output::new(args.output.output.as_deref());
+    output::preflight(
+        &[&dest],
+        &[Input {
+            path: &args.layer,
+            role: "layer",
+        }],
+    )?;
     let layers = load_layers(&[&args.layer], &options, args.output.quiet)?;
     let layer = &layers[0];
     let report = InspectReport::from_layer(layer);

@@ -5,7 +5,7 @@ use clap::CommandFactory;
 
 use super::Outcome;
 use crate::cli::{Cli, ManArgs};
-use crate::report::Destination;
+use crate::output::{self, Output};
 
 pub fn run(args: ManArgs) -> Result<Outcome> {
     let main = Cli::command();
@@ -25,10 +25,8 @@ pub fn run(args: ManArgs) -> Result<Outcome> {
                 .version(env!("CARGO_PKG_VERSION"))
         }
     };
-    let dest = Destination {
-        path: args.output.clone(),
-    };
-    dest.check_writable()?;
+    let dest = Output::new(args.output.as_deref());
+    output::preflight(&[&dest], &[])?;
     dest.write(|w| {
         clap_mangen::Man::new(page).render(w)?;
         Ok(())

@@ -12,8 +12,9 @@ use crate::analysis::tolerance::ToleranceArg;
 use crate::cli::{MapArgs, OutputArgs};
 use crate::geometry::simplify_for_drawing;
 use crate::layer::Feature;
+use crate::output::Output;
 use crate::report::map::{write_html, Label, MapReport, Shape};
-use crate::report::{fixed, Destination, Format};
+use crate::report::{fixed, Format};
 
 /// The map is drawn for this many pixels across; `--simplify auto` keeps a quarter pixel.
 const NOMINAL_WIDTH_PX: f64 = 1000.0;
@@ -31,6 +32,8 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
         paths.push(p.as_path());
         roles.push("providers");
     }
+    let dest = Output::new(Some(&args.output));
+    super::preflight_analysis(&[&dest], &paths, &roles, &args.analysis)?;
     let output = OutputArgs {
         format: Format::Table,
         output: Some(args.output.clone()),
@@ -174,17 +177,12 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
         spanning: span,
         with_weights,
     };
-    Destination {
-        path: Some(args.output.clone()),
-    }
-    .write(|w| write_html(&report, w))?;
-    if !args.quiet {
-        let size = std::fs::metadata(&args.output)
-            .map(|m| m.len())
-            .unwrap_or(0);
+    dest.write(|w| write_html(&report, w))?;
+    if let (false, Some(path)) = (args.quiet, dest.path()) {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         eprintln!(
             "map: {} ({} KB; boundaries simplified by up to {} m for drawing)",
-            args.output.display(),
+            path.display(),
             size.div_ceil(1024),
             simplify_m
         );

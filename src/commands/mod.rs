@@ -20,7 +20,7 @@ use crate::analysis::tolerance::{self, Tolerance, ToleranceArg};
 use crate::analysis::weights::{self, PairWeights, Points};
 use crate::cli::{AnalysisArgs, Command, LayerArgs, OutputArgs};
 use crate::layer::{self, Crs, Layer, LoadOptions};
-use crate::report::Destination;
+use crate::output::{Input, Output};
 
 /// How a command ended when it could run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +129,44 @@ pub fn load_layers(paths: &[&Path], options: &[LoadOptions], quiet: bool) -> Res
     Ok(layers)
 }
 
+/// The inputs of an analysis: its layers (each with its role) and the weights file.
+pub fn analysis_inputs<'a>(
+    paths: &[&'a Path],
+    roles: &'a [String],
+    analysis: &'a AnalysisArgs,
+) -> Vec<Input<'a>> {
+    let mut inputs: Vec<Input> = paths
+        .iter()
+        .zip(roles)
+        .map(|(path, role)| Input { path, role })
+        .collect();
+    if let Some(w) = &analysis.weights {
+        inputs.push(Input {
+            path: w,
+            role: "weights",
+        });
+    }
+    inputs
+}
+
+/// Check the outputs of an analysis against its layers and weights before any work (see
+/// [`crate::output::preflight`]).
+pub fn preflight_analysis(
+    outputs: &[&Output],
+    paths: &[&Path],
+    roles: &[&str],
+    analysis: &AnalysisArgs,
+) -> Result<()> {
+    let roles: Vec<String> = roles
+        .iter()
+        .map(|r| match *r {
+            "layer" => "layer".to_string(),
+            r => format!("{r} layer"),
+        })
+        .collect();
+    crate::output::preflight(outputs, &analysis_inputs(paths, &roles, analysis))
+}
+
 /// Everything an analysis command needs before the geometry work: checked arguments,
 /// loaded layers, tolerance and weights.
 pub struct Prepared {
@@ -148,10 +186,6 @@ pub fn prepare(
     output: &OutputArgs,
 ) -> Result<Prepared> {
     let options = layer_options(layer_args, roles)?;
-    Destination {
-        path: output.output.clone(),
-    }
-    .check_writable()?;
     let layers = load_layers(paths, &options, output.quiet)?;
     for (layer, role) in layers.iter().zip(roles) {
         if layer.features.is_empty() {

@@ -7,7 +7,8 @@ use serde_json::{json, Map, Value};
 use super::{context, overlay_layers, prepare, table_heading, write_csv, Outcome, Style};
 use crate::analysis::overlaps::{rows, OverlapRow, OverlapsReport};
 use crate::cli::OverlapsArgs;
-use crate::report::{self, Destination, Format, Table};
+use crate::output::Output;
+use crate::report::{self, Format, Table};
 
 const ROLES: [&str; 2] = ["a", "b"];
 
@@ -47,12 +48,11 @@ fn cells(r: &OverlapRow, with_weights: bool, style: Style) -> Vec<String> {
 }
 
 pub fn run(args: OverlapsArgs) -> Result<Outcome> {
-    if let Some(p) = &args.pieces {
-        report::check_writable(p)?;
-        if let Some(o) = &args.output.output {
-            report::check_distinct(o, p)?;
-        }
-    }
+    let dest = Output::new(args.output.output.as_deref());
+    let pieces_out = args.pieces.as_deref().map(|p| Output::new(Some(p)));
+    let mut outputs = vec![&dest];
+    outputs.extend(pieces_out.as_ref());
+    super::preflight_analysis(&outputs, &[&args.a, &args.b], &ROLES, &args.analysis)?;
     let prepared = prepare(
         &[&args.a, &args.b],
         &ROLES,
@@ -71,7 +71,7 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     // The pieces are staged first and moved into place only after the report is written,
     // so a failure leaves neither file.
     let mut staged_pieces = None;
-    if let Some(path) = &args.pieces {
+    if let Some(pieces_out) = &pieces_out {
         let pieces = result
             .pairs
             .iter()
@@ -89,15 +89,12 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
                 (props, piece.polygon.orient(Direction::Default))
             })
             .collect();
-        staged_pieces = Some(report::stage(path, |w| {
+        staged_pieces = Some(pieces_out.stage(|w| {
             report::geojson_out::write_polygons(w, oriented.iter().map(|(m, p)| (m.clone(), p)))
         })?);
     }
 
     let with_weights = weights.is_some();
-    let dest = Destination {
-        path: args.output.output.clone(),
-    };
     let write_start = std::time::Instant::now();
     dest.write(|w| {
         match args.output.format {

@@ -7,7 +7,8 @@ use anyhow::{bail, Result};
 use super::{context, overlay_layers, prepare, table_heading, write_csv, Outcome, Style};
 use crate::analysis::spanning::{analyse, SpanRow, SpanningReport};
 use crate::cli::SpanningArgs;
-use crate::report::{Destination, Format, Table};
+use crate::output::Output;
+use crate::report::{Format, Table};
 
 const ROLES: [&str; 2] = ["providers", "plans"];
 
@@ -18,6 +19,13 @@ pub fn run(args: SpanningArgs) -> Result<Outcome> {
             args.min_share
         );
     }
+    let dest = Output::new(args.output.output.as_deref());
+    super::preflight_analysis(
+        &[&dest],
+        &[&args.providers, &args.plans],
+        &ROLES,
+        &args.analysis,
+    )?;
     let prepared = prepare(
         &[&args.providers, &args.plans],
         &ROLES,
@@ -35,9 +43,6 @@ pub fn run(args: SpanningArgs) -> Result<Outcome> {
         args.min_share,
         context(&prepared, &ROLES, &result),
     );
-    let dest = Destination {
-        path: args.output.output.clone(),
-    };
     crate::timings::time(
         || "write".into(),
         || dest.write(|w| write_report(&report, args.output.format, weights.is_some(), w)),

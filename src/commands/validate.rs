@@ -7,7 +7,8 @@ use anyhow::Result;
 use super::{prepare, write_csv, Outcome, Style};
 use crate::analysis::validate::{Finding, Kind, Severity, ValidateReport};
 use crate::cli::{AnalysisArgs, ValidateArgs};
-use crate::report::{Destination, Format, Table};
+use crate::output::Output;
+use crate::report::{Format, Table};
 
 pub const HEADERS: [&str; 9] = [
     "kind",
@@ -36,6 +37,8 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         weights: None,
         weight_column: String::new(),
     };
+    let dest = Output::new(args.output.output.as_deref());
+    super::preflight_analysis(&[&dest], &paths, &roles, &analysis)?;
     let prepared = prepare(&paths, &roles, &args.layer_args, &analysis, &args.output)?;
     let report = ValidateReport::new(
         &prepared.layers[0],
@@ -44,10 +47,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         args.strict,
         prepared.warnings.clone(),
     );
-    Destination {
-        path: args.output.output.clone(),
-    }
-    .write(|w| write_report(&report, args.output.format, w))?;
+    dest.write(|w| write_report(&report, args.output.format, w))?;
     let passed = report.summary.passed;
     super::dispose((prepared, report));
     Ok(if passed {
