@@ -142,9 +142,17 @@ pub struct Input<'a> {
 pub fn preflight(outputs: &[&Output], inputs: &[Input]) -> Result<()> {
     let mut files: Vec<(&Path, Identity)> = Vec::new();
     for output in outputs {
-        let Some(path) = output.path() else { continue };
-        let Target::File { file, existing } = resolve(path)? else {
-            continue;
+        let target = match output.path() {
+            None => Target::Stdout,
+            Some(path) => resolve(path)?,
+        };
+        let (path, file, existing) = match (output.path(), target) {
+            (Some(path), Target::File { file, existing }) => (path, file, existing),
+            (_, Target::Stdout) => {
+                stdout_open()?;
+                continue;
+            }
+            _ => continue,
         };
         // Creating (and removing) a temporary file proves the directory takes new files.
         let dir = parent_dir(&file);
@@ -382,13 +390,19 @@ extern "C" fn note_closed_stdout() {
     }
 }
 
-fn write_stdout(body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+/// Fails when the process started with standard output closed.
+fn stdout_open() -> Result<()> {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return Err(
             anyhow::Error::from(io::Error::from_raw_os_error(libc::EBADF))
-                .context("writing standard output (it is closed)"),
+                .context("writing standard output: it is closed"),
         );
     }
+    Ok(())
+}
+
+fn write_stdout(body: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    stdout_open()?;
     let stdout = io::stdout();
     let mut w = io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let result = body(&mut w).and_then(|()| w.flush().map_err(anyhow::Error::from));
@@ -558,7 +572,11 @@ mod tests {
             "{err:#}"
         );
         assert_eq!(fs::read(&input).unwrap(), b"x");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "a probe left behind");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "a probe left behind"
+        );
     }
 
     #[test]

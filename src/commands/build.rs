@@ -47,8 +47,9 @@ pub struct BuildReport {
 pub fn run(args: BuildArgs) -> Result<Outcome> {
     let options = layer_options(&args.layer_args, &["units"])?;
     let dest = Output::new(Some(&args.output));
+    // The summary goes to standard output.
     output::preflight(
-        &[&dest],
+        &[&dest, &Output::stdout()],
         &[
             Input {
                 path: &args.units,
