@@ -272,6 +272,9 @@ enum Identity {
 
 fn resolve(path: &Path) -> Result<Target> {
     let text = path.as_os_str().to_string_lossy();
+    if text.is_empty() {
+        bail!("an empty output path; name an output file (or - for standard output)");
+    }
     if text.ends_with('/') || path.file_name().is_none() {
         bail!("{}: is a directory; name an output file", path.display());
     }
