@@ -671,3 +671,72 @@ fn broken_pipe_is_a_quiet_success() {
     assert!(out.stdout.starts_with(b"a_code,"));
     assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1);
 }
+
+/// A signal ignored when footprint starts (`nohup`, `trap '' TERM`) stays ignored; SIGKILL
+/// then leaves the hidden file but never a partial output.
+#[test]
+fn ignored_signals_stay_ignored_and_sigkill_leaves_no_partial_output() {
+    let dir = workspace();
+    let d = dir.path();
+    assert!(Command::new("mkfifo")
+        .arg(d.join("fifo"))
+        .status()
+        .unwrap()
+        .success());
+    let mut child = Command::new("sh")
+        .current_dir(d)
+        .args([
+            "-c",
+            "trap '' TERM; exec \"$0\" overlaps trusts.geojson footprints.geojson -q --pieces pieces.geojson -o fifo",
+        ])
+        .arg(bin())
+        .spawn()
+        .unwrap();
+    if !wait_for_temp(d, &mut child, Duration::from_secs(60)) {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("no temporary file seen");
+    }
+    kill(&child, libc::SIGTERM);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "an ignored SIGTERM ended it"
+    );
+    kill(&child, libc::SIGKILL);
+    assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGKILL));
+    assert!(!d.join("pieces.geojson").exists(), "a partial output");
+    assert_eq!(temps(d).len(), 1, "the staged file stays after SIGKILL");
+}
+
+/// Root replacing another user's file gives it back to that user.
+#[test]
+fn owner_is_kept_when_root_replaces_a_file() {
+    // SAFETY: a query without side effects.
+    if unsafe { libc::geteuid() } != 0 {
+        return skip("not root: only root can give a file to another user");
+    }
+    let dir = workspace();
+    let d = dir.path();
+    let file = d.join("theirs.csv");
+    fs::write(&file, "old\n").unwrap();
+    std::os::unix::fs::chown(&file, Some(1234), Some(5678)).unwrap();
+    let out = Command::new(bin())
+        .current_dir(d)
+        .args([
+            "overlaps",
+            "trusts.geojson",
+            "footprints.geojson",
+            "-f",
+            "csv",
+            "-q",
+        ])
+        .args(["-o", "theirs.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(&file).unwrap();
+    assert_eq!((m.uid(), m.gid()), (1234, 5678));
+    assert!(fs::read(&file).unwrap().starts_with(b"a_code,"));
+}
