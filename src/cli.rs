@@ -86,7 +86,8 @@ pub struct OutputArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
-    /// Write the report to FILE (written whole or not at all) instead of standard output.
+    /// Write the report to FILE (replaced whole or not at all; never an input) instead of
+    /// standard output (`-`).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -357,7 +358,8 @@ pub struct BuildArgs {
     #[arg(long, value_name = "UNIT,FOOTPRINT[,NAME]")]
     pub columns: Option<String>,
 
-    /// Where to write the footprints (GeoJSON, written whole or not at all).
+    /// Where to write the footprints (GeoJSON, written whole or not at all; `-` is standard
+    /// output, and the summary then goes to standard error).
     #[arg(long, short = 'o', value_name = "OUT.geojson")]
     pub output: PathBuf,
 
@@ -444,7 +446,7 @@ pub struct MapArgs {
     #[arg(long, value_name = "PROVIDERS")]
     pub providers: Option<PathBuf>,
 
-    /// Write the HTML report to FILE (written whole or not at all).
+    /// Write the HTML report to FILE (written whole or not at all; `-` is standard output).
     #[arg(long, short = 'o', value_name = "FILE.html")]
     pub output: PathBuf,
 
@@ -496,7 +498,8 @@ pub struct ManArgs {
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
 
-    /// Write the page to FILE (written whole or not at all) instead of standard output.
+    /// Write the page to FILE (replaced whole or not at all; never an input) instead of
+    /// standard output (`-`).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -1,3 +1,4 @@
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -7,24 +8,44 @@ mod commands;
 
 use cli::Cli;
 use commands::Outcome;
+use footprint::output::{self, Output};
 
 fn main() -> ExitCode {
     footprint::timings::mark_start();
+    output::install_signal_handlers();
     footprint::leave_memory_to_exit();
-    footprint::output::install_signal_handlers();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            // Help and version go to stdout with 0; usage errors to stderr with 2.
+        // Usage errors go to stderr with 2.
+        Err(e) if e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::from(2);
+        }
+        // Help and version go to stdout with 0, or 2 when they cannot be written.
+        Err(e) => {
+            let printed = if std::io::stdout().is_terminal() {
+                // clap colours it for a terminal.
+                e.print()
+                    .and_then(|()| std::io::stdout().flush())
+                    .map_err(|err| anyhow::Error::from(err).context("writing standard output"))
+            } else {
+                Output::stdout().write(|w| {
+                    write!(w, "{}", e.render())?;
+                    Ok(())
+                })
+            };
+            return exit_on_error(printed.map(|()| Outcome::Clean));
         }
     };
-    match commands::run(cli.command) {
+    exit_on_error(commands::run(cli.command))
+}
+
+fn exit_on_error(result: anyhow::Result<Outcome>) -> ExitCode {
+    match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
-        // A closed pipe (`| head`) anywhere in the chain is the reader's choice, not an error.
-        Err(e) if footprint::output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        // The reader of standard output stopped early (`| head`): that is not a failure.
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             footprint::diag::line(format_args!("error: {e:#}"));
             ExitCode::from(2)

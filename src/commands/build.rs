@@ -12,12 +12,13 @@ use footprint::report::{self, build::write_layer, Emit};
 pub fn run(args: BuildArgs) -> Result<Outcome> {
     let options = layer_options(&args.layer_args, &["units"])?;
     let layer_out = Output::new(Some(&args.output));
+    // The summary goes to standard output (to standard error when the layer does).
     output::preflight(
-        &[&layer_out],
+        &[&layer_out, &Output::stdout()],
         &[
             Input {
                 path: &args.units,
-                role: "units",
+                role: "units layer",
             },
             Input {
                 path: &args.mapping,
@@ -30,13 +31,11 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
     let units = &layers[0];
     let (tolerance, mut warnings) = tolerance::resolve(args.tolerance, &[units]);
     warnings.extend(map.notes.iter().cloned());
-    let report = build(
-        units,
-        &map,
-        &tolerance,
-        warnings,
-        args.output.display().to_string(),
-    );
+    let output_file = match layer_out.path() {
+        Some(p) => p.display().to_string(),
+        None => "standard output".to_string(),
+    };
+    let report = build(units, &map, &tolerance, warnings, output_file);
     if !args.quiet {
         if args.tolerance == tolerance::ToleranceArg::Auto {
             diag::line(format_args!("tolerance: {tolerance}"));
@@ -58,7 +57,14 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
         format: args.format.into(),
         spreadsheet_safe: !args.raw_csv,
     };
-    report::emit(&report, how, &Output::stdout())?;
+    if layer_out.path().is_some() {
+        report::emit(&report, how, &Output::stdout())?;
+    } else if !args.quiet {
+        // The layer went to standard output: the summary goes beside the warnings.
+        let mut summary = Vec::new();
+        report::render(&report, how, &mut summary)?;
+        diag::line(String::from_utf8_lossy(&summary).trim_end());
+    }
     let verdict = args.strict.then(|| report.coverage.verdict(&map, units));
     Ok(outcome(verdict, args.quiet))
 }

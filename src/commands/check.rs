@@ -1,6 +1,6 @@
 //! `footprint check RULES.toml [--junit FILE]`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
@@ -17,7 +17,12 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     let junit_out = args.junit.as_deref().map(|p| Output::new(Some(p)));
     let mut outputs = vec![&out];
     outputs.extend(junit_out.as_ref());
-    output::preflight(&outputs, &rules_inputs(&args.rules, &rules))?;
+    let files = rules_inputs(&args.rules, &rules);
+    let inputs: Vec<Input> = files
+        .iter()
+        .map(|(path, role)| Input { path, role })
+        .collect();
+    output::preflight(&outputs, &inputs)?;
     let paths: Vec<&Path> = rules.layers.iter().map(|l| l.path.as_path()).collect();
     let options: Vec<_> = rules.layers.iter().map(|l| l.options.clone()).collect();
     // Layer warnings go into the report once; the loader need not print them too.
@@ -45,26 +50,23 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     })
 }
 
-/// Every file a rules file reads: itself, its layers, weights and mappings.
-fn rules_inputs<'a>(path: &'a Path, rules: &'a rules::Rules) -> Vec<Input<'a>> {
-    let mut inputs = vec![Input {
-        path,
-        role: "rules file",
-    }];
-    inputs.extend(rules.layers.iter().map(|l| Input {
-        path: &l.path,
-        role: &l.name,
-    }));
-    inputs.extend(rules.weights.values().map(|w| Input {
-        path: &w.path,
-        role: "weights",
-    }));
-    inputs.extend(rules.rules.iter().filter_map(|r| match &r.check {
-        rules::Check::MappedByFile { mapping, .. } => Some(Input {
-            path: mapping,
-            role: "mapping",
-        }),
-        _ => None,
-    }));
-    inputs
+/// Every file a rules file reads: itself, its layers, weights and mappings, with their
+/// roles for messages.
+fn rules_inputs(path: &Path, rules: &rules::Rules) -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = vec![(path.to_path_buf(), "rules file".into())];
+    for l in &rules.layers {
+        files.push((
+            l.path.clone(),
+            format!("{} layer of the rules file", l.name),
+        ));
+    }
+    for (name, w) in &rules.weights {
+        files.push((w.path.clone(), format!("{name} weights of the rules file")));
+    }
+    for r in &rules.rules {
+        if let rules::Check::MappedByFile { mapping, .. } = &r.check {
+            files.push((mapping.clone(), format!("mapping of rule {:?}", r.name)));
+        }
+    }
+    files
 }

@@ -178,10 +178,17 @@ pub fn prepare(
     outputs: &[&Output],
 ) -> Result<Prepared> {
     let options = layer_options(layer_args, roles)?;
+    let named: Vec<String> = roles
+        .iter()
+        .map(|r| match *r {
+            "layer" => "layer".to_string(),
+            r => format!("{r} layer"),
+        })
+        .collect();
     let mut inputs: Vec<Input> = paths
         .iter()
-        .zip(roles)
-        .map(|(p, r)| Input { path: p, role: r })
+        .zip(&named)
+        .map(|(path, role)| Input { path, role })
         .collect();
     if let Some(w) = &analysis.weights {
         inputs.push(Input {
