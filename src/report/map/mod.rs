@@ -14,9 +14,12 @@ use geo::{LineString, MultiPolygon, Rect};
 use crate::analysis::coterminosity::CoterminosityReport;
 use crate::analysis::spanning::SpanningReport;
 use crate::report::fixed;
+pub use build::{opening_extent, simplification_m, Analysed};
 use sidebar::write_sidebar;
 
+mod build;
 mod sidebar;
+mod titles;
 
 /// One shape on the map.
 #[derive(Debug, Clone)]
