@@ -2,23 +2,27 @@
 //! Grid metres (y flipped), a legend and the tables of splits and spanning providers.
 //!
 //! Nothing is fetched: no fonts, scripts or images from elsewhere, so the file opens offline,
-//! from an email attachment too. Every name is escaped for HTML. The geometry arrives here
-//! already simplified for drawing; this module only writes it.
+//! from an email attachment too. Every name is escaped for HTML.
+//!
+//! [`MapReport::build`] (`build`) makes the shapes and labels from the analyses, simplifying
+//! boundaries for drawing only, with their hover texts (`titles`); [`write_html`] writes the
+//! page: the map (`svg`), then the sidebar (`sidebar`).
 
-use std::fmt::Write as _;
 use std::io::Write;
 
 use anyhow::Result;
-use geo::{LineString, MultiPolygon, Rect};
+use geo::{MultiPolygon, Rect};
 
 use crate::analysis::coterminosity::CoterminosityReport;
 use crate::analysis::spanning::SpanningReport;
-use crate::report::fixed;
 pub use build::{opening_extent, simplification_m, Analysed};
 use sidebar::write_sidebar;
+pub use svg::path_data;
+use svg::write_svg;
 
 mod build;
 mod sidebar;
+mod svg;
 mod titles;
 
 /// One shape on the map.
@@ -88,70 +92,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// SVG path data for a MultiPolygon in BNG metres, y flipped (north up): whole metres,
-/// relative moves after each ring's first point, repeated points left out.
-///
-/// ```
-/// use geo::{polygon, MultiPolygon};
-/// let p = polygon![(x: 400_000.0, y: 300_000.0), (x: 401_000.0, y: 300_000.0),
-///     (x: 401_000.0, y: 300_500.4)];
-/// assert_eq!(footprint::report::map::path_data(&MultiPolygon(vec![p])),
-///     "M400000-300000l1000 0 0-500z");
-/// ```
-pub fn path_data(mp: &MultiPolygon<f64>) -> String {
-    let mut d = String::new();
-    for polygon in &mp.0 {
-        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-            ring_data(&mut d, ring);
-        }
-    }
-    d
-}
-
-fn ring_data(d: &mut String, ring: &LineString<f64>) {
-    let pts = &ring.0;
-    // The closing point repeats the first: `z` draws that edge.
-    let n = if pts.len() > 1 && pts[0] == pts[pts.len() - 1] {
-        pts.len() - 1
-    } else {
-        pts.len()
-    };
-    if n < 3 {
-        return;
-    }
-    let at = |i: usize| (pts[i].x.round() as i64, -(pts[i].y.round() as i64));
-    let (mut px, mut py) = at(0);
-    let _ = write!(d, "M{px}{}", signed(py));
-    let mut first = true;
-    for i in 1..n {
-        let (x, y) = at(i);
-        let (dx, dy) = (x - px, y - py);
-        if dx == 0 && dy == 0 {
-            continue;
-        }
-        if first {
-            d.push('l');
-            let _ = write!(d, "{dx}");
-            first = false;
-        } else {
-            d.push_str(&signed(dx));
-        }
-        d.push_str(&signed(dy));
-        px = x;
-        py = y;
-    }
-    d.push('z');
-}
-
-/// A number after another: a minus sign separates it, otherwise a space.
-fn signed(v: i64) -> String {
-    if v < 0 {
-        v.to_string()
-    } else {
-        format!(" {v}")
-    }
-}
-
 const STYLE: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;font:13px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d1d1f;display:flex;height:100vh}
@@ -214,18 +154,8 @@ document.body.setAttribute('data-map','ready');
 })();
 "#;
 
-/// Write the whole report as one HTML document.
+/// Write the whole report as one HTML document: the map, its tools, the sidebar, the script.
 pub fn write_html(report: &MapReport, w: &mut dyn Write) -> Result<()> {
-    let e = &report.extent;
-    // A margin of 2% around everything drawn.
-    let pad = 0.02 * e.width().max(e.height()).max(1.0);
-    let (x0, y0) = ((e.min().x - pad).floor(), (-e.max().y - pad).floor());
-    let (vw, vh) = (
-        (e.width() + 2.0 * pad).ceil(),
-        (e.height() + 2.0 * pad).ceil(),
-    );
-    // Metres per pixel when the map is 1000 pixels wide: the labels' size before the script runs.
-    let px0 = (vw / 1000.0).max(vh / 700.0);
     let title = escape(&report.title);
     writeln!(
         w,
@@ -235,36 +165,7 @@ pub fn write_html(report: &MapReport, w: &mut dyn Write) -> Result<()> {
         env!("CARGO_PKG_VERSION")
     )?;
     writeln!(w, "<div id=\"mapbox\">")?;
-    writeln!(
-        w,
-        "<svg id=\"map\" viewBox=\"{x0} {y0} {vw} {vh}\" style=\"--px:{px0:.1}\" role=\"img\" \
-         aria-label=\"{title}\">"
-    )?;
-    writeln!(
-        w,
-        "<defs><pattern id=\"hatch\" patternUnits=\"userSpaceOnUse\" width=\"{h}\" height=\"{h}\" \
-         patternTransform=\"rotate(45)\"><rect width=\"{h}\" height=\"{h}\" fill=\"rgba(255,255,255,.25)\"/>\
-         <line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"{h}\" stroke=\"#7a1c1c\" stroke-width=\"{sw}\"/></pattern></defs>",
-        h = fixed((px0 * 6.0).max(0.1), 1),
-        sw = fixed((px0 * 2.0).max(0.1), 1),
-    )?;
-    write_group(w, "units", &report.units)?;
-    write_group(w, "parts", &report.parts)?;
-    write_group(w, "providers", &report.providers)?;
-    write_group(w, "footprints", &report.footprints)?;
-    writeln!(w, "<g id=\"labels\">")?;
-    for l in &report.labels {
-        writeln!(
-            w,
-            "<text class=\"label\" data-kind=\"label\" data-code=\"{code}\" data-room=\"{room}\" x=\"{x}\" y=\"{y}\"><title>{t}</title>{code}</text>",
-            code = escape(&l.text),
-            x = l.x.round() as i64,
-            y = -(l.y.round() as i64),
-            t = escape(&l.title),
-            room = l.room_m.round() as i64,
-        )?;
-    }
-    writeln!(w, "</g>\n</svg>")?;
+    write_svg(report, &title, w)?;
     writeln!(
         w,
         "<div id=\"tools\"><button id=\"zin\" title=\"Zoom in\">+</button>\
@@ -273,33 +174,5 @@ pub fn write_html(report: &MapReport, w: &mut dyn Write) -> Result<()> {
     )?;
     write_sidebar(report, w)?;
     writeln!(w, "<script>{SCRIPT}</script>\n</body>\n</html>")?;
-    Ok(())
-}
-
-/// Shapes grouped by class (`<g class="units whole">`), so each path carries only its kind,
-/// code, outline and title: on 35,000 LSOAs every byte per path is 35 kB.
-fn write_group(w: &mut dyn Write, id: &str, shapes: &[Shape]) -> Result<()> {
-    let mut classes: Vec<&str> = Vec::new();
-    for s in shapes {
-        if !classes.contains(&s.class.as_str()) {
-            classes.push(&s.class);
-        }
-    }
-    writeln!(w, "<g id=\"{id}\">")?;
-    for class in classes {
-        writeln!(w, "<g class=\"{id} {}\">", escape(class))?;
-        for s in shapes.iter().filter(|s| s.class == class) {
-            writeln!(
-                w,
-                "<path data-kind=\"{}\" data-code=\"{}\" d=\"{}\"><title>{}</title></path>",
-                s.kind,
-                escape(&s.code),
-                path_data(&s.geometry),
-                escape(&s.title)
-            )?;
-        }
-        writeln!(w, "</g>")?;
-    }
-    writeln!(w, "</g>")?;
     Ok(())
 }
