@@ -35,7 +35,8 @@
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
-use crate::layer::valid::{crossings_odd, ring_chains, walk_chain_pair, Chain};
+use crate::geometry::chains::{ring_chains, walk_chain_pair, Chain};
+use crate::geometry::crossings_odd;
 
 /// How near (metres) a vertex may come to the other outline before the two are said to touch
 /// rather than cross: ten times the rounding of a coordinate on the grid (a tenth of a
