@@ -178,7 +178,15 @@ fn feature_findings(layer: &Layer) -> Vec<Finding> {
         .collect();
     out.par_extend(defective.par_iter().map(|f| {
         let at = locate_defect(&f.geometry);
-        let mut detail = format!("feature #{}: {}", f.index, f.defects.join("; "));
+        let mut detail = format!(
+            "feature #{}: {}",
+            f.index,
+            f.defects
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
         if let Some(c) = at {
             let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
             detail.push_str(&format!(" (near {lon:.5}, {lat:.5})"));

@@ -157,11 +157,10 @@ fn load_csv(path: &Path, column: &str) -> Result<Points> {
     }
     if crs == Crs::Wgs84 {
         let (min, max) = crs::bounds(&raw).unwrap_or_default();
-        if let Some(problem) = crs::lonlat_extent_problem(min, max) {
-            if problem.contains("swapped") {
-                bail!("{}: {problem}", path.display());
-            }
-            notes.push(format!("{}: {problem}", path.display()));
+        match crs::lonlat_extent_problem(min, max) {
+            Some(problem @ crs::ExtentProblem::Swapped) => bail!("{}: {problem}", path.display()),
+            Some(problem) => notes.push(format!("{}: {problem}", path.display())),
+            None => {}
         }
     }
     let xy = raw.iter().map(|p| to_bng(crs, p[0], p[1])).collect();

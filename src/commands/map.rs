@@ -266,7 +266,14 @@ fn unit_shapes(
             }
         }
         if !unit.defects.is_empty() {
-            title.push_str(&format!("\ninvalid polygon: {}", unit.defects.join("; ")));
+            title.push_str(&format!(
+                "\ninvalid polygon: {}",
+                unit.defects
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
         }
         if status == Status::Split {
             for (pair, row) in pairs.iter().zip(rows) {

@@ -95,25 +95,43 @@ pub fn bounds<'a>(points: impl IntoIterator<Item = &'a [f64; 2]>) -> Option<([f6
     })
 }
 
+/// Why a lon/lat extent is suspect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExtentProblem {
+    /// It fits Great Britain only with latitude and longitude swapped: an error.
+    Swapped,
+    /// It reaches outside Great Britain (min, max): a warning.
+    OutsideGb { min: [f64; 2], max: [f64; 2] },
+}
+
+impl fmt::Display for ExtentProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExtentProblem::Swapped => f.write_str(
+                "coordinates look like latitude, longitude (swapped): GeoJSON positions are \
+                 [longitude, latitude]; fix the file",
+            ),
+            ExtentProblem::OutsideGb { min, max } => write!(
+                f,
+                "lon/lat extent [{:.3}, {:.3}] - [{:.3}, {:.3}] reaches outside Great Britain; \
+                 British National Grid measures are unreliable far from it",
+                min[0], min[1], max[0], max[1]
+            ),
+        }
+    }
+}
+
 /// Whether a lon/lat extent lies roughly over Great Britain, and if not, whether it looks like
 /// latitude and longitude were swapped.
-pub fn lonlat_extent_problem(min: [f64; 2], max: [f64; 2]) -> Option<String> {
+pub fn lonlat_extent_problem(min: [f64; 2], max: [f64; 2]) -> Option<ExtentProblem> {
     let in_gb = |lon: f64, lat: f64| (-9.5..=3.5).contains(&lon) && (49.0..=61.5).contains(&lat);
     if in_gb(min[0], min[1]) && in_gb(max[0], max[1]) {
         return None;
     }
     if in_gb(min[1], min[0]) && in_gb(max[1], max[0]) {
-        return Some(
-            "coordinates look like latitude, longitude (swapped): GeoJSON positions are \
-             [longitude, latitude]; fix the file"
-                .to_string(),
-        );
+        return Some(ExtentProblem::Swapped);
     }
-    Some(format!(
-        "lon/lat extent [{:.3}, {:.3}] - [{:.3}, {:.3}] reaches outside Great Britain; \
-         British National Grid measures are unreliable far from it",
-        min[0], min[1], max[0], max[1]
-    ))
+    Some(ExtentProblem::OutsideGb { min, max })
 }
 
 /// An extent (min, max) in input coordinates.
@@ -305,9 +323,10 @@ mod tests {
             Some(Crs::Bng)
         );
         assert_eq!(Crs::from_extent([-2e7, -2e7], [2e7, 2e7]), None);
-        assert!(lonlat_extent_problem([50.0, -5.0], [55.0, 1.0])
-            .unwrap()
-            .contains("swapped"));
+        assert_eq!(
+            lonlat_extent_problem([50.0, -5.0], [55.0, 1.0]),
+            Some(ExtentProblem::Swapped)
+        );
         assert!(lonlat_extent_problem([-5.7, 50.0], [1.8, 55.8]).is_none());
     }
 }

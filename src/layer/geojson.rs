@@ -25,16 +25,26 @@ pub struct ParseError {
     pub feature: Option<usize>,
 }
 
+impl ParseError {
+    /// The message and where it happened, without the feature.
+    pub fn located(&self) -> String {
+        if self.line > 0 {
+            format!(
+                "{} (line {}, column {})",
+                self.message, self.line, self.column
+            )
+        } else {
+            self.message.clone()
+        }
+    }
+}
+
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(i) = self.feature {
             write!(f, "feature #{i}: ")?;
         }
-        write!(f, "{}", self.message)?;
-        if self.line > 0 {
-            write!(f, " (line {}, column {})", self.line, self.column)?;
-        }
-        Ok(())
+        f.write_str(&self.located())
     }
 }
 

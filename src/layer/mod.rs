@@ -6,6 +6,7 @@
 pub mod crs;
 pub mod fields;
 pub mod geojson;
+mod messages;
 mod raw;
 mod read;
 mod rings;
@@ -20,6 +21,8 @@ use rayon::prelude::*;
 pub use crs::{Crs, CrsSource};
 use fields::CodeSource;
 use geojson::RawFeature;
+pub(crate) use messages::{list_some, plural};
+pub use messages::{Defect, LayerWarning};
 use read::Read;
 use rings::Prepped;
 
@@ -47,7 +50,7 @@ pub struct Feature {
     pub area_m2: f64,
     pub bbox: Rect<f64>,
     /// Problems found on load; the feature is still analysed.
-    pub defects: Vec<String>,
+    pub defects: Vec<Defect>,
 }
 
 /// A feature that could not be analysed, and why.
@@ -134,7 +137,8 @@ pub struct Layer {
     pub resolution: Resolution,
     /// Extent in input coordinates (min, max).
     pub input_extent: Option<([f64; 2], [f64; 2])>,
-    pub notes: Vec<String>,
+    /// Warnings found while loading (fields chosen, extent).
+    pub notes: Vec<LayerWarning>,
 }
 
 impl Layer {
@@ -143,70 +147,46 @@ impl Layer {
         self.path.display().to_string()
     }
 
-    /// Plain-language warnings about this layer: skipped features, defects, code problems.
-    pub fn warnings(&self) -> Vec<String> {
+    /// Warnings about this layer: notes from loading, skipped features, defects, code
+    /// problems. Each displays as one plain-language line.
+    pub fn warnings(&self) -> Vec<LayerWarning> {
         let mut out = self.notes.clone();
         if self.input_count == 0 {
-            out.push("the file holds no features".into());
+            out.push(LayerWarning::NoFeatures);
         }
-        if !self.skipped.is_empty() {
-            let mut by_reason: Vec<(String, Vec<String>)> = Vec::new();
-            for s in &self.skipped {
-                let key = s.reason.to_string();
-                let label = s.code.clone().unwrap_or_else(|| format!("#{}", s.index));
-                match by_reason.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, v)) => v.push(label),
-                    None => by_reason.push((key, vec![label])),
-                }
-            }
-            for (reason, labels) in by_reason {
-                out.push(format!(
-                    "skipped {} feature{} with {reason}: {}",
-                    labels.len(),
-                    plural(labels.len()),
-                    list_some(&labels, 10)
-                ));
+        let mut by_reason: Vec<(&SkipReason, Vec<String>)> = Vec::new();
+        for s in &self.skipped {
+            let label = s.code.clone().unwrap_or_else(|| format!("#{}", s.index));
+            match by_reason.iter_mut().find(|(k, _)| **k == s.reason) {
+                Some((_, v)) => v.push(label),
+                None => by_reason.push((&s.reason, vec![label])),
             }
         }
-        let defective: Vec<&Feature> = self
+        out.extend(
+            by_reason
+                .into_iter()
+                .map(|(reason, labels)| LayerWarning::Skipped {
+                    reason: reason.clone(),
+                    labels,
+                }),
+        );
+        let defective: Vec<(String, Vec<Defect>)> = self
             .features
             .iter()
             .filter(|f| !f.defects.is_empty())
+            .map(|f| (f.code.clone(), f.defects.clone()))
             .collect();
         if !defective.is_empty() {
-            let labels: Vec<String> = defective
-                .iter()
-                .map(|f| format!("{} ({})", f.code, list_some(&f.defects, 3)))
-                .collect();
-            out.push(format!(
-                "{} invalid polygon{} loaded as is (results near them may be off): {}",
-                defective.len(),
-                plural(defective.len()),
-                list_some(&labels, 5)
-            ));
+            out.push(LayerWarning::Invalid(defective));
         }
         if !self.duplicate_codes.is_empty() {
-            let labels: Vec<String> = self
-                .duplicate_codes
-                .iter()
-                .map(|(c, n)| format!("{c} (x{n})"))
-                .collect();
-            out.push(format!(
-                "{} code{} used by more than one feature: {}",
-                labels.len(),
-                plural(labels.len()),
-                list_some(&labels, 10)
-            ));
+            out.push(LayerWarning::DuplicateCodes(self.duplicate_codes.clone()));
         }
         if !self.missing_codes.is_empty() {
-            let labels: Vec<String> = self.missing_codes.iter().map(|i| format!("#{i}")).collect();
-            out.push(format!(
-                "{} feature{} without a {} value, labelled by position: {}",
-                labels.len(),
-                plural(labels.len()),
-                self.code_field,
-                list_some(&labels, 10)
-            ));
+            out.push(LayerWarning::MissingCodes {
+                field: self.code_field.clone(),
+                indices: self.missing_codes.clone(),
+            });
         }
         out
     }
@@ -245,23 +225,6 @@ impl Layer {
             .iter()
             .filter(|f| !f.defects.is_empty())
             .count()
-    }
-}
-
-pub(crate) fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-/// "a, b, c and 12 more"
-pub(crate) fn list_some(items: &[String], max: usize) -> String {
-    if items.len() <= max {
-        items.join(", ")
-    } else {
-        format!("{} and {} more", items[..max].join(", "), items.len() - max)
     }
 }
 
@@ -323,7 +286,12 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         options.name_field.as_deref(),
     )
     .map_err(|m| err(None, m, "pass --code (and --name) to name the fields"))?;
-    let mut notes = fields.notes.clone();
+    let mut notes: Vec<LayerWarning> = fields
+        .notes
+        .iter()
+        .cloned()
+        .map(LayerWarning::Fields)
+        .collect();
     // Structure checks first, so that a malformed geometry is an error, not a skip.
     for (f, p) in raw.iter().zip(&prepped) {
         if let Err(m) = &p.structure {
@@ -369,7 +337,7 @@ fn layer_crs(
     options: &LoadOptions,
     raw: &[RawFeature],
     prepped: &[Prepped],
-    notes: &mut Vec<String>,
+    notes: &mut Vec<LayerWarning>,
 ) -> Result<(Crs, CrsSource, Option<crs::Extent>), LoadError> {
     let err = |feature: Option<usize>, message: String, hint: &str| {
         LoadError::new(path, feature, message, hint)
@@ -395,15 +363,16 @@ fn layer_crs(
     let (crs, crs_source) =
         crs::decide_crs(crs_name, options.crs, extent).map_err(|(m, hint)| err(None, m, &hint))?;
     if crs == Crs::Wgs84 {
-        if let Some(problem) = extent.and_then(|(min, max)| crs::lonlat_extent_problem(min, max)) {
-            if problem.contains("swapped") {
+        match extent.and_then(|(min, max)| crs::lonlat_extent_problem(min, max)) {
+            Some(problem @ crs::ExtentProblem::Swapped) => {
                 return Err(err(
                     None,
-                    problem,
+                    problem.to_string(),
                     "write positions as [longitude, latitude]",
                 ));
             }
-            notes.push(problem);
+            Some(problem) => notes.push(LayerWarning::Extent(problem)),
+            None => {}
         }
     }
     Ok((crs, crs_source, extent))
@@ -503,7 +472,7 @@ mod tests {
 
     fn load_str(s: &str) -> Result<Layer, LoadError> {
         let doc = geojson::parse(s.as_bytes())
-            .map_err(|e| LoadError::new(Path::new("t"), e.feature, e.to_string(), ""))?;
+            .map_err(|e| LoadError::malformed(Path::new("t"), &e, ""))?;
         from_raw(Path::new("test.geojson"), doc, &LoadOptions::default())
     }
 
@@ -525,7 +494,7 @@ mod tests {
             reasons,
             vec!["null geometry", "Point is not a polygon", "empty geometry"]
         );
-        let warnings = layer.warnings().join("\n");
+        let warnings = list_some(&layer.warnings(), 100);
         assert!(
             warnings.contains("B") && warnings.contains("C") && warnings.contains("D"),
             "{warnings}"
@@ -554,7 +523,13 @@ mod tests {
         .unwrap();
         assert_eq!(layer.features.len(), 1);
         assert!(
-            layer.features[0].defects[0].contains("self-intersection"),
+            matches!(
+                layer.features[0].defects[0],
+                Defect::Invalid {
+                    part: None,
+                    error: geo::algorithm::validation::InvalidPolygon::SelfIntersection(_)
+                }
+            ),
             "{:?}",
             layer.features[0].defects
         );
@@ -567,10 +542,17 @@ mod tests {
             {"type":"Feature","properties":{"XCD":"A"},"geometry":{"type":"Polygon","coordinates":[[[0,51],[0.01,51],[0.01,51.01]]]}}]}"#,
         )
         .unwrap();
-        assert!(layer.features[0]
-            .defects
-            .iter()
-            .any(|d| d.contains("not closed")));
+        assert!(layer.features[0].defects.iter().any(|d| matches!(
+            d,
+            Defect::RingNotClosed {
+                polygon: 0,
+                ring: 0
+            }
+        )));
+        assert_eq!(
+            layer.features[0].defects[0].to_string(),
+            "polygon 0 exterior ring is not closed (closed on load)"
+        );
     }
 
     #[test]

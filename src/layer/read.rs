@@ -133,10 +133,9 @@ pub(super) fn read(
             // Not the common shape, or malformed: the serde reader decides, and explains.
             drop((raw, prepped));
             let doc = geojson::parse(bytes).map_err(|e| {
-                LoadError::new(
+                LoadError::malformed(
                     path,
-                    e.feature,
-                    format!("malformed GeoJSON: {}", e),
+                    &e,
                     "expected a GeoJSON FeatureCollection of Polygon/MultiPolygon features",
                 )
             })?;

@@ -6,14 +6,14 @@ use geo::{BoundingRect, Coord, LineString, MultiPolygon, Polygon, Rect};
 
 use super::crs::{Crs, Extent};
 use super::geojson::{Nested, RawFeature, RawGeometry};
-use super::{valid, Resolution, SkipReason, CORNER_DEGREES};
+use super::{valid, Defect, Resolution, SkipReason, CORNER_DEGREES};
 use crate::{geometry, project};
 
 /// A feature's polygons, checked in the file's coordinates, then (when they are lon/lat)
 /// projected to British National Grid, oriented and measured.
 pub(super) struct Built {
     pub(super) geometry: MultiPolygon<f64>,
-    pub(super) defects: Vec<String>,
+    pub(super) defects: Vec<Defect>,
     pub(super) bbox: Rect<f64>,
     pub(super) area_m2: f64,
     pub(super) resolution: Resolution,
@@ -158,7 +158,7 @@ fn finish_geometry(
 /// Build polygons (in the input's coordinates) from flat coordinates, noting ring problems.
 /// The buffer is reused for the first ring of the first polygon (usually the only one), so
 /// coordinates are not copied on the way from the file to the feature.
-fn to_multipolygon(c: Nested) -> (MultiPolygon<f64>, Vec<String>) {
+fn to_multipolygon(c: Nested) -> (MultiPolygon<f64>, Vec<Defect>) {
     let Nested {
         points,
         ring_ends,
@@ -221,25 +221,23 @@ fn cut_rings(
 }
 
 /// Ring `r` of polygon `pi`: closed if open, and too short noted.
-fn check_ring(pi: usize, r: usize, coords: &mut Vec<Coord<f64>>, defects: &mut Vec<String>) {
-    let ring_label = if r == 0 {
-        "exterior ring".to_string()
-    } else {
-        format!("hole {r}")
-    };
+fn check_ring(pi: usize, r: usize, coords: &mut Vec<Coord<f64>>, defects: &mut Vec<Defect>) {
     let n = coords.len();
     if coords.first() != coords.last() {
-        defects.push(format!(
-            "polygon {pi} {ring_label} is not closed (closed on load)"
-        ));
+        defects.push(Defect::RingNotClosed {
+            polygon: pi,
+            ring: r,
+        });
         if let Some(&first) = coords.first() {
             coords.push(first);
         }
     }
     if coords.len() < 4 {
-        defects.push(format!(
-            "polygon {pi} {ring_label} has {n} positions; a ring needs at least 4"
-        ));
+        defects.push(Defect::TooFewPositions {
+            polygon: pi,
+            ring: r,
+            positions: n,
+        });
     }
 }
 

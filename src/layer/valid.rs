@@ -20,6 +20,8 @@ use crate::geometry::chains::{
 };
 use crate::geometry::crossings_odd;
 
+use super::Defect;
+
 /// Every validity problem of `polygon`, exactly as `geo::Validation::validation_errors`
 /// reports them (the same variants, in the same order).
 pub fn polygon_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
@@ -156,38 +158,33 @@ fn polygon_problems(p: &Polygon<f64>) -> Vec<InvalidPolygon> {
     out
 }
 
-/// Validity problems, one line each. Parts are checked pairwise only where their boxes meet.
-pub(super) fn validate(mp: &MultiPolygon<f64>) -> Vec<String> {
-    let mut out = Vec::new();
+/// Validity problems of a feature's polygons. Parts are checked pairwise only where their
+/// boxes meet.
+pub(super) fn validate(mp: &MultiPolygon<f64>) -> Vec<Defect> {
     let many = mp.0.len() > 1;
+    let mut out: Vec<Defect> = Vec::new();
     for (i, p) in mp.0.iter().enumerate() {
-        for e in polygon_problems(p) {
-            if many {
-                out.push(format!("polygon {i}: {e}"));
-            } else {
-                out.push(e.to_string());
-            }
-        }
+        let part = many.then_some(i);
+        out.extend(
+            polygon_problems(p)
+                .into_iter()
+                .map(|error| Defect::Invalid { part, error }),
+        );
     }
     if many {
         let boxes: Vec<Option<Rect<f64>>> = mp.0.iter().map(|p| p.bounding_rect()).collect();
         for (i, j) in meeting_pairs(&boxes) {
-            use geo::Relate;
             // Parts whose outlines stay apart, neither inside the other: nothing to report.
             if polygons_apart(&mp.0[i], &mp.0[j]) {
                 continue;
             }
             let im = mp.0[i].relate(&mp.0[j]);
-            use geo::coordinate_position::CoordPos;
-            use geo::dimensions::Dimensions;
             if im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
-                out.push(format!("polygons {i} and {j} overlap"));
+                out.push(Defect::PartsOverlap(i, j));
             } else if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary)
                 == Dimensions::OneDimensional
             {
-                out.push(format!(
-                    "polygons {i} and {j} touch along a line (should be one polygon)"
-                ));
+                out.push(Defect::PartsTouch(i, j));
             }
         }
     }
