@@ -12,6 +12,7 @@ pub mod commands;
 pub mod error;
 pub mod geometry;
 pub mod index;
+pub mod input;
 pub mod layer;
 pub mod progress;
 pub mod project;

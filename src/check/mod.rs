@@ -64,7 +64,7 @@ pub fn run(rules: &Rules, layers: &[Layer]) -> Result<CheckReport> {
         if let Some(name) = r.check.weights() {
             if !points.contains_key(name) {
                 let spec = &rules.weights[name];
-                let p = weights::load(&spec.path, &spec.column)?;
+                let p = crate::input::weights::load(&spec.path, &spec.column)?;
                 for n in &p.notes {
                     add_warning(n.clone());
                 }
@@ -240,7 +240,7 @@ fn run_rule(
             columns,
             ..
         } => {
-            let m = mapping::load(path, columns.as_deref())?;
+            let m = crate::input::mapping::load(path, columns.as_deref())?;
             let cover = mapping::cover(&m, layers[0]);
             let failures = cover.warnings(&m, layers[0]);
             (

@@ -46,7 +46,7 @@ pub struct BuildReport {
 pub fn run(args: BuildArgs) -> Result<Outcome> {
     let options = layer_options(&args.layer_args, &["units"])?;
     report::check_writable(&args.output)?;
-    let map = mapping::load(&args.mapping, args.columns.as_deref())?;
+    let map = crate::input::mapping::load(&args.mapping, args.columns.as_deref())?;
     let layers = load_layers(&[args.units.as_path()], &options, args.quiet)?;
     let units = &layers[0];
     let (tolerance, mut warnings) = tolerance::resolve(args.tolerance, &[units]);

@@ -167,7 +167,7 @@ pub fn prepare(
         }
     }
     let weights = match &analysis.weights {
-        Some(path) => Some(weights::load(path, &analysis.weight_column)?),
+        Some(path) => Some(crate::input::weights::load(path, &analysis.weight_column)?),
         None => None,
     };
     let refs: Vec<&Layer> = layers.iter().collect();
