@@ -17,4 +17,6 @@ pub mod layer;
 pub mod progress;
 pub mod project;
 pub mod report;
+#[cfg(test)]
+pub(crate) mod test_rng;
 pub mod timings;

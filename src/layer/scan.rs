@@ -593,12 +593,7 @@ mod tests {
     #[test]
     fn digits_eight_at_a_time_match_one_at_a_time() {
         let mut seed = 9u64;
-        let mut next = |m: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % m
-        };
+        let mut next = |m: u64| (crate::test_rng::step(&mut seed) >> 33) % m;
         for _ in 0..20_000 {
             let len = next(30) as usize;
             let mut text: Vec<u8> = (0..len).map(|_| b'0' + next(10) as u8).collect();

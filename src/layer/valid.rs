@@ -378,13 +378,7 @@ mod tests {
     use geo::Validation;
     use geo::{Coord, Intersects, LineString, Polygon, Rect};
 
-    /// A tiny deterministic generator (no dependency needed for a fixed seed).
-    fn lcg(seed: &mut u64) -> f64 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (*seed >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::test_rng::unit as lcg;
 
     fn same_as_geo(p: &Polygon<f64>) {
         let want: Vec<String> = p
@@ -635,12 +629,8 @@ mod tests {
     fn meeting_pairs_match_brute_force() {
         // A fixed linear congruential sequence: the same boxes every run.
         let mut seed = 42u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as f64 / (1u64 << 31) as f64 * 100.0
-        };
+        let mut next =
+            || (crate::test_rng::step(&mut seed) >> 33) as f64 / (1u64 << 31) as f64 * 100.0;
         let boxes: Vec<Option<Rect<f64>>> = (0..300)
             .map(|i| {
                 let (x, y, w, h) = (next(), next(), next() / 10.0, next() / 10.0);
