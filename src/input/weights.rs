@@ -53,39 +53,7 @@ fn load_csv(path: &Path, column: &str) -> Result<Points> {
         let line = row + 2;
         let record = record
             .with_context(|| format!("{}: line {line}: unreadable CSV row", path.display()))?;
-        let num = |i: usize, what: &str| -> Result<f64> {
-            let text = record.get(i).unwrap_or("").trim();
-            match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                _ => bail!(
-                    "{}: line {line}: {what} {text:?} is not a number",
-                    path.display()
-                ),
-            }
-        };
-        let (x, y) = (num(xi, "coordinate")?, num(yi, "coordinate")?);
-        let w = match wi {
-            Some(i) => num(i, "weight")?,
-            None => 1.0,
-        };
-        if w < 0.0 {
-            bail!("{}: line {line}: negative weight {w}", path.display());
-        }
-        let in_range = match crs {
-            Crs::Wgs84 => (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y),
-            Crs::Bng => Crs::from_extent([x, y], [x, y]).is_some(),
-        };
-        if !in_range {
-            bail!(
-                "{}: line {line}: position ({x}, {y}) is out of range for {}",
-                path.display(),
-                if crs == Crs::Wgs84 {
-                    "longitude, latitude"
-                } else {
-                    "easting, northing"
-                }
-            );
-        }
+        let (x, y, w) = csv_point(path, line, &record, xi, yi, wi, crs)?;
         raw.push([x, y]);
         weight.push(w);
     }
@@ -108,6 +76,52 @@ fn load_csv(path: &Path, column: &str) -> Result<Points> {
         column: wi.map(|_| column.to_string()),
         notes,
     })
+}
+
+/// One CSV row's position and weight, checked.
+fn csv_point(
+    path: &Path,
+    line: usize,
+    record: &csv::StringRecord,
+    xi: usize,
+    yi: usize,
+    wi: Option<usize>,
+    crs: Crs,
+) -> Result<(f64, f64, f64)> {
+    let num = |i: usize, what: &str| -> Result<f64> {
+        let text = record.get(i).unwrap_or("").trim();
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => bail!(
+                "{}: line {line}: {what} {text:?} is not a number",
+                path.display()
+            ),
+        }
+    };
+    let (x, y) = (num(xi, "coordinate")?, num(yi, "coordinate")?);
+    let w = match wi {
+        Some(i) => num(i, "weight")?,
+        None => 1.0,
+    };
+    if w < 0.0 {
+        bail!("{}: line {line}: negative weight {w}", path.display());
+    }
+    let in_range = match crs {
+        Crs::Wgs84 => (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y),
+        Crs::Bng => Crs::from_extent([x, y], [x, y]).is_some(),
+    };
+    if !in_range {
+        bail!(
+            "{}: line {line}: position ({x}, {y}) is out of range for {}",
+            path.display(),
+            if crs == Crs::Wgs84 {
+                "longitude, latitude"
+            } else {
+                "easting, northing"
+            }
+        );
+    }
+    Ok((x, y, w))
 }
 
 /// Where a weights CSV keeps its coordinates and weights.
@@ -179,11 +193,32 @@ fn to_bng(crs: Crs, x: f64, y: f64) -> [f64; 2] {
     }
 }
 
-fn load_geojson(path: &Path, column: &str) -> Result<Points> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("{}: cannot read the weights file", path.display()))?;
-    let doc = geojson::parse(&bytes)
-        .map_err(|e| anyhow::anyhow!("{}: malformed GeoJSON: {e}", path.display()))?;
+/// A point feature's weight: its `column` property (None when it has none), which must be a
+/// non-negative number.
+fn feature_weight(path: &Path, f: &geojson::RawFeature, column: &str) -> Result<Option<f64>> {
+    let Some(v) = f.properties.get(column) else {
+        return Ok(None);
+    };
+    match v.as_f64() {
+        Some(w) if w.is_finite() && w >= 0.0 => Ok(Some(w)),
+        _ => bail!(
+            "{}: feature #{}: weight {v} is not a non-negative number",
+            path.display(),
+            f.index
+        ),
+    }
+}
+
+/// A position and its weight.
+type Weighted = ([f64; 2], f64);
+
+/// Each point of the Point and MultiPoint features with its weight; the number of other
+/// features; whether any feature has the weight property.
+fn geojson_points(
+    path: &Path,
+    doc: &geojson::RawDocument,
+    column: &str,
+) -> Result<(Vec<Weighted>, usize, bool)> {
     let mut raw = Vec::new();
     let mut skipped = 0usize;
     let mut has_column = false;
@@ -196,17 +231,10 @@ fn load_geojson(path: &Path, column: &str) -> Result<Points> {
             skipped += 1;
             continue;
         };
-        let w = match f.properties.get(column) {
-            Some(v) => {
+        let w = match feature_weight(path, f, column)? {
+            Some(w) => {
                 has_column = true;
-                match v.as_f64() {
-                    Some(w) if w.is_finite() && w >= 0.0 => w,
-                    _ => bail!(
-                        "{}: feature #{}: weight {v} is not a non-negative number",
-                        path.display(),
-                        f.index
-                    ),
-                }
+                w
             }
             None => 1.0,
         };
@@ -216,6 +244,15 @@ fn load_geojson(path: &Path, column: &str) -> Result<Points> {
             raw.push(([p.x, p.y], w / n));
         }
     }
+    Ok((raw, skipped, has_column))
+}
+
+fn load_geojson(path: &Path, column: &str) -> Result<Points> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("{}: cannot read the weights file", path.display()))?;
+    let doc = geojson::parse(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: malformed GeoJSON: {e}", path.display()))?;
+    let (raw, skipped, has_column) = geojson_points(path, &doc, column)?;
     let crs = match doc.crs_name.as_deref() {
         Some(name) => Crs::from_name(name)
             .with_context(|| format!("{}: unsupported CRS {name:?}", path.display()))?,

@@ -169,3 +169,57 @@ pub(crate) fn list_some<T: fmt::Display>(items: &[T], max: usize) -> String {
         format!("{} and {} more", join(&items[..max]), items.len() - max)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::algorithm::validation::RingRole;
+
+    #[test]
+    fn wording_is_the_loaders() {
+        let said = |d: Defect| d.to_string();
+        assert_eq!(
+            said(Defect::RingNotClosed {
+                polygon: 0,
+                ring: 2
+            }),
+            "polygon 0 hole 2 is not closed (closed on load)"
+        );
+        assert_eq!(
+            said(Defect::TooFewPositions {
+                polygon: 1,
+                ring: 0,
+                positions: 3
+            }),
+            "polygon 1 exterior ring has 3 positions; a ring needs at least 4"
+        );
+        assert_eq!(
+            said(Defect::Invalid {
+                part: Some(2),
+                error: InvalidPolygon::SelfIntersection(RingRole::Interior(0))
+            }),
+            "polygon 2: interior ring at index 0 has a self-intersection"
+        );
+        assert_eq!(
+            said(Defect::PartsTouch(0, 3)),
+            "polygons 0 and 3 touch along a line (should be one polygon)"
+        );
+        let w = LayerWarning::Invalid(vec![(
+            "E1".into(),
+            vec![Defect::PartsOverlap(0, 1), Defect::PartsOverlap(0, 2)],
+        )]);
+        assert_eq!(
+            w.to_string(),
+            "1 invalid polygon loaded as is (results near them may be off): \
+             E1 (polygons 0 and 1 overlap, polygons 0 and 2 overlap)"
+        );
+        let w = LayerWarning::MissingCodes {
+            field: "LSOA11CD".into(),
+            indices: vec![4, 9],
+        };
+        assert_eq!(
+            w.to_string(),
+            "2 features without a LSOA11CD value, labelled by position: #4, #9"
+        );
+    }
+}
