@@ -78,13 +78,7 @@ mod tests {
         }
     }
 
-    /// A tiny deterministic generator (no dependency needed for a fixed seed).
-    fn lcg(seed: &mut u64) -> f64 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (*seed >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::test_rng::unit as lcg;
 
     #[test]
     fn tree_join_equals_brute_force() {

@@ -11,11 +11,14 @@ pub mod diag;
 pub mod error;
 pub mod geometry;
 pub mod index;
+pub mod input;
 pub mod layer;
 pub mod output;
 pub mod progress;
 pub mod project;
 pub mod report;
+#[cfg(test)]
+pub(crate) mod test_rng;
 pub mod timings;
 
 /// Called by the `footprint` binary, which exits right after a command: from then on

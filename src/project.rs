@@ -467,12 +467,7 @@ mod tests {
         let p = Projector::new([-6.5, 49.8], [1.9, 55.9]);
         let mut worst = 0.0f64;
         let mut seed = 1u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = || crate::test_rng::unit(&mut seed);
         for _ in 0..100_000 {
             let lon = -6.5 + 8.4 * next();
             let lat = 49.8 + 6.1 * next();

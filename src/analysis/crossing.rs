@@ -35,7 +35,8 @@
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
-use crate::layer::valid::{crossings_odd, ring_chains, walk_chain_pair, Chain};
+use crate::geometry::chains::{ring_chains, walk_chain_pair, Chain};
+use crate::geometry::crossings_odd;
 
 /// How near (metres) a vertex may come to the other outline before the two are said to touch
 /// rather than cross: ten times the rounding of a coordinate on the grid (a tenth of a
@@ -651,12 +652,7 @@ mod tests {
     use crate::analysis::overlay::intersect;
     use geo::{BooleanOps, BoundingRect, Validation};
 
-    fn lcg(seed: &mut u64) -> f64 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (*seed >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::test_rng::unit as lcg;
 
     /// A star-shaped ring about `c` with `n` vertices at radii in `r0..r1`, on a 10 m grid
     /// (so that two of them often share vertices and run along each other), clockwise or not.

@@ -79,7 +79,7 @@ impl InspectReport {
                 duplicate_codes: layer.duplicate_codes.len(),
                 missing_codes: layer.missing_codes.len(),
             },
-            warnings: layer.warnings(),
+            warnings: layer.warnings().iter().map(ToString::to_string).collect(),
         }
     }
 }

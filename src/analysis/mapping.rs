@@ -1,10 +1,9 @@
 //! A unit -> footprint mapping (CSV), and how it meets a unit layer: which units each
 //! footprint gets, which units the mapping leaves out, which mapped codes the layer lacks.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use crate::layer::Layer;
@@ -22,144 +21,6 @@ pub struct Mapping {
     /// Unit codes in file order, each once.
     pub units: Vec<String>,
     pub notes: Vec<String>,
-}
-
-/// Read a mapping. `columns` names the unit, footprint and (optional) name columns, as
-/// `UNIT,FOOTPRINT[,NAME]`; the default is `unit_code,footprint_code[,footprint_name]`.
-/// Rows repeating a unit with the same footprint (as in a lookup with a row per LSOA) are
-/// fine; a unit mapped to two footprints is an error.
-pub fn load(path: &Path, columns: Option<&str>) -> Result<Mapping> {
-    let shown = path.display();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("{shown}: cannot open the mapping file"))?;
-    let headers: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{shown}: cannot read the CSV header"))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let wanted: Vec<String> = match columns {
-        Some(c) => {
-            let parts: Vec<String> = c.split(',').map(|s| s.trim().to_string()).collect();
-            if !(2..=3).contains(&parts.len()) || parts.iter().any(|p| p.is_empty()) {
-                bail!(
-                    "--columns {c:?}: give UNIT,FOOTPRINT or UNIT,FOOTPRINT,NAME column names, \
-                     e.g. --columns ccg21_code,stp21_code,stp21_name"
-                );
-            }
-            parts
-        }
-        None => DEFAULT_COLUMNS.iter().map(|s| s.to_string()).collect(),
-    };
-    let find = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(ui), Some(fi)) = (find(&wanted[0]), find(&wanted[1])) else {
-        bail!(
-            "{shown}: no {:?} and {:?} columns; the header is: {} (name the columns with \
-             --columns UNIT,FOOTPRINT[,NAME])",
-            wanted[0],
-            wanted[1],
-            headers.join(",")
-        );
-    };
-    let ni = match wanted.get(2) {
-        Some(n) => match find(n) {
-            Some(i) => Some(i),
-            None if columns.is_some() => bail!(
-                "{shown}: no {n:?} column; the header is: {}",
-                headers.join(",")
-            ),
-            None => None,
-        },
-        None => None,
-    };
-    let mut m = Mapping {
-        path: path.to_path_buf(),
-        footprints: Vec::new(),
-        unit_footprint: HashMap::new(),
-        units: Vec::new(),
-        notes: Vec::new(),
-    };
-    let mut footprint_index: HashMap<String, usize> = HashMap::new();
-    let mut conflicts: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut blank_rows = Vec::new();
-    let mut names_differ = Vec::new();
-    for (row, record) in reader.records().enumerate() {
-        let line = row + 2;
-        let record = record.with_context(|| format!("{shown}: row {line} is not valid CSV"))?;
-        let unit = record.get(ui).unwrap_or("").trim();
-        let footprint = record.get(fi).unwrap_or("").trim();
-        if unit.is_empty() || footprint.is_empty() {
-            blank_rows.push(line.to_string());
-            continue;
-        }
-        let name = ni
-            .and_then(|i| record.get(i))
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        let f = *footprint_index
-            .entry(footprint.to_string())
-            .or_insert_with(|| {
-                m.footprints.push((footprint.to_string(), name.clone()));
-                m.footprints.len() - 1
-            });
-        if !name.is_empty() && m.footprints[f].1 != name {
-            if m.footprints[f].1.is_empty() {
-                m.footprints[f].1 = name;
-            } else if !names_differ.contains(&m.footprints[f].0) {
-                names_differ.push(m.footprints[f].0.clone());
-            }
-        }
-        match m.unit_footprint.get(unit) {
-            None => {
-                m.unit_footprint.insert(unit.to_string(), f);
-                m.units.push(unit.to_string());
-            }
-            Some(&g) if g == f => {}
-            Some(&g) => {
-                let list = conflicts
-                    .entry(unit.to_string())
-                    .or_insert_with(|| vec![m.footprints[g].0.clone()]);
-                if !list.contains(&m.footprints[f].0) {
-                    list.push(m.footprints[f].0.clone());
-                }
-            }
-        }
-    }
-    if !conflicts.is_empty() {
-        let list: Vec<String> = conflicts
-            .iter()
-            .map(|(u, fs)| format!("{u} ({})", fs.join(", ")))
-            .collect();
-        bail!(
-            "{shown}: {} unit{} mapped to more than one footprint: {}; map each unit to one \
-             footprint",
-            list.len(),
-            crate::layer::plural(list.len()),
-            crate::layer::list_some(&list, 10)
-        );
-    }
-    if m.units.is_empty() {
-        bail!("{shown}: no mapping rows (expected a header and unit,footprint rows)");
-    }
-    if !blank_rows.is_empty() {
-        m.notes.push(format!(
-            "{shown}: {} row{} without a unit or footprint code ignored: line {}",
-            blank_rows.len(),
-            crate::layer::plural(blank_rows.len()),
-            crate::layer::list_some(&blank_rows, 10)
-        ));
-    }
-    if !names_differ.is_empty() {
-        m.notes.push(format!(
-            "{shown}: footprint{} with more than one name (the first is used): {}",
-            crate::layer::plural(names_differ.len()),
-            crate::layer::list_some(&names_differ, 10)
-        ));
-    }
-    Ok(m)
 }
 
 /// How a mapping meets a unit layer.

@@ -125,7 +125,7 @@ impl LayerSummary {
                     reason: s.reason.to_string(),
                 })
                 .collect(),
-            warnings: layer.warnings(),
+            warnings: layer.warnings().iter().map(ToString::to_string).collect(),
         }
     }
 }

@@ -199,7 +199,8 @@ fn invalid_findings(layer: &Layer) -> Vec<Finding> {
         .par_iter()
         .map(|f| {
             let at = locate_defect(&f.geometry);
-            let mut detail = format!("feature #{}: {}", f.index, f.defects.join("; "));
+            let defects: Vec<String> = f.defects.iter().map(ToString::to_string).collect();
+            let mut detail = format!("feature #{}: {}", f.index, defects.join("; "));
             if let Some(c) = at {
                 let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
                 detail.push_str(&format!(" (near {lon:.5}, {lat:.5})"));

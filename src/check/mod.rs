@@ -64,7 +64,7 @@ pub fn load_inputs(rules: &Rules) -> Result<Inputs> {
         if let Some(name) = r.check.weights() {
             if !inputs.weights.contains_key(name) {
                 let spec = &rules.weights[name];
-                let p = weights::load(&spec.path, &spec.column)?;
+                let p = crate::input::weights::load(&spec.path, &spec.column)?;
                 inputs.weights.insert(name.to_string(), p);
             }
         }
@@ -74,7 +74,7 @@ pub fn load_inputs(rules: &Rules) -> Result<Inputs> {
         {
             inputs
                 .mappings
-                .insert(i, mapping::load(mapping, columns.as_deref())?);
+                .insert(i, crate::input::mapping::load(mapping, columns.as_deref())?);
         }
     }
     Ok(inputs)

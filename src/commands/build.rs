@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{layer_options, load_layers, outcome, Outcome};
 use crate::cli::BuildArgs;
-use footprint::analysis::{build::build, mapping, tolerance};
+use footprint::analysis::{build::build, tolerance};
 use footprint::diag;
 use footprint::output::{self, Input, Output};
 use footprint::report::{self, build::write_layer, Emit};
@@ -26,7 +26,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
             },
         ],
     )?;
-    let map = mapping::load(&args.mapping, args.columns.as_deref())?;
+    let map = footprint::input::mapping::load(&args.mapping, args.columns.as_deref())?;
     let layers = load_layers(&[args.units.as_path()], &options, args.quiet)?;
     let units = &layers[0];
     let (tolerance, mut warnings) = tolerance::resolve(args.tolerance, &[units]);

@@ -202,7 +202,10 @@ pub fn prepare(
         require_polygons(layer, role)?;
     }
     let weights = match &analysis.weights {
-        Some(path) => Some(weights::load(path, &analysis.weight_column)?),
+        Some(path) => Some(footprint::input::weights::load(
+            path,
+            &analysis.weight_column,
+        )?),
         None => None,
     };
     let refs: Vec<&Layer> = layers.iter().collect();

@@ -95,25 +95,197 @@ pub fn bounds<'a>(points: impl IntoIterator<Item = &'a [f64; 2]>) -> Option<([f6
     })
 }
 
+/// Why a lon/lat extent is suspect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExtentProblem {
+    /// It fits Great Britain only with latitude and longitude swapped: an error.
+    Swapped,
+    /// It reaches outside Great Britain (min, max): a warning.
+    OutsideGb { min: [f64; 2], max: [f64; 2] },
+}
+
+impl fmt::Display for ExtentProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExtentProblem::Swapped => f.write_str(
+                "coordinates look like latitude, longitude (swapped): GeoJSON positions are \
+                 [longitude, latitude]; fix the file",
+            ),
+            ExtentProblem::OutsideGb { min, max } => write!(
+                f,
+                "lon/lat extent [{:.3}, {:.3}] - [{:.3}, {:.3}] reaches outside Great Britain; \
+                 British National Grid measures are unreliable far from it",
+                min[0], min[1], max[0], max[1]
+            ),
+        }
+    }
+}
+
 /// Whether a lon/lat extent lies roughly over Great Britain, and if not, whether it looks like
 /// latitude and longitude were swapped.
-pub fn lonlat_extent_problem(min: [f64; 2], max: [f64; 2]) -> Option<String> {
+pub fn lonlat_extent_problem(min: [f64; 2], max: [f64; 2]) -> Option<ExtentProblem> {
     let in_gb = |lon: f64, lat: f64| (-9.5..=3.5).contains(&lon) && (49.0..=61.5).contains(&lat);
     if in_gb(min[0], min[1]) && in_gb(max[0], max[1]) {
         return None;
     }
     if in_gb(min[1], min[0]) && in_gb(max[1], max[0]) {
-        return Some(
-            "coordinates look like latitude, longitude (swapped): GeoJSON positions are \
-             [longitude, latitude]; fix the file"
-                .to_string(),
-        );
+        return Some(ExtentProblem::Swapped);
     }
-    Some(format!(
-        "lon/lat extent [{:.3}, {:.3}] - [{:.3}, {:.3}] reaches outside Great Britain; \
-         British National Grid measures are unreliable far from it",
-        min[0], min[1], max[0], max[1]
-    ))
+    Some(ExtentProblem::OutsideGb { min, max })
+}
+
+/// An extent (min, max) in input coordinates.
+pub type Extent = ([f64; 2], [f64; 2]);
+
+/// Every feature's coordinates must fit the same system: name the first that does not.
+pub(super) fn check_one_system(
+    extents: impl Iterator<Item = (usize, Option<Extent>)>,
+) -> Result<(), (usize, String)> {
+    let mut seen: [Option<usize>; 2] = [None, None];
+    let mut counts = [0usize; 2];
+    for (index, extent) in extents {
+        let Some((min, max)) = extent else {
+            continue;
+        };
+        let class = match Crs::from_extent(min, max) {
+            Some(Crs::Wgs84) => 0,
+            Some(Crs::Bng) => 1,
+            None => {
+                return Err((
+                    index,
+                    format!(
+                        "coordinates [{}, {}] - [{}, {}] fit neither lon/lat degrees nor British National Grid metres",
+                        min[0], min[1], max[0], max[1]
+                    ),
+                ))
+            }
+        };
+        counts[class] += 1;
+        seen[class].get_or_insert(index);
+    }
+    if let (Some(l), Some(b)) = (seen[0], seen[1]) {
+        // Name the odd one out.
+        let (odd, odd_kind, usual) = if counts[0] <= counts[1] {
+            (l, "lon/lat degrees", "British National Grid metres")
+        } else {
+            (b, "British National Grid metres", "lon/lat degrees")
+        };
+        return Err((
+            odd,
+            format!("coordinates are in {odd_kind}, but the layer's other features are in {usual}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The layer's system: from `--crs`, else the `crs` member, else the coordinates; each
+/// checked against the coordinates' extent. An error is a message and a hint.
+pub(super) fn decide_crs(
+    member: Option<&str>,
+    option: Option<Crs>,
+    extent: Option<Extent>,
+) -> Result<(Crs, CrsSource), (String, String)> {
+    if let Some(crs) = option {
+        return from_option(crs, extent).map(|crs| (crs, CrsSource::CommandLine));
+    }
+    if let Some(name) = member {
+        return from_member(name, extent).map(|crs| (crs, CrsSource::Member(name.to_string())));
+    }
+    let from_extent = extent.and_then(|(min, max)| Crs::from_extent(min, max));
+    match (from_extent, extent) {
+        (Some(crs), _) => Ok((crs, CrsSource::Coordinates)),
+        (None, None) => Ok((Crs::Wgs84, CrsSource::Default)),
+        (None, Some(_)) => Err((
+            format!(
+                "cannot tell the coordinate system: coordinates {} are neither lon/lat degrees \
+                 nor British National Grid metres",
+                describe(extent)
+            ),
+            "reproject to EPSG:4326 or EPSG:27700, or pass --crs if you know it".into(),
+        )),
+    }
+}
+
+fn describe(e: Option<Extent>) -> String {
+    match e {
+        Some((min, max)) => format!("[{}, {}] - [{}, {}]", min[0], min[1], max[0], max[1]),
+        None => "none".into(),
+    }
+}
+
+/// `--crs`, which must fit the coordinates.
+fn from_option(crs: Crs, extent: Option<Extent>) -> Result<Crs, (String, String)> {
+    if let Some((min, max)) = extent {
+        if Crs::from_extent(min, max) != Some(crs) {
+            return Err((
+                format!(
+                    "--crs {crs} does not fit the coordinates {}",
+                    describe(extent)
+                ),
+                match Crs::from_extent(min, max) {
+                    Some(guess) => format!(
+                        "they look like {guess}: drop --crs, or pass --crs {}",
+                        guess.epsg()
+                    ),
+                    None => "check the file's coordinates".into(),
+                },
+            ));
+        }
+    }
+    Ok(crs)
+}
+
+/// The `crs` member, which must be one we read and fit the coordinates.
+fn from_member(name: &str, extent: Option<Extent>) -> Result<Crs, (String, String)> {
+    let Some(crs) = Crs::from_name(name) else {
+        return Err((
+            format!("unsupported CRS {name:?} in the crs member"),
+            "reproject to EPSG:4326 or EPSG:27700 (e.g. ogr2ogr -t_srs EPSG:4326), or pass --crs \
+             if the member is wrong"
+                .into(),
+        ));
+    };
+    if let Some(guess) = extent.and_then(|(min, max)| Crs::from_extent(min, max)) {
+        if guess != crs {
+            return Err((
+                format!(
+                    "the crs member says {crs} but the coordinates {} look like {guess}",
+                    describe(extent)
+                ),
+                format!("if the coordinates are right, pass --crs {}", guess.epsg()),
+            ));
+        }
+    } else if extent.is_some() {
+        return Err((
+            format!(
+                "coordinates {} are out of range for {crs}",
+                describe(extent)
+            ),
+            "check the file's coordinates".into(),
+        ));
+    }
+    Ok(crs)
+}
+
+/// How the layer's CRS was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrsSource {
+    Member(String),
+    Coordinates,
+    CommandLine,
+    /// No coordinates to look at.
+    Default,
+}
+
+impl std::fmt::Display for CrsSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CrsSource::Member(name) => write!(f, "crs member {name:?}"),
+            CrsSource::Coordinates => f.write_str("coordinate ranges"),
+            CrsSource::CommandLine => f.write_str("--crs"),
+            CrsSource::Default => f.write_str("default (no coordinates)"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -151,9 +323,10 @@ mod tests {
             Some(Crs::Bng)
         );
         assert_eq!(Crs::from_extent([-2e7, -2e7], [2e7, 2e7]), None);
-        assert!(lonlat_extent_problem([50.0, -5.0], [55.0, 1.0])
-            .unwrap()
-            .contains("swapped"));
+        assert_eq!(
+            lonlat_extent_problem([50.0, -5.0], [55.0, 1.0]),
+            Some(ExtentProblem::Swapped)
+        );
         assert!(lonlat_extent_problem([-5.7, 50.0], [1.8, 55.8]).is_none());
     }
 }

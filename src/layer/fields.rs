@@ -105,83 +105,98 @@ pub fn detect(
     name_override: Option<&str>,
 ) -> Result<Fields, String> {
     let keys = keys_in_order(features);
-    let n = features.len();
     let mut notes = Vec::new();
-    let listing = || {
-        if keys.is_empty() {
-            "the features have no properties".to_string()
-        } else {
-            format!("properties are: {}", keys.join(", "))
-        }
-    };
     let check_exists = |field: &str, what: &str| {
         if keys.iter().any(|k| k == field) {
             Ok(())
         } else {
             Err(format!(
                 "no property {field:?} for the {what}; {}",
-                listing()
+                listing(&keys)
             ))
         }
     };
-
     let code = if let Some(field) = code_override {
         check_exists(field, "code")?;
         CodeSource::Property(field.to_string())
     } else {
-        let cd: Vec<&String> = keys.iter().filter(|k| ends_with_ci(k, "CD")).collect();
-        let unique = cd.iter().find(|k| {
-            let s = stats(features, k);
-            s.present == n && s.distinct == n
-        });
-        if let Some(k) = unique {
-            CodeSource::Property((*k).clone())
-        } else if let Some(k) = cd.iter().max_by_key(|k| stats(features, k).distinct) {
-            notes.push(format!(
-                "no ...CD property has a unique value for every feature; using {k}, the one with \
-                 the most distinct values (choose another with --code)"
-            ));
-            CodeSource::Property((*k).clone())
-        } else if let Some(k) = keys.iter().find(|k| {
-            let u = k.to_ascii_lowercase();
-            u == "code" || u == "id"
-        }) {
-            CodeSource::Property(k.clone())
-        } else if n > 0 && features.iter().all(|f| f.id.is_some()) {
-            CodeSource::FeatureId
-        } else if n == 0 {
-            CodeSource::Property(String::new())
-        } else {
-            return Err(format!(
-                "cannot tell which property is the code: no property ends in CD, none is called \
-                 code or id, and features have no id member; {}. Name it with --code",
-                listing()
-            ));
-        }
+        guess_code(features, &keys, &mut notes)?
     };
-
     let name = if let Some(field) = name_override {
         check_exists(field, "name")?;
         Some(field.to_string())
     } else {
-        let code_prefix = match &code {
-            CodeSource::Property(p) if ends_with_ci(p, "CD") => Some(&p[..p.len() - 2]),
-            _ => None,
-        };
-        let matching = code_prefix.and_then(|prefix| {
-            keys.iter().find(|k| {
-                k.len() == prefix.len() + 2
-                    && k.get(..prefix.len())
-                        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
-                    && ends_with_ci(k, "NM")
-            })
-        });
-        matching
-            .or_else(|| keys.iter().find(|k| ends_with_ci(k, "NM")))
-            .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case("name")))
-            .cloned()
+        guess_name(&keys, &code)
     };
     Ok(Fields { code, name, notes })
+}
+
+/// The properties, for messages.
+fn listing(keys: &[String]) -> String {
+    if keys.is_empty() {
+        "the features have no properties".to_string()
+    } else {
+        format!("properties are: {}", keys.join(", "))
+    }
+}
+
+/// The code: a ...CD property unique to each feature, else the ...CD one with the most distinct
+/// values (noted), else one called code or id, else the features' own ids.
+fn guess_code(
+    features: &[RawFeature],
+    keys: &[String],
+    notes: &mut Vec<String>,
+) -> Result<CodeSource, String> {
+    let n = features.len();
+    let cd: Vec<&String> = keys.iter().filter(|k| ends_with_ci(k, "CD")).collect();
+    let unique = cd.iter().find(|k| {
+        let s = stats(features, k);
+        s.present == n && s.distinct == n
+    });
+    Ok(if let Some(k) = unique {
+        CodeSource::Property((*k).clone())
+    } else if let Some(k) = cd.iter().max_by_key(|k| stats(features, k).distinct) {
+        notes.push(format!(
+            "no ...CD property has a unique value for every feature; using {k}, the one with \
+             the most distinct values (choose another with --code)"
+        ));
+        CodeSource::Property((*k).clone())
+    } else if let Some(k) = keys.iter().find(|k| {
+        let u = k.to_ascii_lowercase();
+        u == "code" || u == "id"
+    }) {
+        CodeSource::Property(k.clone())
+    } else if n > 0 && features.iter().all(|f| f.id.is_some()) {
+        CodeSource::FeatureId
+    } else if n == 0 {
+        CodeSource::Property(String::new())
+    } else {
+        return Err(format!(
+            "cannot tell which property is the code: no property ends in CD, none is called \
+             code or id, and features have no id member; {}. Name it with --code",
+            listing(keys)
+        ));
+    })
+}
+
+/// The name: the ...NM property matching a ...CD code, else any ...NM, else one called name.
+fn guess_name(keys: &[String], code: &CodeSource) -> Option<String> {
+    let code_prefix = match code {
+        CodeSource::Property(p) if ends_with_ci(p, "CD") => Some(&p[..p.len() - 2]),
+        _ => None,
+    };
+    let matching = code_prefix.and_then(|prefix| {
+        keys.iter().find(|k| {
+            k.len() == prefix.len() + 2
+                && k.get(..prefix.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+                && ends_with_ci(k, "NM")
+        })
+    });
+    matching
+        .or_else(|| keys.iter().find(|k| ends_with_ci(k, "NM")))
+        .or_else(|| keys.iter().find(|k| k.eq_ignore_ascii_case("name")))
+        .cloned()
 }
 
 pub fn feature_code(

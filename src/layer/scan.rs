@@ -15,7 +15,10 @@
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
-use super::geojson::{crs_member_name, id_text, Nested, PropertiesOrNull, RawFeature, RawGeometry};
+use super::raw::{
+    crs_member_name, id_text, Nested, PropertiesOrNull, RawFeature, RawGeometry,
+    MAX_POSITION_NUMBERS,
+};
 
 /// Why the fast path stopped: the caller falls back to the serde reader.
 #[derive(Debug)]
@@ -343,7 +346,7 @@ impl<'a> Scanner<'a> {
                     position[numbers] = v;
                 }
                 numbers += 1;
-                if numbers > super::geojson::MAX_POSITION_NUMBERS {
+                if numbers > MAX_POSITION_NUMBERS {
                     // Too many numbers for a position: the serde reader says so.
                     return Err(GiveUp);
                 }
@@ -566,7 +569,7 @@ mod tests {
     use super::super::geojson::parse_serde;
     use super::*;
 
-    use super::super::geojson::RawDocument;
+    use super::super::raw::RawDocument;
 
     fn fast(s: &str) -> Option<RawDocument> {
         let mut features = Vec::new();
@@ -590,12 +593,7 @@ mod tests {
     #[test]
     fn digits_eight_at_a_time_match_one_at_a_time() {
         let mut seed = 9u64;
-        let mut next = |m: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % m
-        };
+        let mut next = |m: u64| (crate::test_rng::step(&mut seed) >> 33) % m;
         for _ in 0..20_000 {
             let len = next(30) as usize;
             let mut text: Vec<u8> = (0..len).map(|_| b'0' + next(10) as u8).collect();

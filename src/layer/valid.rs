@@ -10,16 +10,34 @@
 use geo::algorithm::validation::{CoordIndex, InvalidPolygon, RingRole};
 use geo::coordinate_position::CoordPos;
 use geo::dimensions::Dimensions;
-use geo::{Coord, Intersects, Line, LineString, Polygon, PreparedGeometry, Relate};
+use geo::{
+    BoundingRect, Coord, Intersects, Line, LineString, MultiPolygon, Polygon, PreparedGeometry,
+    Rect, Relate,
+};
+
+use crate::geometry::chains::{
+    monotone_chains, ring_chains, segment_boxes_meet, walk_chain_pair, Chain,
+};
+use crate::geometry::crossings_odd;
+
+use super::Defect;
 
 /// Every validity problem of `polygon`, exactly as `geo::Validation::validation_errors`
 /// reports them (the same variants, in the same order).
 pub fn polygon_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
-    let mut out = Vec::new();
     if polygon.exterior().0.is_empty() {
         // geo: an empty polygon is valid.
-        return out;
+        return Vec::new();
     }
+    let mut out = ring_errors(polygon);
+    hole_relations(polygon, &mut out);
+    out
+}
+
+/// geo's checks of each ring on its own: too few points, self-intersection, non-finite
+/// coordinates. Empty rings are passed over.
+fn ring_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
+    let mut out = Vec::new();
     for (ring_idx, ring) in std::iter::once(polygon.exterior())
         .chain(polygon.interiors())
         .enumerate()
@@ -44,42 +62,42 @@ pub fn polygon_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
             }
         }
     }
-    if !polygon.interiors().iter().any(|r| !r.0.is_empty()) {
-        return out;
+    out
+}
+
+/// geo's interior checks, verbatim, where a hole comes near the shell or another hole: each
+/// hole against the shell, then against each later hole, in geo's order. geo relates every
+/// pair of holes, which takes minutes for a polygon with 20,000 holes; here only the pairs
+/// whose boxes meet (found by one sweep, [`meeting_pairs`]) are related, and a hole proved
+/// clear inside the shell is not related to it.
+fn hole_relations(polygon: &Polygon<f64>, out: &mut Vec<InvalidPolygon>) {
+    let holes = polygon.interiors();
+    if !holes.iter().any(|r| !r.0.is_empty()) {
+        return;
     }
-    // geo's interior checks, verbatim, where a hole comes near the shell or another hole.
     let shell = &polygon.exterior().0;
     let shell_chains = finite(shell).then(|| ring_chains(&[shell.as_slice()]));
-    let boxes: Vec<Option<geo::Rect<f64>>> = polygon
-        .interiors()
-        .iter()
-        .map(geo::BoundingRect::bounding_rect)
-        .collect();
-    let apart = |i: usize, j: usize| match (boxes[i], boxes[j]) {
-        (Some(a), Some(b)) => !geo::Intersects::intersects(&a, &b),
-        _ => false,
-    };
+    let boxes: Vec<Option<geo::Rect<f64>>> = holes.iter().map(|r| r.bounding_rect()).collect();
+    // For each hole, the later holes whose boxes meet its box, in order.
+    let mut near: Vec<Vec<usize>> = vec![Vec::new(); holes.len()];
+    for (i, j) in meeting_pairs(&boxes) {
+        near[i].push(j);
+    }
     let exterior = Polygon::new(polygon.exterior().clone(), vec![]);
     let prepared_exterior = std::cell::OnceCell::new();
-    for (i1, interior_1) in polygon.interiors().iter().enumerate() {
+    for (i1, interior_1) in holes.iter().enumerate() {
         if interior_1.0.is_empty() {
             continue;
         }
         // A hole whose segments all miss the shell's, with a vertex inside it, is contained
-        // and touches nothing: geo finds no fault. Each other hole is then looked at only
-        // where its box meets this one's.
+        // and touches nothing: geo finds no fault.
         let clear = shell_chains
             .as_ref()
             .is_some_and(|c| clear_inside(shell, c, &interior_1.0));
-        let role_1 = RingRole::Interior(i1);
-        if clear {
-            let near: Vec<usize> = (i1 + 1..polygon.interiors().len())
-                .filter(|&i2| !polygon.interiors()[i2].0.is_empty() && !apart(i1, i2))
-                .collect();
-            if near.is_empty() {
-                continue;
-            }
+        if clear && near[i1].is_empty() {
+            continue;
         }
+        let role_1 = RingRole::Interior(i1);
         let prepared_exterior = prepared_exterior.get_or_init(|| PreparedGeometry::from(&exterior));
         let hole_1 = Polygon::new(interior_1.clone(), vec![]);
         let prepared_1 = PreparedGeometry::from(&hole_1);
@@ -96,13 +114,10 @@ pub fn polygon_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
                 role_1,
             ));
         }
-        for (i2, interior_2) in polygon.interiors().iter().enumerate().skip(i1 + 1) {
-            // Holes whose boxes miss share no area and no line.
-            if interior_2.0.is_empty() || apart(i1, i2) {
-                continue;
-            }
+        // Holes whose boxes miss share no area and no line.
+        for &i2 in &near[i1] {
             let role_2 = RingRole::Interior(i2);
-            let hole_2 = Polygon::new(interior_2.clone(), vec![]);
+            let hole_2 = Polygon::new(holes[i2].clone(), vec![]);
             let im = prepared_1.relate(&hole_2);
             if im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
                 out.push(InvalidPolygon::IntersectingRingsOnAnArea(role_1, role_2));
@@ -112,7 +127,92 @@ pub fn polygon_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
             }
         }
     }
+}
+
+/// Above this many holes the loader has always listed a polygon's faults in its own order (see
+/// [`polygon_problems`]); kept so that reports do not change.
+const FEW_HOLES: usize = 16;
+
+/// A polygon's validity problems as the loader reports them: geo's, in geo's order, except
+/// that with more than [`FEW_HOLES`] holes the rings are checked even under an empty shell, and
+/// the holes' faults against the shell are listed before their faults against each other.
+fn polygon_problems(p: &Polygon<f64>) -> Vec<InvalidPolygon> {
+    if p.interiors().len() <= FEW_HOLES {
+        return polygon_errors(p);
+    }
+    let mut out = ring_errors(p);
+    if p.exterior().0.is_empty() {
+        return out;
+    }
+    let mut relations = Vec::new();
+    hole_relations(p, &mut relations);
+    // Stable: shell faults in hole order, then hole pairs in pair order.
+    relations.sort_by_key(|e| {
+        matches!(
+            e,
+            InvalidPolygon::IntersectingRingsOnAnArea(..)
+                | InvalidPolygon::IntersectingRingsOnALine(RingRole::Interior(_), _)
+        )
+    });
+    out.extend(relations);
     out
+}
+
+/// Validity problems of a feature's polygons. Parts are checked pairwise only where their
+/// boxes meet.
+pub(super) fn validate(mp: &MultiPolygon<f64>) -> Vec<Defect> {
+    let many = mp.0.len() > 1;
+    let mut out: Vec<Defect> = Vec::new();
+    for (i, p) in mp.0.iter().enumerate() {
+        let part = many.then_some(i);
+        out.extend(
+            polygon_problems(p)
+                .into_iter()
+                .map(|error| Defect::Invalid { part, error }),
+        );
+    }
+    if many {
+        let boxes: Vec<Option<Rect<f64>>> = mp.0.iter().map(|p| p.bounding_rect()).collect();
+        for (i, j) in meeting_pairs(&boxes) {
+            // Parts whose outlines stay apart, neither inside the other: nothing to report.
+            if polygons_apart(&mp.0[i], &mp.0[j]) {
+                continue;
+            }
+            let im = mp.0[i].relate(&mp.0[j]);
+            if im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
+                out.push(Defect::PartsOverlap(i, j));
+            } else if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary)
+                == Dimensions::OneDimensional
+            {
+                out.push(Defect::PartsTouch(i, j));
+            }
+        }
+    }
+    out
+}
+
+/// The pairs `(i, j)`, `i < j`, whose boxes meet, in order: a sweep along x, so that 20,000
+/// boxes that mostly do not meet cost far less than 200 million comparisons.
+fn meeting_pairs(boxes: &[Option<Rect<f64>>]) -> Vec<(usize, usize)> {
+    let mut order: Vec<(usize, Rect<f64>)> = boxes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| b.map(|b| (i, b)))
+        .collect();
+    order.sort_by(|a, b| a.1.min().x.total_cmp(&b.1.min().x));
+    let mut pairs = Vec::new();
+    for (k, (i, a)) in order.iter().enumerate() {
+        for (j, b) in &order[k + 1..] {
+            if b.min().x > a.max().x {
+                break;
+            }
+            if a.intersects(b) {
+                pairs.push((*i.min(j), *i.max(j)));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs
 }
 
 fn finite(pts: &[Coord<f64>]) -> bool {
@@ -130,47 +230,6 @@ fn clear_inside(shell: &[Coord<f64>], chains: &[(u32, Chain)], hole: &[Coord<f64
     // crossing count is clear.
     !segment_boxes_meet(&[shell], chains, &[hole], &ring_chains(&[hole]))
         && crossings_odd(hole[0], shell)
-}
-
-/// The monotone chains of `rings`, each with the index of its ring, sorted by least x.
-pub(crate) fn ring_chains(rings: &[&[Coord<f64>]]) -> Vec<(u32, Chain)> {
-    let mut out: Vec<(u32, Chain)> = rings
-        .iter()
-        .enumerate()
-        .flat_map(|(r, pts)| monotone_chains(pts).into_iter().map(move |c| (r as u32, c)))
-        .collect();
-    out.sort_unstable_by(|p, q| p.1.min.x.total_cmp(&q.1.min.x));
-    out
-}
-
-/// Whether a segment box of the rings `ra` meets one of the rings `rb` (with `ca` and `cb`
-/// their chains, [`ring_chains`]).
-fn segment_boxes_meet(
-    ra: &[&[Coord<f64>]],
-    ca: &[(u32, Chain)],
-    rb: &[&[Coord<f64>]],
-    cb: &[(u32, Chain)],
-) -> bool {
-    ca.iter().any(|(i, a)| {
-        cb.iter().any(|(j, b)| {
-            let boxes_meet =
-                !(a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y);
-            boxes_meet && walk_chain_pair(ra[*i as usize], a, rb[*j as usize], b, 0.0, |_, _| true)
-        })
-    })
-}
-
-/// Whether a ray from `p` towards +x crosses the closed ring `ring` an odd number of times:
-/// for a point off the ring, whether it is inside (even-odd over several rings: XOR).
-pub(crate) fn crossings_odd(p: Coord<f64>, ring: &[Coord<f64>]) -> bool {
-    let mut odd = false;
-    for w in ring.windows(2) {
-        let (s, e) = (w[0], w[1]);
-        if (s.y > p.y) != (e.y > p.y) && p.x < s.x + (p.y - s.y) * (e.x - s.x) / (e.y - s.y) {
-            odd = !odd;
-        }
-    }
-    odd
 }
 
 /// Whether two polygons are proved apart cheaply: no segment box of one meets a segment box of
@@ -250,75 +309,6 @@ pub fn has_self_intersection(pts: &[Coord<f64>]) -> bool {
     false
 }
 
-/// A run of segments `start..end` (segment i joins `pts[i]` and `pts[i + 1]`) heading into one
-/// quadrant, with its box.
-pub(crate) struct Chain {
-    /// Its segments are `start..end`.
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    x_rising: bool,
-    pub(crate) min: Coord<f64>,
-    pub(crate) max: Coord<f64>,
-}
-
-impl Chain {
-    /// Number of segments.
-    fn len(&self) -> usize {
-        self.end - self.start
-    }
-
-    /// The index of its `k`th segment in order of increasing x.
-    fn by_x(&self, k: usize) -> usize {
-        if self.x_rising {
-            self.start + k
-        } else {
-            self.end - 1 - k
-        }
-    }
-}
-
-pub(crate) fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
-    let n = pts.len() - 1;
-    let mut chains = Vec::new();
-    let mut start = 0;
-    // Direction of the chain so far in x and y: 0 until a segment moves that way.
-    let (mut sx, mut sy) = (0i8, 0i8);
-    // Without branches: directions along a boundary are too irregular to predict.
-    let sign = |d: f64| -> i8 { (d > 0.0) as i8 - (d < 0.0) as i8 };
-    // x and y are monotone along a chain, so its ends span its box.
-    let close = |start: usize, end: usize, sx: i8| -> Chain {
-        let (p, q) = (pts[start], pts[end]);
-        let min = Coord {
-            x: p.x.min(q.x),
-            y: p.y.min(q.y),
-        };
-        let max = Coord {
-            x: p.x.max(q.x),
-            y: p.y.max(q.y),
-        };
-        Chain {
-            start,
-            end,
-            x_rising: sx >= 0,
-            min,
-            max,
-        }
-    };
-    for (i, w) in pts.windows(2).enumerate() {
-        let (dx, dy) = (sign(w[1].x - w[0].x), sign(w[1].y - w[0].y));
-        // A turn against the chain's direction in x or in y (signs are -1, 0 or 1).
-        if (dx * sx < 0) | (dy * sy < 0) {
-            chains.push(close(start, i, sx));
-            start = i;
-            (sx, sy) = (0, 0);
-        }
-        sx = if dx != 0 { dx } else { sx };
-        sy = if dy != 0 { dy } else { sy };
-    }
-    chains.push(close(start, n, sx));
-    chains
-}
-
 /// Whether a segment of `a` and one of `b` meet (geo's rule, see `has_self_intersection`).
 fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
     walk_chain_pair(pts, a, pts, b, 0.0, |i, k| {
@@ -329,58 +319,6 @@ fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
             (pts[k], pts[k + 1]),
         )
     })
-}
-
-/// Calls `meet(i, k)` for each segment `i` of chain `a` (of the ring `pa`) and `k` of chain
-/// `b` (of `pb`) whose boxes, grown by `margin`, meet, until it returns true; returns whether
-/// it did. Both chains are walked in x order; segments of `a` outside `b`'s box are passed
-/// over.
-pub(crate) fn walk_chain_pair(
-    pa: &[Coord<f64>],
-    a: &Chain,
-    pb: &[Coord<f64>],
-    b: &Chain,
-    margin: f64,
-    mut meet: impl FnMut(usize, usize) -> bool,
-) -> bool {
-    let (na, nb) = (a.len(), b.len());
-    // In x order a chain's segments have non-decreasing least and greatest x, so the ones
-    // level with `b` form one run: find where it starts, stop where it ends.
-    let first = partition_point(na, |k| {
-        let i = a.by_x(k);
-        pa[i].x.max(pa[i + 1].x) + margin < b.min.x
-    });
-    let mut lo = 0;
-    for i in (first..na).map(|k| a.by_x(k)) {
-        let (a0, a1) = (pa[i], pa[i + 1]);
-        let (min_x, max_x) = (a0.x.min(a1.x) - margin, a0.x.max(a1.x) + margin);
-        if min_x > b.max.x {
-            break;
-        }
-        let (ay0, ay1) = (a0.y.min(a1.y) - margin, a0.y.max(a1.y) + margin);
-        if ay1 < b.min.y || ay0 > b.max.y {
-            continue;
-        }
-        while lo < nb && {
-            let k = b.by_x(lo);
-            pb[k].x.max(pb[k + 1].x) < min_x
-        } {
-            lo += 1;
-        }
-        for k in (lo..nb).map(|q| b.by_x(q)) {
-            let (b0, b1) = (pb[k], pb[k + 1]);
-            if b0.x.min(b1.x) > max_x {
-                break;
-            }
-            if b0.y.min(b1.y) > ay1 || b0.y.max(b1.y) < ay0 {
-                continue;
-            }
-            if meet(i, k) {
-                return true;
-            }
-        }
-    }
-    false
 }
 
 /// geo's rule for one pair of a ring's segments, `a` (whose y range is `ay`) and `b`, already
@@ -399,20 +337,6 @@ fn segments_count(
         return false;
     }
     Line::new(a0, a1).intersects(&Line::new(b0, b1))
-}
-
-/// The first `k` in `0..n` for which `before(k)` is false (`before` is true, then false).
-fn partition_point(n: usize, before: impl Fn(usize) -> bool) -> usize {
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if before(mid) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
 }
 
 /// The plain sweep over all segments sorted by least x: used for rings with non-finite
@@ -452,14 +376,9 @@ fn has_self_intersection_sweep(pts: &[Coord<f64>]) -> bool {
 mod tests {
     use super::*;
     use geo::Validation;
+    use geo::{Coord, Intersects, LineString, Polygon, Rect};
 
-    /// A tiny deterministic generator (no dependency needed for a fixed seed).
-    fn lcg(seed: &mut u64) -> f64 {
-        *seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (*seed >> 11) as f64 / (1u64 << 53) as f64
-    }
+    use crate::test_rng::unit as lcg;
 
     fn same_as_geo(p: &Polygon<f64>) {
         let want: Vec<String> = p
@@ -670,5 +589,65 @@ mod tests {
         ] {
             same_as_geo(&Polygon::new(LineString::from(ring), vec![]));
         }
+    }
+
+    #[test]
+    fn many_holes_are_checked_as_geo_checks_them_but_quickly() {
+        // 30 holes in a row (more than FEW_HOLES), with every kind of problem among them.
+        let square = |x: f64, y: f64, d: f64| {
+            LineString::from(vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)])
+        };
+        let mut holes: Vec<LineString<f64>> = (0..30)
+            .map(|i| square(1.0 + 3.0 * i as f64, 1.0, 1.0))
+            .collect();
+        holes[3] = square(200.0, 1.0, 1.0); // outside the shell
+        holes[5] = square(1.5 + 3.0 * 4.0, 1.5, 1.0); // overlaps hole 4
+        holes[8] = square(2.0 + 3.0 * 7.0, 1.0, 1.0); // shares an edge with hole 7
+        holes[10] = square(3.0 * 10.0, 0.0, 1.0); // shares an edge with the shell
+        holes[12] = LineString::from(vec![
+            (37.0, 1.0),
+            (38.0, 2.0),
+            (38.0, 1.0),
+            (37.0, 2.0),
+            (37.0, 1.0),
+        ]);
+        let p = Polygon::new(square(0.0, 0.0, 100.0), holes);
+        use geo::Validation;
+        let mut geo: Vec<String> = p
+            .validation_errors()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        let mut ours: Vec<String> = polygon_problems(&p).iter().map(|e| e.to_string()).collect();
+        geo.sort();
+        ours.sort();
+        assert!(geo.len() >= 5, "{geo:?}");
+        assert_eq!(ours, geo);
+    }
+
+    #[test]
+    fn meeting_pairs_match_brute_force() {
+        // A fixed linear congruential sequence: the same boxes every run.
+        let mut seed = 42u64;
+        let mut next =
+            || (crate::test_rng::step(&mut seed) >> 33) as f64 / (1u64 << 31) as f64 * 100.0;
+        let boxes: Vec<Option<Rect<f64>>> = (0..300)
+            .map(|i| {
+                let (x, y, w, h) = (next(), next(), next() / 10.0, next() / 10.0);
+                (i % 50 != 0).then(|| Rect::new(Coord { x, y }, Coord { x: x + w, y: y + h }))
+            })
+            .collect();
+        let mut brute = Vec::new();
+        for i in 0..boxes.len() {
+            for j in i + 1..boxes.len() {
+                if let (Some(a), Some(b)) = (boxes[i], boxes[j]) {
+                    if a.intersects(&b) {
+                        brute.push((i, j));
+                    }
+                }
+            }
+        }
+        assert!(brute.len() > 100);
+        assert_eq!(meeting_pairs(&boxes), brute);
     }
 }

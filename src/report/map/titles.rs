@@ -41,7 +41,8 @@ pub(super) fn unit(unit: &Feature, rows: &[UnitRow], with_weights: bool) -> Stri
         Status::Split => title.push_str(&split(rows, with_weights)),
     }
     if !unit.defects.is_empty() {
-        title.push_str(&format!("\ninvalid polygon: {}", unit.defects.join("; ")));
+        let defects: Vec<String> = unit.defects.iter().map(ToString::to_string).collect();
+        title.push_str(&format!("\ninvalid polygon: {}", defects.join("; ")));
     }
     title
 }

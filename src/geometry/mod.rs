@@ -7,6 +7,8 @@ use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 
 use crate::project;
 
+pub mod chains;
+
 /// True area on the ground, in square metres, of a polygon in British National Grid.
 ///
 /// The planar (shoelace) area is corrected for the grid's scale factor exactly to second
@@ -269,6 +271,19 @@ fn ring_moments(ring: &LineString<f64>) -> Moments {
         mxx: muu + 2.0 * d * mu + d * d * area,
         north: origin.y,
     }
+}
+
+/// Whether a ray from `p` towards +x crosses the closed ring `ring` an odd number of times:
+/// for a point off the ring, whether it is inside (even-odd over several rings: XOR).
+pub(crate) fn crossings_odd(p: Coord<f64>, ring: &[Coord<f64>]) -> bool {
+    let mut odd = false;
+    for w in ring.windows(2) {
+        let (s, e) = (w[0], w[1]);
+        if (s.y > p.y) != (e.y > p.y) && p.x < s.x + (p.y - s.y) * (e.x - s.x) / (e.y - s.y) {
+            odd = !odd;
+        }
+    }
+    odd
 }
 
 #[cfg(test)]

@@ -1,0 +1,208 @@
+//! Reading a layer's bytes: the file mapped into memory (its pages handed back as they are
+//! read), the fast reader and the checker running side by side, and the serde reader when the
+//! fast one gives up.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use super::geojson::{self, RawFeature};
+use super::rings::{prep, Prepped};
+use crate::error::LoadError;
+
+/// Features are handed from the reader to the checker in batches of this many.
+const BATCH: usize = 256;
+
+/// Pages of the input are released in steps of this many bytes (a multiple of the page size).
+#[cfg(unix)]
+const RELEASE_BYTES: usize = 8 << 20;
+
+/// Open `path` and map it read-only, refusing directories and empty files.
+pub(super) fn map_file(path: &Path) -> Result<memmap2::Mmap, LoadError> {
+    let err = |message: String, hint: &str| LoadError::new(path, None, message, hint);
+    let file = std::fs::File::open(path)
+        .map_err(|e| err(format!("cannot open: {e}"), "check the path"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| err(format!("cannot read: {e}"), "check the path"))?;
+    if meta.is_dir() {
+        return Err(err(
+            "is a directory, not a GeoJSON file".into(),
+            "name a .geojson file",
+        ));
+    }
+    if meta.len() == 0 {
+        return Err(err(
+            "is empty".into(),
+            "expected a GeoJSON FeatureCollection",
+        ));
+    }
+    // SAFETY: the map is read-only and lives only while we parse; a file changed underneath us
+    // can at worst produce a parse error.
+    unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| err(format!("cannot read: {e}"), "check the file"))
+}
+
+/// Hands back the pages of a mapped file already read: the file stays in the page cache, but a
+/// 150 MB input no longer adds 150 MB to this process's memory.
+pub(super) struct Release<'a> {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    map: &'a memmap2::Mmap,
+    released: usize,
+}
+
+impl<'a> Release<'a> {
+    pub(super) fn new(map: &'a memmap2::Mmap) -> Release<'a> {
+        Release { map, released: 0 }
+    }
+
+    /// The reader has got to `offset`: release whole steps before it.
+    pub(super) fn upto(&mut self, offset: usize) {
+        #[cfg(unix)]
+        if offset - self.released >= RELEASE_BYTES {
+            let end = offset / RELEASE_BYTES * RELEASE_BYTES;
+            // SAFETY: a read-only private file mapping; pages dropped here are read again
+            // from the file if touched (for example by the serde reader).
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    self.released,
+                    end - self.released,
+                )
+            };
+            self.released = end;
+        }
+        #[cfg(not(unix))]
+        let _ = offset;
+    }
+}
+
+/// The file name alone, for timings and progress.
+pub(super) fn short_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A layer as read: features with their geometry taken out, checked and built.
+pub(super) struct Read {
+    pub(super) crs_name: Option<String>,
+    pub(super) raw: Vec<RawFeature>,
+    pub(super) prepped: Vec<Prepped>,
+}
+
+impl Read {
+    pub(super) fn check(mut doc: geojson::RawDocument) -> Read {
+        let prepped = doc.features.par_iter_mut().map(prep).collect();
+        Read {
+            crs_name: doc.crs_name,
+            raw: doc.features,
+            prepped,
+        }
+    }
+}
+
+/// Read and check every feature of `bytes`: the fast reader when it can, the serde reader
+/// (which decides, and explains) when it gives up.
+pub(super) fn read(
+    path: &Path,
+    label: &str,
+    bytes: &[u8],
+    release: &mut dyn FnMut(usize),
+) -> Result<Read, LoadError> {
+    let start = Instant::now();
+    let (fast, raw, prepped, busy) = read_fast(label, bytes, release);
+    match fast {
+        Ok(crs_name) => {
+            crate::timings::report(&format!("parse {label}"), start);
+            crate::timings::report(
+                &format!(
+                    "check {label} (in parallel with parse, {:.3} s of work)",
+                    busy.as_secs_f64()
+                ),
+                start,
+            );
+            Ok(Read {
+                crs_name,
+                raw,
+                prepped,
+            })
+        }
+        Err(geojson::GiveUp) => {
+            // Not the common shape, or malformed: the serde reader decides, and explains.
+            drop((raw, prepped));
+            let doc = geojson::parse(bytes).map_err(|e| {
+                LoadError::malformed(
+                    path,
+                    &e,
+                    "expected a GeoJSON FeatureCollection of Polygon/MultiPolygon features",
+                )
+            })?;
+            crate::timings::report(&format!("parse {label}"), start);
+            Ok(crate::timings::time(
+                || format!("check {label}"),
+                || Read::check(doc),
+            ))
+        }
+    }
+}
+
+/// The fast reader hands over features as it reads them; meanwhile the checker builds their
+/// polygons, validates them, projects them and measures them on the rayon threads (the two
+/// sides take about as long on a large file). Returns the reader's outcome, the features and
+/// their checks so far, and the checker's time at work.
+fn read_fast(
+    label: &str,
+    bytes: &[u8],
+    release: &mut dyn FnMut(usize),
+) -> (
+    Result<Option<String>, geojson::GiveUp>,
+    Vec<RawFeature>,
+    Vec<Prepped>,
+    Duration,
+) {
+    let bar = crate::progress::Task::new(format!("reading {label}"), bytes.len() as u64, true);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawFeature>>(64);
+    let (fast, (raw, prepped, busy)) = std::thread::scope(|s| {
+        let checker = s.spawn(move || check_batches(rx));
+        let fast = {
+            let tx = tx;
+            let mut batch = Vec::with_capacity(BATCH);
+            let fast = geojson::parse_fast(bytes, &mut |feature, offset| {
+                batch.push(feature);
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    let _ = tx.send(full);
+                }
+                bar.set(offset as u64);
+                release(offset);
+            });
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            fast
+        };
+        let checked = checker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (fast, checked)
+    });
+    drop(bar);
+    (fast, raw, prepped, busy)
+}
+
+/// The checker: each batch checked on the rayon threads, in order.
+fn check_batches(
+    rx: std::sync::mpsc::Receiver<Vec<RawFeature>>,
+) -> (Vec<RawFeature>, Vec<Prepped>, Duration) {
+    let (mut raw, mut prepped) = (Vec::new(), Vec::new());
+    let mut busy = Duration::ZERO;
+    for mut batch in rx {
+        let t = Instant::now();
+        prepped.extend(batch.par_iter_mut().map(prep).collect::<Vec<_>>());
+        busy += t.elapsed();
+        raw.append(&mut batch);
+    }
+    (raw, prepped, busy)
+}
