@@ -20,6 +20,13 @@ pub fn england() -> Option<PathBuf> {
     if dir.join("stp21.geojson").exists() {
         Some(dir)
     } else {
+        // CI must run the real-data tests, not skip them (as it must the browser test).
+        if std::env::var_os("FOOTPRINT_REQUIRE_SHARED").is_some_and(|v| v == "1") {
+            panic!(
+                "FOOTPRINT_REQUIRE_SHARED=1 but the real ONS boundaries are not at {}",
+                dir.display()
+            );
+        }
         // Written straight to stderr (not eprintln!, which the test harness captures), so the
         // reason shows in a normal `cargo test` run.
         use std::io::Write;
