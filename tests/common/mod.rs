@@ -46,3 +46,17 @@ pub fn json(args: &[&str]) -> Value {
     );
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
+
+/// `footprint` run from the crate root, so that relative paths such as
+/// `data/demo/councils.geojson` are given, and shown in its output, as they are: stable
+/// wherever the checkout lives.
+pub fn footprint_in_repo() -> Command {
+    let mut c = footprint();
+    c.current_dir(repo());
+    c
+}
+
+/// A demo file's path relative to the crate root, for [`footprint_in_repo`].
+pub fn demo_rel(file: &str) -> String {
+    format!("data/demo/{file}")
+}
