@@ -17,31 +17,51 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use common::footprint_in_repo;
 
-/// One run: a name for its snapshots, the arguments (`{tmp}` is the temporary folder), and
-/// the files it writes there, each snapshotted too.
+/// One run: a name for its snapshots, the arguments (`{tmp}` is the temporary folder), the
+/// files it writes there (each snapshotted too), and the formats it is run in.
 struct Case {
     name: &'static str,
     args: &'static [&'static str],
     writes: &'static [&'static str],
+    /// Each run adds `-f FORMAT`; none (a command without `--format`) runs once as it is.
+    formats: &'static [&'static str],
 }
 
+const FORMATS: &[&str] = &["table", "csv", "json"];
+
+/// A report in each format.
 const fn case(name: &'static str, args: &'static [&'static str]) -> Case {
-    Case {
-        name,
-        args,
-        writes: &[],
-    }
+    writing(name, args, &[])
 }
 
+/// A report in each format, and files.
 const fn writing(
     name: &'static str,
     args: &'static [&'static str],
     writes: &'static [&'static str],
 ) -> Case {
-    Case { name, args, writes }
+    Case {
+        name,
+        args,
+        writes,
+        formats: FORMATS,
+    }
 }
 
-/// Each of these runs once per format (`-f table`, `-f csv`, `-f json`).
+/// A command without `--format` that writes files.
+const fn formatless(
+    name: &'static str,
+    args: &'static [&'static str],
+    writes: &'static [&'static str],
+) -> Case {
+    Case {
+        name,
+        args,
+        writes,
+        formats: &[],
+    }
+}
+
 const CASES: &[Case] = &[
     case(
         "inspect_councils",
@@ -275,20 +295,38 @@ const CASES: &[Case] = &[
         "inspect_truncated",
         &["inspect", "tests/fixtures/bad/truncated.geojson"],
     ),
+    formatless(
+        "map",
+        &[
+            "map",
+            "data/demo/footprints.geojson",
+            "--units",
+            "data/demo/councils.geojson",
+            "--providers",
+            "data/demo/trusts.geojson",
+            "--weights",
+            "data/demo/population.csv",
+            "-o",
+            "{tmp}/map.html",
+        ],
+        &["map.html"],
+    ),
 ];
 
-const FORMATS: &[&str] = &["table", "csv", "json"];
-
-/// Runs `args -f format` from the crate root; returns the snapshot text of the run and the
+/// Runs `args [-f format]` from the crate root; returns the snapshot text of the run and the
 /// files it wrote (name, text).
-fn run(case: &Case, format: &str) -> (String, Vec<(String, String)>) {
+fn run(case: &Case, format: Option<&str>) -> (String, Vec<(String, String)>) {
     let tmp = tempfile::tempdir().unwrap();
     let tmp_text = tmp.path().display().to_string();
     let args: Vec<String> = case
         .args
         .iter()
         .map(|a| a.replace("{tmp}", &tmp_text))
-        .chain(["-f".to_string(), format.to_string()])
+        .chain(
+            format
+                .into_iter()
+                .flat_map(|f| ["-f".to_string(), f.to_string()]),
+        )
         .collect();
     let out = footprint_in_repo().args(&args).output().unwrap();
     let hide = |bytes: &[u8]| shown(bytes, &tmp_text);
@@ -339,15 +377,23 @@ fn every_command_on_the_demo() {
     let _guard = settings.bind_to_scope();
     let mut failed = Vec::new();
     for case in CASES {
-        for format in FORMATS {
-            let name = format!("{}__{format}", case.name);
+        let formats: Vec<Option<&str>> = if case.formats.is_empty() {
+            vec![None]
+        } else {
+            case.formats.iter().copied().map(Some).collect()
+        };
+        for format in formats {
+            let name = match format {
+                Some(f) => format!("{}__{f}", case.name),
+                None => case.name.to_string(),
+            };
             let (text, files) = run(case, format);
             let checked = catch_unwind(AssertUnwindSafe(|| {
                 insta::assert_snapshot!(name.clone(), text);
                 for (file, body) in &files {
                     // The same file from each format: one snapshot, unless it is the report.
                     let file_snapshot = if file.as_str() == "report.out" {
-                        format!("{}__{format}__{file}", case.name)
+                        format!("{name}__{file}")
                     } else {
                         format!("{}__{file}", case.name)
                     };
