@@ -60,3 +60,20 @@ pub fn footprint_in_repo() -> Command {
 pub fn demo_rel(file: &str) -> String {
     format!("data/demo/{file}")
 }
+
+/// Run `check` on every case, and fail at the end naming every case that failed (each one's
+/// own message is printed as it fails), rather than stopping at the first.
+pub fn each<T>(cases: &[T], name: impl Fn(&T) -> String, check: impl Fn(&T)) {
+    let failed: Vec<String> = cases
+        .iter()
+        .filter(|c| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(c))).is_err())
+        .map(&name)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases failed: {}",
+        failed.len(),
+        cases.len(),
+        failed.join(", ")
+    );
+}
