@@ -4,32 +4,23 @@
 //! (exit 0) with `warning:` lines that name the features concerned.
 //!
 //! Fixtures live in `tests/fixtures/bad/` (errors and weights files) and
-//! `tests/fixtures/bad/loadable/` (defective but loadable layers).
+//! `tests/fixtures/bad/loadable/` (defective but loadable layers). Lists of like cases are
+//! tables, a row a case, run by `common::each`, which names every row that fails.
+
+mod common;
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::assert::Assert;
-use assert_cmd::Command;
+use common::{demo, each, footprint, repo};
 use predicates::prelude::*;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn bad(name: &str) -> PathBuf {
-    root().join("tests/fixtures/bad").join(name)
+    repo().join("tests/fixtures/bad").join(name)
 }
 
 fn loadable(name: &str) -> PathBuf {
-    root().join("tests/fixtures/bad/loadable").join(name)
-}
-
-fn demo(name: &str) -> PathBuf {
-    root().join("data/demo").join(name)
-}
-
-fn footprint() -> Command {
-    Command::cargo_bin("footprint").expect("the footprint binary is built")
+    repo().join("tests/fixtures/bad/loadable").join(name)
 }
 
 fn text(p: &Path) -> String {
@@ -100,169 +91,63 @@ fn inspect_fails(path: &Path, feature: Option<usize>, mentions: &[&str]) {
     );
 }
 
-#[test]
-fn truncated() {
-    inspect_fails(&bad("truncated.geojson"), Some(1), &["EOF"]);
-}
-
-#[test]
-fn not_json() {
-    inspect_fails(&bad("not_json.geojson"), None, &["GeoJSON"]);
-}
-
-#[test]
-fn features_not_array() {
-    inspect_fails(&bad("features_not_array.geojson"), None, &["array"]);
-}
-
-#[test]
-fn coordinates_strings() {
-    inspect_fails(&bad("coordinates_strings.geojson"), Some(1), &["-1.45"]);
-}
-
-#[test]
-fn polygon_nested_too_deep() {
-    inspect_fails(
-        &bad("polygon_nested_too_deep.geojson"),
-        Some(1),
-        &["Polygon"],
-    );
-}
-
-#[test]
-fn properties_nested_past_the_limit() {
+/// Layers `inspect` cannot load: (fixture in `tests/fixtures/bad/`, the feature to blame if
+/// any, what stderr must mention).
+const MALFORMED: &[(&str, Option<usize>, &[&str])] = &[
+    ("truncated.geojson", Some(1), &["EOF"]),
+    ("not_json.geojson", None, &["GeoJSON"]),
+    ("features_not_array.geojson", None, &["array"]),
+    ("coordinates_strings.geojson", Some(1), &["-1.45"]),
+    ("polygon_nested_too_deep.geojson", Some(1), &["Polygon"]),
     // Found by review for the scan_agrees fuzz target: the fast scanner read `properties`
     // (126 deep) with a fresh serde_json deserializer, whose depth count starts at 0, so it
     // loaded a file that the serde reader rejects (128 deep counting the enclosing objects).
-    inspect_fails(
-        &bad("properties_nested_past_the_limit.geojson"),
+    (
+        "properties_nested_past_the_limit.geojson",
         Some(0),
         &["nested more than 128 deep"],
-    );
-}
-
-#[test]
-fn position_one_number() {
-    inspect_fails(&bad("position_one_number.geojson"), Some(1), &["position"]);
-}
-
-#[test]
-fn unknown_geometry_type() {
-    inspect_fails(&bad("unknown_geometry_type.geojson"), Some(1), &["Polygn"]);
-}
-
-#[test]
-fn geometry_without_type() {
-    inspect_fails(&bad("geometry_without_type.geojson"), Some(1), &["type"]);
-}
-
-#[test]
-fn crs_unsupported_3857() {
-    inspect_fails(&bad("crs_unsupported_3857.geojson"), None, &["3857"]);
-}
-
-#[test]
-fn crs_says_bng_but_lonlat() {
-    inspect_fails(
-        &bad("crs_says_bng_but_lonlat.geojson"),
+    ),
+    ("position_one_number.geojson", Some(1), &["position"]),
+    ("unknown_geometry_type.geojson", Some(1), &["Polygn"]),
+    ("geometry_without_type.geojson", Some(1), &["type"]),
+    ("crs_unsupported_3857.geojson", None, &["3857"]),
+    (
+        "crs_says_bng_but_lonlat.geojson",
         None,
         &["EPSG:27700", "EPSG:4326"],
-    );
-}
-
-#[test]
-fn lat_lon_swapped() {
-    inspect_fails(&bad("lat_lon_swapped.geojson"), None, &["swapped"]);
-}
-
-#[test]
-fn coordinates_out_of_any_range() {
-    inspect_fails(
-        &bad("coordinates_out_of_any_range.geojson"),
-        None,
-        &["9000000"],
-    );
-}
-
-#[test]
-
-fn coordinates_out_of_any_range_names_the_feature() {
-    inspect_fails(&bad("coordinates_out_of_any_range.geojson"), Some(1), &[]);
-}
-
-#[test]
-
-fn mixed_lonlat_and_bng() {
-    inspect_fails(&bad("mixed_lonlat_and_bng.geojson"), Some(2), &[]);
-}
-
-#[test]
-fn empty_file() {
-    inspect_fails(&bad("empty_file.geojson"), None, &["empty"]);
-}
-
-#[test]
-fn bare_polygon_not_feature() {
-    inspect_fails(&bad("bare_polygon_not_feature.geojson"), None, &["Feature"]);
-}
-
-#[test]
-fn feature_type_wrong() {
-    inspect_fails(&bad("feature_type_wrong.geojson"), Some(1), &["Feature"]);
-}
-
-#[test]
-fn properties_is_string() {
-    inspect_fails(&bad("properties_is_string.geojson"), Some(1), &[]);
-}
-
-#[test]
-fn no_code_field() {
+    ),
+    ("lat_lon_swapped.geojson", None, &["swapped"]),
+    ("coordinates_out_of_any_range.geojson", None, &["9000000"]),
+    ("coordinates_out_of_any_range.geojson", Some(1), &[]),
+    ("mixed_lonlat_and_bng.geojson", Some(2), &[]),
+    ("empty_file.geojson", None, &["empty"]),
+    ("bare_polygon_not_feature.geojson", None, &["Feature"]),
+    ("feature_type_wrong.geojson", Some(1), &["Feature"]),
+    ("properties_is_string.geojson", Some(1), &[]),
     // The message must list the properties there are and point to --code.
-    inspect_fails(
-        &bad("no_code_field.geojson"),
+    (
+        "no_code_field.geojson",
         None,
         &["colour", "area_ha", "--code"],
+    ),
+    ("features_missing.geojson", None, &["\"features\""]),
+    // TopoJSON is named and conversion suggested.
+    ("topojson.geojson", None, &["TopoJSON", "convert"]),
+    ("nan_literal.geojson", Some(1), &["NaN", "line 3"]),
+    ("number_1e400.geojson", Some(1), &["out of range", "line 3"]),
+    ("invalid_utf8.geojson", Some(1), &["UTF-8", "line 3"]),
+    // A directory given as the layer.
+    ("directory_not_a_file.geojson", None, &["directory"]),
+    ("does_not_exist.geojson", None, &["cannot open"]),
+];
+
+#[test]
+fn malformed_layers_are_refused_by_inspect() {
+    each(
+        MALFORMED,
+        |(name, feature, _)| format!("{name} (feature {feature:?})"),
+        |(name, feature, mentions)| inspect_fails(&bad(name), *feature, mentions),
     );
-}
-
-#[test]
-fn features_missing() {
-    inspect_fails(&bad("features_missing.geojson"), None, &["\"features\""]);
-}
-
-#[test]
-fn topojson_is_named_and_conversion_suggested() {
-    inspect_fails(&bad("topojson.geojson"), None, &["TopoJSON", "convert"]);
-}
-
-#[test]
-fn nan_literal() {
-    inspect_fails(&bad("nan_literal.geojson"), Some(1), &["NaN", "line 3"]);
-}
-
-#[test]
-fn number_1e400() {
-    inspect_fails(
-        &bad("number_1e400.geojson"),
-        Some(1),
-        &["out of range", "line 3"],
-    );
-}
-
-#[test]
-fn invalid_utf8() {
-    inspect_fails(&bad("invalid_utf8.geojson"), Some(1), &["UTF-8", "line 3"]);
-}
-
-#[test]
-fn directory_given_as_layer() {
-    inspect_fails(&bad("directory_not_a_file.geojson"), None, &["directory"]);
-}
-
-#[test]
-fn nonexistent_path() {
-    inspect_fails(&bad("does_not_exist.geojson"), None, &["cannot open"]);
 }
 
 #[test]
@@ -313,7 +198,7 @@ fn overlaps_fails_writing_nothing(a: &Path, b: &Path, extra: &[&str], names: &Pa
 
 #[test]
 fn overlaps_with_bad_first_layer_writes_nothing() {
-    let footprints = demo("footprints.geojson");
+    let footprints = PathBuf::from(demo("footprints.geojson"));
     for name in [
         "truncated.geojson",
         "coordinates_strings.geojson",
@@ -332,7 +217,7 @@ fn overlaps_with_bad_first_layer_writes_nothing() {
 
 #[test]
 fn overlaps_with_bad_second_layer_writes_nothing() {
-    let trusts = demo("trusts.geojson");
+    let trusts = PathBuf::from(demo("trusts.geojson"));
     for name in [
         "truncated.geojson",
         "unknown_geometry_type.geojson",
@@ -403,39 +288,31 @@ fn weights_fail(name: &str, mentions: &[&str]) {
     );
 }
 
-#[test]
-fn weights_coordinate_not_number() {
-    weights_fail(
+/// Weights files that stop `overlaps`: (fixture in `tests/fixtures/bad/`, what stderr must
+/// mention besides the file).
+const BAD_WEIGHTS: &[(&str, &[&str])] = &[
+    (
         "weights_coordinate_not_number.csv",
         &["line 3", "fifty-two"],
-    );
-}
-
-#[test]
-fn weights_no_coordinate_columns() {
+    ),
     // Must say what columns it wants and what the header holds.
-    weights_fail(
+    (
         "weights_no_coordinate_columns.csv",
         &["lon", "lat", "postcode"],
+    ),
+    // Weights errors have a hint.
+    ("weights_coordinate_not_number.csv", &["hint:"]),
+    ("weights_lat_lon_swapped.csv", &["swapped"]),
+    ("weights_latitude_out_of_range.csv", &["line 3"]),
+];
+
+#[test]
+fn bad_weights_files_are_refused() {
+    each(
+        BAD_WEIGHTS,
+        |(name, mentions)| format!("{name} {mentions:?}"),
+        |(name, mentions)| weights_fail(name, mentions),
     );
-}
-
-#[test]
-
-fn weights_errors_have_a_hint() {
-    weights_fail("weights_coordinate_not_number.csv", &["hint:"]);
-}
-
-#[test]
-
-fn weights_lat_lon_swapped() {
-    weights_fail("weights_lat_lon_swapped.csv", &["swapped"]);
-}
-
-#[test]
-
-fn weights_latitude_out_of_range() {
-    weights_fail("weights_latitude_out_of_range.csv", &["line 3"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,70 +341,123 @@ fn analysis_fails(args: &[&str], mentions: &[&str]) -> String {
     err
 }
 
+/// `{demo}/`, `{bad}/` and `{loadable}/` in an argument or mention: the folders of the demo
+/// and of the bad fixtures.
+fn expand(s: &str) -> String {
+    let dir = |d: &str| repo().join(d).display().to_string();
+    s.replace("{demo}", &dir("data/demo"))
+        .replace("{bad}", &dir("tests/fixtures/bad"))
+        .replace("{loadable}", &dir("tests/fixtures/bad/loadable"))
+}
+
+/// Arguments that stop a command before it writes anything: (what the case is, arguments,
+/// what stderr must mention).
+const BAD_ARGUMENTS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "tolerance lots",
+        &[
+            "overlaps",
+            "{demo}/trusts.geojson",
+            "{demo}/footprints.geojson",
+            "--tolerance",
+            "lots",
+        ],
+        &["tolerance", "lots"],
+    ),
+    (
+        // 1e306 km is finite, but not in metres: it used to run with an "inf m" tolerance.
+        "tolerance too large for metres",
+        &[
+            "overlaps",
+            "{demo}/trusts.geojson",
+            "{demo}/footprints.geojson",
+            "--tolerance",
+            "1e306km",
+        ],
+        &["tolerance", "1e306km"],
+    ),
+    (
+        "min-share 5",
+        &[
+            "spanning",
+            "{demo}/trusts.geojson",
+            "--plans",
+            "{demo}/footprints.geojson",
+            "--min-share",
+            "5",
+        ],
+        &["min-share", "0.05"],
+    ),
+    (
+        "--code for an unknown role",
+        &[
+            "coterminosity",
+            "{demo}/footprints.geojson",
+            "--units",
+            "{demo}/councils.geojson",
+            "--code",
+            "nosuchrole=X",
+        ],
+        &["nosuchrole", "units", "footprints"],
+    ),
+    (
+        // Names the units file and lists its properties.
+        "--code field that does not exist",
+        &[
+            "coterminosity",
+            "{demo}/footprints.geojson",
+            "--units",
+            "{demo}/councils.geojson",
+            "--code",
+            "units=NOPE",
+        ],
+        &["{demo}/councils.geojson", "NOPE", "LADCD", "LADNM"],
+    ),
+    (
+        "inspect --crs EPSG:3857",
+        &["inspect", "{demo}/councils.geojson", "--crs", "EPSG:3857"],
+        &["3857"],
+    ),
+    (
+        "overlaps --crs b=EPSG:3857",
+        &[
+            "overlaps",
+            "{demo}/trusts.geojson",
+            "{demo}/footprints.geojson",
+            "--crs",
+            "b=EPSG:3857",
+        ],
+        &["3857"],
+    ),
+    (
+        "--crs contradicting the coordinates",
+        &[
+            "inspect",
+            "{loadable}/bng_without_crs.geojson",
+            "--crs",
+            "EPSG:4326",
+        ],
+        &["{loadable}/bng_without_crs.geojson"],
+    ),
+];
+
+#[test]
+fn bad_arguments_are_refused() {
+    each(
+        BAD_ARGUMENTS,
+        |(what, _, _)| what.to_string(),
+        |(_, args, mentions)| {
+            let args: Vec<String> = args.iter().map(|a| expand(a)).collect();
+            let mentions: Vec<String> = mentions.iter().map(|m| expand(m)).collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mentions: Vec<&str> = mentions.iter().map(String::as_str).collect();
+            analysis_fails(&args, &mentions);
+        },
+    );
+}
+
 fn p(path: PathBuf) -> String {
     text(&path)
-}
-
-#[test]
-fn tolerance_lots() {
-    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
-    analysis_fails(
-        &["overlaps", &t, &f, "--tolerance", "lots"],
-        &["tolerance", "lots"],
-    );
-}
-
-#[test]
-fn tolerance_too_large_for_metres() {
-    // 1e306 km is finite, but not in metres: it used to run with an "inf m" tolerance.
-    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
-    analysis_fails(
-        &["overlaps", &t, &f, "--tolerance", "1e306km"],
-        &["tolerance", "1e306km"],
-    );
-}
-
-#[test]
-fn min_share_5() {
-    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
-    analysis_fails(
-        &["spanning", &t, "--plans", &f, "--min-share", "5"],
-        &["min-share", "0.05"],
-    );
-}
-
-#[test]
-fn code_for_unknown_role() {
-    let (f, c) = (p(demo("footprints.geojson")), p(demo("councils.geojson")));
-    analysis_fails(
-        &["coterminosity", &f, "--units", &c, "--code", "nosuchrole=X"],
-        &["nosuchrole", "units", "footprints"],
-    );
-}
-
-#[test]
-fn code_field_that_does_not_exist() {
-    let (f, c) = (p(demo("footprints.geojson")), p(demo("councils.geojson")));
-    // Names the units file and lists its properties.
-    analysis_fails(
-        &["coterminosity", &f, "--units", &c, "--code", "units=NOPE"],
-        &[&c, "NOPE", "LADCD", "LADNM"],
-    );
-}
-
-#[test]
-fn crs_epsg_3857() {
-    let c = p(demo("councils.geojson"));
-    analysis_fails(&["inspect", &c, "--crs", "EPSG:3857"], &["3857"]);
-    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
-    analysis_fails(&["overlaps", &t, &f, "--crs", "b=EPSG:3857"], &["3857"]);
-}
-
-#[test]
-
-fn crs_option_contradicting_the_coordinates() {
-    let l = p(loadable("bng_without_crs.geojson"));
-    analysis_fails(&["inspect", &l, "--crs", "EPSG:4326"], &[&l]);
 }
 
 #[test]
@@ -561,7 +491,7 @@ fn output_in_missing_directory_fails_before_loading() {
 
 #[test]
 fn unwritable_pieces_path() {
-    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
+    let (t, f) = (demo("trusts.geojson"), demo("footprints.geojson"));
     // A directory that does not exist: fails before loading.
     let err = analysis_fails(
         &[
@@ -619,7 +549,7 @@ fn unwritable_pieces_path() {
 #[test]
 
 fn failing_output_leaves_no_pieces_file() {
-    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
+    let (t, f) = (demo("trusts.geojson"), demo("footprints.geojson"));
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     let a = footprint()
@@ -642,7 +572,7 @@ fn failing_output_leaves_no_pieces_file() {
 #[test]
 
 fn same_path_for_report_and_pieces() {
-    let (t, f) = (p(demo("trusts.geojson")), p(demo("footprints.geojson")));
+    let (t, f) = (demo("trusts.geojson"), demo("footprints.geojson"));
     let dir = tempfile::tempdir().unwrap();
     let a = footprint()
         .current_dir(dir.path())
@@ -688,63 +618,43 @@ fn loads_with_warnings(name: &str, mentions: &[&str]) {
     assert!(!stdout_of(&a).is_empty(), "no report on stdout");
 }
 
-#[test]
-fn null_geometry() {
-    loads_with_warnings("null_geometry.geojson", &["E06000902", "null geometry"]);
-}
-
-#[test]
-fn empty_multipolygon() {
-    loads_with_warnings("empty_multipolygon.geojson", &["E06000912", "empty"]);
-}
-
-#[test]
-fn point_among_polygons() {
-    loads_with_warnings("point_among_polygons.geojson", &["E06000922", "Point"]);
-}
-
-#[test]
-fn geometry_collection() {
-    loads_with_warnings(
+/// Defective layers `inspect` loads with warnings: (fixture in
+/// `tests/fixtures/bad/loadable/`, what the warnings must mention).
+const DEFECTIVE: &[(&str, &[&str])] = &[
+    ("null_geometry.geojson", &["E06000902", "null geometry"]),
+    ("empty_multipolygon.geojson", &["E06000912", "empty"]),
+    ("point_among_polygons.geojson", &["E06000922", "Point"]),
+    (
         "geometry_collection.geojson",
         &["E06000932", "GeometryCollection"],
-    );
-}
-
-#[test]
-fn self_intersecting_bowtie() {
-    loads_with_warnings(
+    ),
+    (
         "self_intersecting_bowtie.geojson",
         &["E06000942", "self-intersection"],
-    );
-}
-
-#[test]
-fn unclosed_ring() {
-    loads_with_warnings("unclosed_ring.geojson", &["E06000952", "not closed"]);
-}
-
-#[test]
-fn duplicate_codes() {
-    loads_with_warnings("duplicate_codes.geojson", &["E06000962"]);
-}
-
-#[test]
-fn missing_code() {
+    ),
+    ("unclosed_ring.geojson", &["E06000952", "not closed"]),
+    ("duplicate_codes.geojson", &["E06000962"]),
     // The feature has no code, so the warning names it by position.
-    loads_with_warnings("missing_code.geojson", &["#1", "LADCD"]);
-}
-
-#[test]
-fn two_point_ring() {
-    loads_with_warnings("two_point_ring.geojson", &["E06001002", "2 positions"]);
-}
-
-#[test]
-fn hole_outside_shell() {
-    loads_with_warnings(
+    ("missing_code.geojson", &["#1", "LADCD"]),
+    ("two_point_ring.geojson", &["E06001002", "2 positions"]),
+    (
         "hole_outside_shell.geojson",
         &["E06001012", "interior ring", "not contained"],
+    ),
+    // Found by the loader fuzz target: a key "LA\u{feff}" beside LADCD made the name-field
+    // detection slice "LA\u{feff}" at byte 3, inside the character, and panic.
+    (
+        "fuzz_name_key_splits_a_character.geojson",
+        &["E06001012", "not closed"],
+    ),
+];
+
+#[test]
+fn defective_layers_load_with_warnings() {
+    each(
+        DEFECTIVE,
+        |(name, _)| name.to_string(),
+        |(name, mentions)| loads_with_warnings(name, mentions),
     );
 }
 
@@ -763,16 +673,6 @@ fn third_coordinate_is_a_height_and_ignored() {
     // Two 0.1° x 0.1° squares at 52.2°N, each about 76.08 km².
     let area = report["area_km2"].as_f64().unwrap();
     assert!((area / 152.16 - 1.0).abs() < 0.005, "area {area} km²");
-}
-
-#[test]
-fn fuzz_name_key_splitting_a_character_does_not_panic() {
-    // Found by the loader fuzz target: a key "LA\u{feff}" beside LADCD made the name-field
-    // detection slice "LA\u{feff}" at byte 3, inside the character, and panic.
-    loads_with_warnings(
-        "fuzz_name_key_splits_a_character.geojson",
-        &["E06001012", "not closed"],
-    );
 }
 
 #[test]
@@ -845,11 +745,14 @@ fn loads_as_bng(name: &str, crs_source: &str) {
 }
 
 #[test]
-fn bng_without_crs_member() {
-    loads_as_bng("bng_without_crs.geojson", "coordinate");
-}
-
-#[test]
-fn bng_with_urn_crs_member() {
-    loads_as_bng("bng_with_urn_crs.geojson", "urn:ogc:def:crs:EPSG::27700");
+fn bng_layers_load_as_bng() {
+    // (fixture, what crs_source must say)
+    each(
+        &[
+            ("bng_without_crs.geojson", "coordinate"),
+            ("bng_with_urn_crs.geojson", "urn:ogc:def:crs:EPSG::27700"),
+        ],
+        |(name, _)| name.to_string(),
+        |(name, source)| loads_as_bng(name, source),
+    );
 }

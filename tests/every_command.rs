@@ -13,10 +13,12 @@
 //! string) are written to a temporary folder by [`generated`]. Whatever the input, no command
 //! may panic (exit 101, "panicked") or hang (each run has a time limit).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::Command;
+use common::{demo, footprint, repo};
 use serde_json::Value;
 
 /// Far longer than any of these runs takes; a run that reaches it has hung.
@@ -144,19 +146,12 @@ const WARNS: &[(&str, &[&str])] = &[
     ),
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn bad_dir() -> PathBuf {
-    root().join("tests/fixtures/bad")
+    repo().join("tests/fixtures/bad")
 }
 
 fn partner() -> String {
-    root()
-        .join("data/demo/footprints.geojson")
-        .display()
-        .to_string()
+    demo("footprints.geojson")
 }
 
 /// The entries of a folder (files and folders), sorted paths.
@@ -327,8 +322,7 @@ struct Run {
 /// Run `footprint ARGS -f json -o OUT` in an empty temporary folder.
 fn run(args: &[&str]) -> Run {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("footprint")
-        .unwrap()
+    let out = footprint()
         .current_dir(dir.path())
         .args(args)
         .args(["-f", "json", "-o", "out.json"])
@@ -524,10 +518,7 @@ fn bad_weights_stop_every_analysis() {
         .collect();
     assert!(weights.len() >= 4);
     let partner = partner();
-    let trusts = root()
-        .join("data/demo/trusts.geojson")
-        .display()
-        .to_string();
+    let trusts = demo("trusts.geojson");
     for w in &weights {
         let w_text = w.display().to_string();
         // validate takes no weights.
@@ -549,8 +540,7 @@ fn unwritable_output_stops_every_command() {
     let existing_dir = dir.path().display().to_string();
     for u in USES {
         for out in ["/nonexistent/dir/out.json", existing_dir.as_str()] {
-            let a = Command::cargo_bin("footprint")
-                .unwrap()
+            let a = footprint()
                 .args((u.args)(&partner, &partner))
                 .args(["-o", out])
                 .timeout(TIME_LIMIT)

@@ -512,3 +512,271 @@ mod verdict_tests {
         assert!(v.passed && v.failures.is_empty());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixtures::{feature_at, rect};
+    use crate::analysis::overlay::{overlay, RetainedBy};
+
+    const X: f64 = 400_000.0;
+    const Y: f64 = 300_000.0;
+    const KM: f64 = 1000.0;
+
+    fn context() -> Context {
+        Context {
+            layers: Vec::new(),
+            tolerance_m: 300.0,
+            tolerance_source: "test".into(),
+            weights_file: None,
+            weight_column: None,
+            noise_pairs_dropped: 0,
+            noise_km2_dropped: 0.0,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Features at positions 0, 1, ... from (code, rectangle in km from (X, Y)).
+    fn layer(rects: &[(&str, [f64; 4])]) -> Vec<Feature> {
+        rects
+            .iter()
+            .enumerate()
+            .map(|(i, (code, [x0, y0, x1, y1]))| {
+                let mut f = feature_at(
+                    i,
+                    code,
+                    rect(X + x0 * KM, Y + y0 * KM, X + x1 * KM, Y + y1 * KM),
+                );
+                f.name = format!("{code} name");
+                f
+            })
+            .collect()
+    }
+
+    /// F1 and F2 side by side (10 km squares, the line at x = 10 km); F3 apart, at 40 km.
+    fn footprints() -> Vec<Feature> {
+        layer(&[
+            ("F1", [0.0, 0.0, 10.0, 10.0]),
+            ("F2", [10.0, 0.0, 20.0, 10.0]),
+            ("F3", [40.0, 0.0, 50.0, 10.0]),
+        ])
+    }
+
+    /// W whole in F1; S split 60/40 between F1 and F2; O outside every footprint; C whole in F3.
+    fn units() -> Vec<Feature> {
+        layer(&[
+            ("W", [1.0, 1.0, 4.0, 4.0]),
+            ("S", [7.0, 5.0, 12.0, 9.0]),
+            ("O", [30.0, 1.0, 32.0, 3.0]),
+            ("C", [41.0, 1.0, 49.0, 9.0]),
+        ])
+    }
+
+    fn rows_of<'a>(r: &'a CoterminosityReport, unit: &str) -> Vec<&'a UnitRow> {
+        r.units.iter().filter(|u| u.unit_code == unit).collect()
+    }
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn whole_split_and_outside_units() {
+        let (u, f) = (units(), footprints());
+        let o = overlay(&u, &f, 300.0, false);
+        let r = analyse(&u, &f, &o, None, context());
+
+        // Rows: one per retained pair, in unit order, and one for the unit outside.
+        let order: Vec<(&str, &str)> = r
+            .units
+            .iter()
+            .map(|u| (u.unit_code.as_str(), u.footprint_code.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("W", "F1"),
+                ("S", "F1"),
+                ("S", "F2"),
+                ("O", ""),
+                ("C", "F3")
+            ]
+        );
+
+        let w = rows_of(&r, "W");
+        assert_eq!(w[0].status, Status::Whole);
+        assert!(w[0].best_fit);
+        assert_eq!(w[0].unit_name, "W name");
+        assert_eq!(w[0].footprint_name, "F1 name");
+        assert!(close(w[0].unit_share, 1.0, 1e-6), "{}", w[0].unit_share);
+        assert_eq!(w[0].retained_by, Some(RetainedBy::Width));
+        assert_eq!(w[0].unit_weight_share, None);
+
+        let s = rows_of(&r, "S");
+        assert!(s.iter().all(|x| x.status == Status::Split));
+        assert!(close(s[0].unit_share, 0.6, 0.002), "{}", s[0].unit_share);
+        assert!(close(s[1].unit_share, 0.4, 0.002), "{}", s[1].unit_share);
+        // About 12 km² and 8 km² (true areas differ from grid areas by the scale factor).
+        assert!(close(s[0].overlap_km2, 12.0, 0.02), "{}", s[0].overlap_km2);
+        // Without weights the best fit is the larger area.
+        assert_eq!((s[0].best_fit, s[1].best_fit), (true, false));
+
+        let out = rows_of(&r, "O");
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].status, Status::Outside);
+        assert_eq!(out[0].footprint_code, "");
+        assert_eq!(out[0].footprint_name, "");
+        assert_eq!((out[0].overlap_km2, out[0].unit_share), (0.0, 0.0));
+        assert!(!out[0].best_fit);
+        assert_eq!(out[0].retained_by, None);
+
+        // Footprints: F1 and F2 hold a part of the split unit, F3 only a whole one.
+        let fp: Vec<(&str, bool, usize, usize, Vec<String>)> = r
+            .footprints
+            .iter()
+            .map(|f| {
+                (
+                    f.footprint_code.as_str(),
+                    f.coterminous,
+                    f.units_whole,
+                    f.units_split,
+                    f.split_units.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            fp,
+            [
+                ("F1", false, 1, 1, vec!["S".to_string()]),
+                ("F2", false, 0, 1, vec!["S".to_string()]),
+                ("F3", true, 1, 0, vec![]),
+            ]
+        );
+        assert!(close(r.footprints[0].area_km2, 100.0, 0.2));
+
+        let s = &r.summary;
+        assert_eq!(
+            (
+                s.units,
+                s.units_whole,
+                s.units_split,
+                s.units_outside,
+                s.footprints,
+                s.footprints_coterminous
+            ),
+            (4, 2, 1, 1, 3, 1)
+        );
+        assert!(r.context.warnings.is_empty(), "{:?}", r.context.warnings);
+    }
+
+    #[test]
+    fn a_sliver_leaves_a_unit_whole() {
+        // 100 m of the unit lie over the line in F2: noise at a 300 m tolerance.
+        let f = footprints();
+        let u = layer(&[("U", [1.0, 1.0, 10.1, 9.0])]);
+        let o = overlay(&u, &f, 300.0, false);
+        let r = analyse(&u, &f, &o, None, context());
+        assert_eq!(r.units.len(), 1);
+        assert_eq!(r.units[0].status, Status::Whole);
+        assert_eq!(r.units[0].footprint_code, "F1");
+        assert!(r.footprints[0].coterminous && r.footprints[1].coterminous);
+        // At tolerance 0 the sliver is a part: the unit is split.
+        let raw = overlay(&u, &f, 0.0, false);
+        let r = analyse(&u, &f, &raw, None, context());
+        assert_eq!(r.summary.units_split, 1);
+        assert!(r
+            .units
+            .iter()
+            .all(|x| x.retained_by == Some(RetainedBy::Raw)));
+    }
+
+    #[test]
+    fn a_unit_where_footprints_overlap_is_split_and_warned_about() {
+        // F1 and F2 overlap in x = 5..10 km; U lies in the overlap, so both hold all of it.
+        let f = layer(&[
+            ("F1", [0.0, 0.0, 10.0, 10.0]),
+            ("F2", [5.0, 0.0, 15.0, 10.0]),
+        ]);
+        let u = layer(&[("U", [6.0, 1.0, 9.0, 4.0]), ("V", [1.0, 1.0, 3.0, 3.0])]);
+        let o = overlay(&u, &f, 300.0, false);
+        let r = analyse(&u, &f, &o, None, context());
+        let rows = rows_of(&r, "U");
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|x| x.status == Status::Split));
+        assert!(rows.iter().all(|x| close(x.unit_share, 1.0, 1e-6)));
+        // Equal shares: one best fit all the same, the later footprint (ties go to the last).
+        assert_eq!(
+            rows.iter().map(|x| x.best_fit).collect::<Vec<_>>(),
+            [false, true]
+        );
+        assert_eq!(rows_of(&r, "V")[0].status, Status::Whole);
+        assert_eq!(
+            r.context.warnings,
+            ["footprints overlap: 1 unit counted in more than one footprint for the same ground \
+              (parts add to over 100%): U (200%); check the footprints with `footprint overlaps`"]
+        );
+        assert!(!r.footprints[0].coterminous && !r.footprints[1].coterminous);
+        assert_eq!(r.summary.footprints_coterminous, 0);
+    }
+
+    #[test]
+    fn best_fit_follows_weight_before_area() {
+        let (u, f) = (units(), footprints());
+        let o = overlay(&u, &f, 300.0, false);
+        // Pairs: (W,F1), (S,F1), (S,F2), (C,F3). Most of S's weight lies in its smaller part;
+        // C holds no weight at all.
+        assert_eq!(o.pairs.len(), 4);
+        let w = PairWeights {
+            a_share: vec![Some(1.0), Some(0.25), Some(0.75), None],
+            b_share: vec![None; 4],
+            a_total: vec![10.0, 8.0, 0.0, 0.0],
+            b_total: vec![0.0; 3],
+            outside_a: 0.0,
+        };
+        let r = analyse(&u, &f, &o, Some(&w), context());
+        let s = rows_of(&r, "S");
+        assert_eq!((s[0].best_fit, s[1].best_fit), (false, true));
+        assert_eq!(s[0].unit_weight_share, Some(Some(0.25)));
+        assert_eq!(s[1].unit_weight_share, Some(Some(0.75)));
+        // No weight: the best fit is by area, and the share is present but null.
+        let c = rows_of(&r, "C");
+        assert!(c[0].best_fit);
+        assert_eq!(c[0].unit_weight_share, Some(None));
+        // The unit outside has a null weight share too, and no best fit.
+        let out = rows_of(&r, "O");
+        assert_eq!(out[0].unit_weight_share, Some(None));
+        assert!(!out[0].best_fit);
+        // Weights change no status.
+        assert_eq!(r.summary.units_split, 1);
+    }
+
+    #[test]
+    fn best_fit_by_area_when_the_unit_holds_no_weight() {
+        let (u, f) = (units(), footprints());
+        let o = overlay(&u, &f, 300.0, false);
+        // S's shares would favour F2, but S holds no weight (a_total 0): area decides.
+        let w = PairWeights {
+            a_share: vec![None, Some(0.1), Some(0.9), None],
+            b_share: vec![None; 4],
+            a_total: vec![0.0; 4],
+            b_total: vec![0.0; 3],
+            outside_a: 0.0,
+        };
+        let r = analyse(&u, &f, &o, Some(&w), context());
+        let s = rows_of(&r, "S");
+        assert_eq!((s[0].best_fit, s[1].best_fit), (true, false));
+    }
+
+    #[test]
+    fn status_names() {
+        let names: Vec<&str> = [Status::Whole, Status::Split, Status::Outside]
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(names, ["whole", "split", "outside"]);
+        assert_eq!(
+            serde_json::to_string(&Status::Outside).unwrap(),
+            "\"outside\""
+        );
+    }
+}

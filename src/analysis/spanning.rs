@@ -221,3 +221,200 @@ mod verdict_tests {
         assert!(v.passed && v.failures.is_empty());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixtures::{feature_at, rect};
+    use crate::analysis::overlay::overlay;
+
+    const X: f64 = 400_000.0;
+    const Y: f64 = 300_000.0;
+    const KM: f64 = 1000.0;
+
+    fn context() -> Context {
+        Context {
+            layers: Vec::new(),
+            tolerance_m: 300.0,
+            tolerance_source: "test".into(),
+            weights_file: None,
+            weight_column: None,
+            noise_pairs_dropped: 0,
+            noise_km2_dropped: 0.0,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Features at positions 0, 1, ... from (code, rectangle in km from (X, Y)).
+    fn layer(rects: &[(&str, [f64; 4])]) -> Vec<Feature> {
+        rects
+            .iter()
+            .enumerate()
+            .map(|(i, (code, [x0, y0, x1, y1]))| {
+                let mut f = feature_at(
+                    i,
+                    code,
+                    rect(X + x0 * KM, Y + y0 * KM, X + x1 * KM, Y + y1 * KM),
+                );
+                f.name = format!("{code} name");
+                f
+            })
+            .collect()
+    }
+
+    /// Three plans in a row, 10 km squares: x = 0..10, 10..20, 20..30 km.
+    fn plans() -> Vec<Feature> {
+        layer(&[
+            ("A", [0.0, 0.0, 10.0, 10.0]),
+            ("B", [10.0, 0.0, 20.0, 10.0]),
+            ("C", [20.0, 0.0, 30.0, 10.0]),
+        ])
+    }
+
+    /// P spans A and B 40/60; Q lies in B with 4% in C (a minor plan at min_share 0.05, but a
+    /// real overlap: 400 m wide); R spans
+    /// all three (2 + 10 + 2 km wide: 1/7, 5/7, 1/7); N is in no plan.
+    fn providers() -> Vec<Feature> {
+        layer(&[
+            ("P", [6.0, 1.0, 16.0, 9.0]),
+            ("Q", [10.4, 1.0, 20.4, 6.0]),
+            ("R", [8.0, 3.0, 22.0, 4.0]),
+            ("N", [40.0, 1.0, 42.0, 3.0]),
+        ])
+    }
+
+    fn rows_of<'a>(r: &'a SpanningReport, provider: &str) -> Vec<&'a SpanRow> {
+        r.rows
+            .iter()
+            .filter(|x| x.provider_code == provider)
+            .collect()
+    }
+
+    fn plans_of(r: &SpanningReport, provider: &str) -> Vec<String> {
+        rows_of(r, provider)
+            .iter()
+            .map(|x| x.plan_code.clone())
+            .collect()
+    }
+
+    #[test]
+    fn plans_counted_by_area_share() {
+        let (p, q) = (providers(), plans());
+        let o = overlay(&p, &q, 300.0, false);
+        let r = analyse(&p, &q, &o, None, 0.05, context());
+        assert_eq!(r.counted_by, "area");
+        assert_eq!(r.min_share, 0.05);
+        // Rows of a provider: largest share first.
+        assert_eq!(plans_of(&r, "P"), ["B", "A"]);
+        let rp = rows_of(&r, "P");
+        assert!(
+            (rp[0].provider_share - 0.6).abs() < 0.002,
+            "{}",
+            rp[0].provider_share
+        );
+        assert!(
+            (rp[1].provider_share - 0.4).abs() < 0.002,
+            "{}",
+            rp[1].provider_share
+        );
+        assert!(rp.iter().all(|x| x.plans_spanned == 2));
+        assert_eq!(rp[0].provider_name, "P name");
+        assert_eq!(rp[0].plan_name, "B name");
+        assert_eq!(rp[0].provider_weight_share, None);
+        // 4% in C is under min_share: not a row, counted as a minor plan.
+        assert_eq!(plans_of(&r, "Q"), ["B"]);
+        assert_eq!(plans_of(&r, "R"), ["B", "A", "C"]);
+        assert!(rows_of(&r, "R").iter().all(|x| x.plans_spanned == 3));
+        assert!(rows_of(&r, "N").is_empty());
+
+        let summary: Vec<(&str, usize, usize)> = r
+            .providers
+            .iter()
+            .map(|s| (s.provider_code.as_str(), s.plans_spanned, s.minor_plans))
+            .collect();
+        assert_eq!(
+            summary,
+            [("P", 2, 0), ("Q", 1, 1), ("R", 3, 0), ("N", 0, 0)]
+        );
+    }
+
+    #[test]
+    fn min_share_decides_what_counts() {
+        let (p, q) = (providers(), plans());
+        let o = overlay(&p, &q, 300.0, false);
+        // At 0.2, R's 1/7 parts (0.143) no longer count.
+        let r = analyse(&p, &q, &o, None, 0.2, context());
+        assert_eq!(plans_of(&r, "R"), ["B"]);
+        assert_eq!(r.providers[2].plans_spanned, 1);
+        assert_eq!(r.providers[2].minor_plans, 2);
+        // At 0 every retained pair counts, Q's 4% too.
+        let r = analyse(&p, &q, &o, None, 0.0, context());
+        assert_eq!(plans_of(&r, "Q"), ["B", "C"]);
+        assert_eq!(r.providers[1].minor_plans, 0);
+        // Above 1 nothing does.
+        let r = analyse(&p, &q, &o, None, 1.01, context());
+        assert!(r.rows.is_empty());
+        assert!(r.providers.iter().all(|s| s.plans_spanned == 0));
+        assert_eq!(r.providers[0].minor_plans, 2);
+    }
+
+    #[test]
+    fn weight_shares_decide_when_the_provider_holds_weight() {
+        let (p, q) = (providers(), plans());
+        let o = overlay(&p, &q, 300.0, false);
+        let pairs: Vec<(usize, usize)> = o.pairs.iter().map(|x| (x.a, x.b)).collect();
+        assert_eq!(
+            pairs,
+            [(0, 0), (0, 1), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)]
+        );
+        // P: most weight in A (the smaller area); Q: exactly min_share in C (counts); R holds
+        // no weight (area decides).
+        let w = PairWeights {
+            a_share: vec![
+                Some(0.9),
+                Some(0.1),
+                Some(0.95),
+                Some(0.05),
+                None,
+                None,
+                None,
+            ],
+            b_share: vec![None; 7],
+            a_total: vec![100.0, 20.0, 0.0, 0.0],
+            b_total: vec![0.0; 3],
+            outside_a: 0.0,
+        };
+        let r = analyse(&p, &q, &o, Some(&w), 0.05, context());
+        assert_eq!(r.counted_by, "weight");
+        assert_eq!(plans_of(&r, "P"), ["A", "B"]);
+        let rp = rows_of(&r, "P");
+        assert_eq!(rp[0].provider_weight_share, Some(Some(0.9)));
+        // The area share is still reported beside it.
+        assert!((rp[0].provider_share - 0.4).abs() < 0.002);
+        assert_eq!(plans_of(&r, "Q"), ["B", "C"]);
+        assert_eq!(r.providers[1].minor_plans, 0);
+        // R holds no weight: counted by area, its weight shares null.
+        assert_eq!(plans_of(&r, "R"), ["B", "A", "C"]);
+        assert!(rows_of(&r, "R")
+            .iter()
+            .all(|x| x.provider_weight_share == Some(None)));
+        // A weight share just under min_share does not count.
+        let mut w2 = w.clone();
+        w2.a_share[3] = Some(0.049_999);
+        w2.a_share[2] = Some(0.950_001);
+        let r = analyse(&p, &q, &o, Some(&w2), 0.05, context());
+        assert_eq!(plans_of(&r, "Q"), ["B"]);
+        assert_eq!(r.providers[1].minor_plans, 1);
+    }
+
+    #[test]
+    fn the_context_passes_through() {
+        let (p, q) = (providers(), plans());
+        let o = overlay(&p, &q, 300.0, false);
+        let mut c = context();
+        c.warnings.push("a warning".into());
+        let r = analyse(&p, &q, &o, None, 0.05, c);
+        assert_eq!(r.context.warnings, ["a warning"]);
+        assert_eq!(r.context.tolerance_m, 300.0);
+    }
+}

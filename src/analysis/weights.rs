@@ -187,3 +187,173 @@ impl Attribution<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixtures::{feature_at, rect};
+    use crate::analysis::overlay::overlay;
+    use geo::{LineString, Polygon};
+
+    const X: f64 = 400_000.0;
+    const Y: f64 = 300_000.0;
+    const KM: f64 = 1000.0;
+
+    /// Points at (x, y) km from (X, Y), with weights.
+    fn points(at: &[(f64, f64, f64)]) -> Points {
+        Points {
+            path: PathBuf::from("points.csv"),
+            xy: at
+                .iter()
+                .map(|&(x, y, _)| [X + x * KM, Y + y * KM])
+                .collect(),
+            weight: at.iter().map(|&(_, _, w)| w).collect(),
+            column: Some("population".into()),
+            notes: Vec::new(),
+        }
+    }
+
+    fn square(i: usize, code: &str, [x0, y0, x1, y1]: [f64; 4]) -> Feature {
+        feature_at(
+            i,
+            code,
+            rect(X + x0 * KM, Y + y0 * KM, X + x1 * KM, Y + y1 * KM),
+        )
+    }
+
+    /// F1 and F2 side by side, 10 km squares, the line at x = 10 km.
+    fn footprints() -> Vec<Feature> {
+        vec![
+            square(0, "F1", [0.0, 0.0, 10.0, 10.0]),
+            square(1, "F2", [10.0, 0.0, 20.0, 10.0]),
+        ]
+    }
+
+    #[test]
+    fn locate_finds_every_feature_holding_a_point() {
+        let f = footprints();
+        let p = points(&[
+            (5.0, 5.0, 1.0),   // in F1
+            (15.0, 5.0, 1.0),  // in F2
+            (10.0, 5.0, 1.0),  // on the shared line: both
+            (0.0, 0.0, 1.0),   // F1's corner
+            (25.0, 5.0, 1.0),  // in neither
+            (10.0, 10.5, 1.0), // above both
+        ]);
+        assert_eq!(
+            locate(&p, &f),
+            [vec![0], vec![1], vec![0, 1], vec![0], vec![], vec![]]
+        );
+        // Overlapping features: a point in both is in both, in position order.
+        let g = vec![
+            square(0, "B", [5.0, 0.0, 15.0, 10.0]),
+            square(1, "A", [0.0, 0.0, 10.0, 10.0]),
+        ];
+        assert_eq!(
+            locate(&p, &g),
+            [vec![0, 1], vec![0], vec![0, 1], vec![1], vec![], vec![]]
+        );
+    }
+
+    #[test]
+    fn weight_in_a_pair_counts_toward_it_from_both_sides() {
+        let f = footprints();
+        // U split 60/40 between F1 and F2.
+        let u = vec![square(0, "U", [4.0, 1.0, 14.0, 9.0])];
+        let o = overlay(&u, &f, 300.0, false);
+        assert_eq!(o.pairs.len(), 2);
+        let p = points(&[
+            (5.0, 5.0, 30.0),  // U and F1
+            (12.0, 5.0, 10.0), // U and F2
+            (13.0, 8.0, 20.0), // U and F2
+            (16.0, 5.0, 40.0), // F2 only, 2 km from U: no pair
+            (30.0, 5.0, 5.0),  // nothing
+        ]);
+        let w = pair_weights(&p, &u, &f, &o);
+        assert_eq!(w.a_total, [60.0]);
+        assert_eq!(w.b_total, [30.0, 70.0]);
+        assert_eq!(w.outside_a, 45.0);
+        assert_eq!(w.a_share, [Some(0.5), Some(0.5)]);
+        assert_eq!(w.b_share, [Some(1.0), Some(30.0 / 70.0)]);
+    }
+
+    #[test]
+    fn no_weight_no_share() {
+        let f = footprints();
+        let u = vec![
+            square(0, "U", [1.0, 1.0, 4.0, 4.0]),
+            square(1, "V", [11.0, 1.0, 14.0, 4.0]),
+        ];
+        let o = overlay(&u, &f, 300.0, false);
+        let p = points(&[(2.0, 2.0, 7.0)]);
+        let w = pair_weights(&p, &u, &f, &o);
+        assert_eq!(w.a_share, [Some(1.0), None]);
+        assert_eq!(w.b_share, [Some(1.0), None]);
+        assert_eq!(w.a_total, [7.0, 0.0]);
+        assert_eq!(w.b_total, [7.0, 0.0]);
+        assert_eq!(w.outside_a, 0.0);
+    }
+
+    /// U: a body in F1 that reaches 2 km below the footprints, and a finger 100 m wide running
+    /// 2 km into F2 (a sliver at a 300 m tolerance, so U and F2 are no pair). V lies in F2.
+    fn fingered() -> Vec<Feature> {
+        let c = |x: f64, y: f64| (X + x * KM, Y + y * KM);
+        let ring = LineString::from(vec![
+            c(1.0, -2.0),
+            c(9.0, -2.0),
+            c(9.0, 5.0),
+            c(12.0, 5.0),
+            c(12.0, 5.1),
+            c(9.0, 5.1),
+            c(9.0, 9.0),
+            c(1.0, 9.0),
+            c(1.0, -2.0),
+        ]);
+        vec![
+            feature_at(0, "U", Polygon::new(ring, vec![])),
+            square(1, "V", [14.0, 1.0, 16.0, 3.0]),
+        ]
+    }
+
+    #[test]
+    fn points_off_every_pair_go_near_or_to_the_main_partner() {
+        let f = footprints();
+        let u = fingered();
+        let o = overlay(&u, &f, 300.0, false);
+        let pairs: Vec<(usize, usize)> = o.pairs.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(pairs, [(0, 0), (1, 1)]);
+        let p = points(&[
+            (5.0, 5.0, 10.0),  // U and F1: the pair (U, F1)
+            (11.9, 5.05, 3.0), // U's finger tip in F2, 1.9 km from F1: U's main partner
+            (5.0, -1.0, 7.0),  // U below the footprints, 1 km from F1: uncovered
+            (5.0, -0.1, 2.0),  // U below the footprints, 100 m from F1: the nearest partner
+            (15.0, 8.0, 4.0),  // F2 only, far from V
+            (15.0, 3.2, 6.0),  // F2 only, 200 m from V: the nearest partner
+        ]);
+        let w = pair_weights(&p, &u, &f, &o);
+        assert_eq!(w.a_total, [22.0, 0.0]);
+        assert_eq!(w.b_total, [10.0, 13.0]);
+        assert_eq!(w.outside_a, 10.0);
+        // U: 10 + 3 + 2 of 22 to (U, F1); V holds no weight.
+        assert_eq!(w.a_share, [Some(15.0 / 22.0), None]);
+        // F1: all 10 in U. F2: the finger tip lies in U, whose pair with F2 is noise, so it
+        // goes to F2's main partner V (3), with the point near V (6) — the point far from V
+        // (4) to nothing.
+        assert_eq!(w.b_share, [Some(1.0), Some(9.0 / 13.0)]);
+    }
+
+    #[test]
+    fn the_nearest_partner_is_judged_against_the_tolerance() {
+        let f = footprints();
+        let u = fingered();
+        // The point 100 m below F1 goes to (U, F1) at 300 m, but not at a 50 m tolerance
+        // (and the finger is then no longer a sliver: U and F2 are a pair).
+        let o = overlay(&u, &f, 50.0, false);
+        let pairs: Vec<(usize, usize)> = o.pairs.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(pairs, [(0, 0), (0, 1), (1, 1)]);
+        let p = points(&[(5.0, 5.0, 10.0), (5.0, -0.1, 2.0), (11.9, 5.05, 3.0)]);
+        let w = pair_weights(&p, &u, &f, &o);
+        assert_eq!(w.a_total, [15.0, 0.0]);
+        assert_eq!(w.a_share, [Some(10.0 / 15.0), Some(3.0 / 15.0), None]);
+    }
+}

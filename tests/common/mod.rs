@@ -53,3 +53,34 @@ pub fn json(args: &[&str]) -> Value {
     );
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
+
+/// `footprint` run from the crate root, so that relative paths such as
+/// `data/demo/councils.geojson` are given, and shown in its output, as they are: stable
+/// wherever the checkout lives.
+pub fn footprint_in_repo() -> Command {
+    let mut c = footprint();
+    c.current_dir(repo());
+    c
+}
+
+/// A demo file's path relative to the crate root, for [`footprint_in_repo`].
+pub fn demo_rel(file: &str) -> String {
+    format!("data/demo/{file}")
+}
+
+/// Run `check` on every case, and fail at the end naming every case that failed (each one's
+/// own message is printed as it fails), rather than stopping at the first.
+pub fn each<T>(cases: &[T], name: impl Fn(&T) -> String, check: impl Fn(&T)) {
+    let failed: Vec<String> = cases
+        .iter()
+        .filter(|c| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(c))).is_err())
+        .map(&name)
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases failed: {}",
+        failed.len(),
+        cases.len(),
+        failed.join(", ")
+    );
+}
