@@ -710,8 +710,13 @@ mod tests {
             [false, true]
         );
         assert_eq!(rows_of(&r, "V")[0].status, Status::Whole);
+        assert!(matches!(
+            r.context.warnings.as_slice(),
+            [Warning::FootprintsOverlap(_)]
+        ));
+        let text: Vec<String> = r.context.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(
-            r.context.warnings,
+            text,
             ["footprints overlap: 1 unit counted in more than one footprint for the same ground \
               (parts add to over 100%): U (200%); check the footprints with `footprint overlaps`"]
         );

@@ -412,9 +412,13 @@ mod tests {
         let (p, q) = (providers(), plans());
         let o = overlay(&p, &q, 300.0, false);
         let mut c = context();
-        c.warnings.push("a warning".into());
+        c.warnings
+            .push(crate::analysis::Warning::Note("a warning".into()));
         let r = analyse(&p, &q, &o, None, 0.05, c);
-        assert_eq!(r.context.warnings, ["a warning"]);
+        assert_eq!(
+            r.context.warnings,
+            [crate::analysis::Warning::Note("a warning".into())]
+        );
         assert_eq!(r.context.tolerance_m, 300.0);
     }
 }
