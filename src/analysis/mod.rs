@@ -38,6 +38,21 @@ pub struct Context {
 }
 
 impl Context {
+    /// A context that states only the tolerance: for analyses whose caller reports its own
+    /// (`check`), and for tests.
+    pub fn bare(tolerance_m: f64, tolerance_source: &str) -> Context {
+        Context {
+            layers: Vec::new(),
+            tolerance_m,
+            tolerance_source: tolerance_source.to_string(),
+            weights_file: None,
+            weight_column: None,
+            noise_pairs_dropped: 0,
+            noise_km2_dropped: 0.0,
+            warnings: Vec::new(),
+        }
+    }
+
     /// Whether the analysis had weights (and its rows weight shares).
     pub fn weighted(&self) -> bool {
         self.weights_file.is_some()

@@ -183,16 +183,7 @@ mod verdict_tests {
             minor_plans: 0,
         };
         SpanningReport {
-            context: Context {
-                layers: vec![],
-                tolerance_m: 0.0,
-                tolerance_source: String::new(),
-                weights_file: None,
-                weight_column: None,
-                noise_pairs_dropped: 0,
-                noise_km2_dropped: 0.0,
-                warnings: vec![],
-            },
+            context: Context::bare(0.0, ""),
             min_share: 0.05,
             counted_by: "area".into(),
             providers: vec![summary("T1", 3), summary("T2", 1)],
@@ -233,16 +224,7 @@ mod tests {
     const KM: f64 = 1000.0;
 
     fn context() -> Context {
-        Context {
-            layers: Vec::new(),
-            tolerance_m: 300.0,
-            tolerance_source: "test".into(),
-            weights_file: None,
-            weight_column: None,
-            noise_pairs_dropped: 0,
-            noise_km2_dropped: 0.0,
-            warnings: Vec::new(),
-        }
+        Context::bare(300.0, "test")
     }
 
     /// Features at positions 0, 1, ... from (code, rectangle in km from (X, Y)).

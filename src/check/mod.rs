@@ -256,14 +256,5 @@ fn overlay_with(
 
 /// The analyses want a report context; check reports its own, so this one stays bare.
 fn bare_context(tolerance: &Tolerance) -> Context {
-    Context {
-        layers: Vec::new(),
-        tolerance_m: tolerance.metres,
-        tolerance_source: tolerance.source.clone(),
-        weights_file: None,
-        weight_column: None,
-        noise_pairs_dropped: 0,
-        noise_km2_dropped: 0.0,
-        warnings: Vec::new(),
-    }
+    Context::bare(tolerance.metres, &tolerance.source)
 }
