@@ -853,3 +853,17 @@ fn bng_without_crs_member() {
 fn bng_with_urn_crs_member() {
     loads_as_bng("bng_with_urn_crs.geojson", "urn:ogc:def:crs:EPSG::27700");
 }
+
+#[test]
+fn weights_total_overflows() {
+    // Each weight is finite, their sum is not: shares would be NaN.
+    weights_fail(
+        "weights_total_overflows.csv",
+        &["the weights add up to more than a number can hold"],
+    );
+}
+
+#[test]
+fn weights_negative() {
+    weights_fail("weights_negative.csv", &["line 3", "negative weight -2792"]);
+}
