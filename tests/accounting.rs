@@ -91,6 +91,18 @@ fn json_lists_each_skipped_feature_and_why() {
 /// Coterminosity of the demo footprints with these weights: the JSON report's warnings and
 /// standard error.
 fn weighted_warnings(weights: &str) -> (Vec<String>, String) {
+    let (report, stderr) = weighted(weights);
+    let warnings = report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    (warnings, stderr)
+}
+
+/// The JSON report and standard error.
+fn weighted(weights: &str) -> (serde_json::Value, String) {
     let args = [
         "coterminosity",
         &demo("footprints.geojson"),
@@ -104,13 +116,7 @@ fn weighted_warnings(weights: &str) -> (Vec<String>, String) {
     let out = footprint().args(args).output().expect("runs");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let warnings = report["warnings"]
-        .as_array()
-        .expect("warnings")
-        .iter()
-        .map(|w| w.as_str().unwrap().to_string())
-        .collect();
-    (warnings, String::from_utf8(out.stderr).unwrap())
+    (report, String::from_utf8(out.stderr).unwrap())
 }
 
 #[test]
@@ -149,4 +155,30 @@ fn weight_points_all_outside_say_the_shares_are_blank() {
         );
         assert!(stderr.contains(&note), "{stderr}");
     }
+}
+
+#[test]
+fn weight_points_outside_are_a_json_field() {
+    let (report, _) = weighted(&demo("population.csv"));
+    assert_eq!(
+        report["weights_outside"],
+        serde_json::json!([{
+            "layer": demo("footprints.geojson"),
+            "points": 23,
+            "of_points": 252,
+            "weight": 22934.0,
+            "of_weight": 399657.0,
+        }])
+    );
+    // Absent when every point is inside.
+    let (report, _) = weighted_no_outside();
+    assert!(report.get("weights_outside").is_none(), "{report}");
+}
+
+/// With one weight point inside every demo layer.
+fn weighted_no_outside() -> (serde_json::Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    std::fs::write(&path, "lon,lat,population\n-1.471967,52.227420,3418\n").unwrap();
+    weighted(&path.display().to_string())
 }

@@ -404,6 +404,7 @@ mod verdict_tests {
                 tolerance_source: String::new(),
                 weights_file: None,
                 weight_column: None,
+                weights_outside: Vec::new(),
                 noise_pairs_dropped: 0,
                 noise_km2_dropped: 0.0,
                 warnings: vec![],

@@ -87,7 +87,32 @@ impl Outside {
     }
 }
 
+/// Weight points outside every feature of one layer, for the report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OutsideLayer {
+    pub layer: String,
+    pub points: usize,
+    pub of_points: usize,
+    pub weight: f64,
+    pub of_weight: f64,
+}
+
 impl PairWeights {
+    /// Each layer (named `a` and `b`) with points outside every feature.
+    pub fn outside(&self, a: &str, b: &str) -> Vec<OutsideLayer> {
+        [(self.outside_a, a), (self.outside_b, b)]
+            .into_iter()
+            .filter(|(o, _)| o.points > 0)
+            .map(|(o, layer)| OutsideLayer {
+                layer: layer.to_string(),
+                points: o.points,
+                of_points: self.points,
+                weight: o.weight,
+                of_weight: self.total,
+            })
+            .collect()
+    }
+
     /// A warning for each layer (named `a` and `b`) with points outside every feature.
     pub fn notes(&self, a: &str, b: &str) -> Vec<String> {
         [(self.outside_a, a), (self.outside_b, b)]
@@ -324,6 +349,25 @@ mod tests {
         assert_eq!((pw.points, pw.total), (3, 35.0));
         // U2's point is in its total though in no pair.
         assert_eq!(pw.a_total, vec![10.0, 20.0]);
+        assert_eq!(
+            pw.outside("units", "footprints"),
+            vec![
+                OutsideLayer {
+                    layer: "units".into(),
+                    points: 1,
+                    of_points: 3,
+                    weight: 5.0,
+                    of_weight: 35.0,
+                },
+                OutsideLayer {
+                    layer: "footprints".into(),
+                    points: 2,
+                    of_points: 3,
+                    weight: 25.0,
+                    of_weight: 35.0,
+                },
+            ]
+        );
         assert_eq!(
             pw.notes("units.geojson", "footprints.geojson"),
             vec![

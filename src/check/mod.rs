@@ -277,6 +277,7 @@ fn bare_context(tolerance: &Tolerance) -> Context {
         tolerance_source: tolerance.source.clone(),
         weights_file: None,
         weight_column: None,
+        weights_outside: Vec::new(),
         noise_pairs_dropped: 0,
         noise_km2_dropped: 0.0,
         warnings: Vec::new(),

@@ -279,11 +279,10 @@ impl Prepared {
         b: usize,
     ) -> Context {
         let mut warnings = self.warnings.clone();
+        let (a, b) = (self.layers[a].display_name(), self.layers[b].display_name());
+        let weights_outside = weights.map(|w| w.outside(&a, &b)).unwrap_or_default();
         if let Some(w) = weights {
-            let notes = w.notes(
-                &self.layers[a].display_name(),
-                &self.layers[b].display_name(),
-            );
+            let notes = w.notes(&a, &b);
             let mut said = self.said.borrow_mut();
             for n in notes {
                 if !self.quiet && !said.contains(&n) {
@@ -304,6 +303,7 @@ impl Prepared {
             tolerance_source: self.tolerance.source.clone(),
             weights_file: self.weights.as_ref().map(|w| w.path.display().to_string()),
             weight_column: self.weights.as_ref().and_then(|w| w.column.clone()),
+            weights_outside,
             noise_pairs_dropped: overlay.dropped.pairs,
             noise_km2_dropped: overlay.dropped.area_m2 / 1e6,
             warnings,
