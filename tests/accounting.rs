@@ -87,3 +87,98 @@ fn json_lists_each_skipped_feature_and_why() {
     );
     assert_eq!(report["layers"][1]["skipped"], serde_json::json!([]));
 }
+
+/// Coterminosity of the demo footprints with these weights: the JSON report's warnings and
+/// standard error.
+fn weighted_warnings(weights: &str) -> (Vec<String>, String) {
+    let (report, stderr) = weighted(weights);
+    let warnings = report["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    (warnings, stderr)
+}
+
+/// The JSON report and standard error.
+fn weighted(weights: &str) -> (serde_json::Value, String) {
+    let args = [
+        "coterminosity",
+        &demo("footprints.geojson"),
+        "--units",
+        &demo("councils.geojson"),
+        "--weights",
+        weights,
+        "-f",
+        "json",
+    ];
+    let out = footprint().args(args).output().expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (report, String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn weight_points_outside_a_layer_are_counted_on_stderr_and_in_json() {
+    let (warnings, stderr) = weighted_warnings(&demo("population.csv"));
+    let note = format!(
+        "23 of 252 weight points (22934 of the total weight, 5.7%) fall outside every feature \
+         of {}; their weight counts nowhere in it",
+        demo("footprints.geojson")
+    );
+    assert!(warnings.contains(&note), "{warnings:?}");
+    assert!(stderr.contains(&format!("warning: {note}\n")), "{stderr}");
+    // Every point is in some council: nothing said of the units.
+    assert!(
+        !warnings.iter().any(|w| w.contains("councils.geojson;")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn weight_points_all_outside_say_the_shares_are_blank() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("london.csv");
+    // London, far from the demo's Warwickshire.
+    std::fs::write(&path, "lon,lat,population\n-0.1,51.5,100\n-0.2,51.4,50\n").unwrap();
+    let (warnings, stderr) = weighted_warnings(&path.display().to_string());
+    for layer in ["councils.geojson", "footprints.geojson"] {
+        let note = format!(
+            "all 2 weight points (150 of the total weight, 100.0%) fall outside every feature \
+             of {}: no point is in it, so its weighted shares are blank",
+            demo(layer)
+        );
+        assert!(
+            warnings.iter().any(|w| w.starts_with(&note)),
+            "{warnings:?}"
+        );
+        assert!(stderr.contains(&note), "{stderr}");
+    }
+}
+
+#[test]
+fn weight_points_outside_are_a_json_field() {
+    let (report, _) = weighted(&demo("population.csv"));
+    assert_eq!(
+        report["weights_outside"],
+        serde_json::json!([{
+            "layer": demo("footprints.geojson"),
+            "points": 23,
+            "of_points": 252,
+            "weight": 22934.0,
+            "of_weight": 399657.0,
+        }])
+    );
+    // Absent when every point is inside.
+    let (report, _) = weighted_no_outside();
+    assert!(report.get("weights_outside").is_none(), "{report}");
+}
+
+/// With one weight point inside every demo layer.
+fn weighted_no_outside() -> (serde_json::Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    std::fs::write(&path, "lon,lat,population\n-1.471967,52.227420,3418\n").unwrap();
+    weighted(&path.display().to_string())
+}

@@ -756,3 +756,17 @@ fn bng_layers_load_as_bng() {
         |(name, source)| loads_as_bng(name, source),
     );
 }
+
+#[test]
+fn weights_total_overflows() {
+    // Each weight is finite, their sum is not: shares would be NaN.
+    weights_fail(
+        "weights_total_overflows.csv",
+        &["the weights add up to more than a number can hold"],
+    );
+}
+
+#[test]
+fn weights_negative() {
+    weights_fail("weights_negative.csv", &["line 3", "negative weight -2792"]);
+}

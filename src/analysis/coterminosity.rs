@@ -718,7 +718,7 @@ mod tests {
             b_share: vec![None; 4],
             a_total: vec![10.0, 8.0, 0.0, 0.0],
             b_total: vec![0.0; 3],
-            outside_a: 0.0,
+            ..PairWeights::default()
         };
         let r = analyse(&u, &f, &o, Some(&w), context());
         let s = rows_of(&r, "S");
@@ -747,7 +747,7 @@ mod tests {
             b_share: vec![None; 4],
             a_total: vec![0.0; 4],
             b_total: vec![0.0; 3],
-            outside_a: 0.0,
+            ..PairWeights::default()
         };
         let r = analyse(&u, &f, &o, Some(&w), context());
         let s = rows_of(&r, "S");

@@ -30,6 +30,9 @@ pub struct Context {
     pub tolerance_source: String,
     pub weights_file: Option<String>,
     pub weight_column: Option<String>,
+    /// Each layer with weight points outside every feature (none when all are inside).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weights_outside: Vec<weights::OutsideLayer>,
     /// Pairs that overlapped only by slivers narrower than the tolerance.
     pub noise_pairs_dropped: usize,
     #[serde(serialize_with = "crate::report::ser6")]
@@ -47,6 +50,7 @@ impl Context {
             tolerance_source: tolerance_source.to_string(),
             weights_file: None,
             weight_column: None,
+            weights_outside: Vec::new(),
             noise_pairs_dropped: 0,
             noise_km2_dropped: 0.0,
             warnings: Vec::new(),

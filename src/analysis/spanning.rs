@@ -364,7 +364,7 @@ mod tests {
             b_share: vec![None; 7],
             a_total: vec![100.0, 20.0, 0.0, 0.0],
             b_total: vec![0.0; 3],
-            outside_a: 0.0,
+            ..PairWeights::default()
         };
         let r = analyse(&p, &q, &o, Some(&w), 0.05, context());
         assert_eq!(r.counted_by, "weight");

@@ -57,7 +57,7 @@ pub fn locate(points: &Points, features: &[Feature]) -> Vec<Vec<usize>> {
 }
 
 /// Weighted shares of each retained pair, from both sides.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct PairWeights {
     /// Per pair of the overlay: share of a's weight in the overlap (None when a has no weight).
     pub a_share: Vec<Option<f64>>,
@@ -65,8 +65,112 @@ pub struct PairWeights {
     /// Total weight in each feature.
     pub a_total: Vec<f64>,
     pub b_total: Vec<f64>,
-    /// Weight of points in no feature of the first layer.
-    pub outside_a: f64,
+    /// Points in no feature of the first layer, and of the second.
+    pub outside_a: Outside,
+    pub outside_b: Outside,
+    /// All the points, and their total weight.
+    pub points: usize,
+    pub total: f64,
+}
+
+/// Weight points in no feature of a layer: their weight counts toward none of its features.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Outside {
+    pub points: usize,
+    pub weight: f64,
+}
+
+impl Outside {
+    fn add(&mut self, w: f64) {
+        self.points += 1;
+        self.weight += w;
+    }
+}
+
+/// Weight points outside every feature of one layer, for the report.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OutsideLayer {
+    pub layer: String,
+    pub points: usize,
+    pub of_points: usize,
+    pub weight: f64,
+    pub of_weight: f64,
+}
+
+impl PairWeights {
+    /// Each layer (named `a` and `b`) with points outside every feature.
+    pub fn outside(&self, a: &str, b: &str) -> Vec<OutsideLayer> {
+        [(self.outside_a, a), (self.outside_b, b)]
+            .into_iter()
+            .filter(|(o, _)| o.points > 0)
+            .map(|(o, layer)| OutsideLayer {
+                layer: layer.to_string(),
+                points: o.points,
+                of_points: self.points,
+                weight: o.weight,
+                of_weight: self.total,
+            })
+            .collect()
+    }
+
+    /// A warning for each layer (named `a` and `b`) with points outside every feature.
+    pub fn notes(&self, a: &str, b: &str) -> Vec<String> {
+        [(self.outside_a, a), (self.outside_b, b)]
+            .into_iter()
+            .filter_map(|(o, layer)| outside_note(o, self.points, self.total, layer))
+            .collect()
+    }
+}
+
+/// What to say of the points outside every feature of `layer`, if any are.
+pub fn outside_note(o: Outside, points: usize, total: f64, layer: &str) -> Option<String> {
+    if o.points == 0 {
+        return None;
+    }
+    let weight = if total > 0.0 {
+        format!(
+            "{} of the total weight, {}",
+            amount(o.weight),
+            percent(o.weight / total)
+        )
+    } else {
+        "weighing nothing".to_string()
+    };
+    Some(if o.points == points {
+        format!(
+            "all {points} weight points ({weight}) fall outside every feature of {layer}: no \
+             point is in it, so its weighted shares are blank; check that the weights file \
+             covers the same area as {layer}"
+        )
+    } else {
+        format!(
+            "{} of {points} weight points ({weight}) fall outside every feature of {layer}; \
+             their weight counts nowhere in it",
+            o.points
+        )
+    })
+}
+
+/// A weight as written in a message: whole numbers without decimals.
+fn amount(w: f64) -> String {
+    if w == w.round() && w.abs() < 1e15 {
+        format!("{w:.0}")
+    } else {
+        let s = format!("{w:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A fraction as a percentage to one decimal, never rounded to 0% or 100%.
+fn percent(f: f64) -> String {
+    let p = f * 100.0;
+    if p > 0.0 && p < 0.05 {
+        "<0.1%".to_string()
+    } else if (99.95..100.0).contains(&p) {
+        ">99.9%".to_string()
+    } else {
+        format!("{p:.1}%")
+    }
 }
 
 pub fn pair_weights(
@@ -102,12 +206,15 @@ pub fn pair_weights(
     let n = overlay.pairs.len();
     let (mut wa, mut wb) = (vec![0.0; n], vec![0.0; n]);
     let (mut a_total, mut b_total) = (vec![0.0; a.len()], vec![0.0; b.len()]);
-    let mut outside_a = 0.0;
+    let (mut outside_a, mut outside_b) = (Outside::default(), Outside::default());
     let tolerance = overlay.tolerance_m;
     for (p, &w) in points.weight.iter().enumerate() {
         let point = Point::new(points.xy[p][0], points.xy[p][1]);
         if in_a[p].is_empty() {
-            outside_a += w;
+            outside_a.add(w);
+        }
+        if in_b[p].is_empty() {
+            outside_b.add(w);
         }
         for &i in &in_a[p] {
             a_total[i] += w;
@@ -147,6 +254,9 @@ pub fn pair_weights(
         a_total,
         b_total,
         outside_a,
+        outside_b,
+        points: points.xy.len(),
+        total: points.total(),
     }
 }
 
@@ -272,7 +382,7 @@ mod tests {
         let w = pair_weights(&p, &u, &f, &o);
         assert_eq!(w.a_total, [60.0]);
         assert_eq!(w.b_total, [30.0, 70.0]);
-        assert_eq!(w.outside_a, 45.0);
+        assert_eq!(w.outside_a.weight, 45.0);
         assert_eq!(w.a_share, [Some(0.5), Some(0.5)]);
         assert_eq!(w.b_share, [Some(1.0), Some(30.0 / 70.0)]);
     }
@@ -291,7 +401,7 @@ mod tests {
         assert_eq!(w.b_share, [Some(1.0), None]);
         assert_eq!(w.a_total, [7.0, 0.0]);
         assert_eq!(w.b_total, [7.0, 0.0]);
-        assert_eq!(w.outside_a, 0.0);
+        assert_eq!(w.outside_a.weight, 0.0);
     }
 
     /// U: a body in F1 that reaches 2 km below the footprints, and a finger 100 m wide running
@@ -333,7 +443,7 @@ mod tests {
         let w = pair_weights(&p, &u, &f, &o);
         assert_eq!(w.a_total, [22.0, 0.0]);
         assert_eq!(w.b_total, [10.0, 13.0]);
-        assert_eq!(w.outside_a, 10.0);
+        assert_eq!(w.outside_a.weight, 10.0);
         // U: 10 + 3 + 2 of 22 to (U, F1); V holds no weight.
         assert_eq!(w.a_share, [Some(15.0 / 22.0), None]);
         // F1: all 10 in U. F2: the finger tip lies in U, whose pair with F2 is noise, so it
@@ -355,5 +465,142 @@ mod tests {
         let w = pair_weights(&p, &u, &f, &o);
         assert_eq!(w.a_total, [15.0, 0.0]);
         assert_eq!(w.a_share, [Some(10.0 / 15.0), Some(3.0 / 15.0), None]);
+    }
+}
+
+#[cfg(test)]
+mod outside_tests {
+    use super::*;
+    use crate::analysis::fixtures::{feature_at, rect};
+    use crate::analysis::overlay::overlay;
+
+    fn points(xy: &[[f64; 2]], weight: &[f64]) -> Points {
+        Points {
+            path: PathBuf::from("w.csv"),
+            xy: xy.to_vec(),
+            weight: weight.to_vec(),
+            column: Some("population".into()),
+            notes: vec![],
+        }
+    }
+
+    fn units() -> Vec<Feature> {
+        vec![
+            feature_at(0, "U1", rect(0.0, 0.0, 1000.0, 1000.0)),
+            feature_at(1, "U2", rect(1000.0, 0.0, 2000.0, 1000.0)),
+        ]
+    }
+
+    #[test]
+    fn points_outside_each_layer_are_counted() {
+        let a = units();
+        let b = vec![feature_at(0, "F", rect(0.0, 0.0, 1000.0, 1000.0))];
+        let ov = overlay(&a, &b, 10.0, false);
+        // In U1 and F; in U2 only; in neither.
+        let pts = points(
+            &[[500.0, 500.0], [1500.0, 500.0], [5000.0, 5000.0]],
+            &[10.0, 20.0, 5.0],
+        );
+        let pw = pair_weights(&pts, &a, &b, &ov);
+        assert_eq!(
+            pw.outside_a,
+            Outside {
+                points: 1,
+                weight: 5.0
+            }
+        );
+        assert_eq!(
+            pw.outside_b,
+            Outside {
+                points: 2,
+                weight: 25.0
+            }
+        );
+        assert_eq!((pw.points, pw.total), (3, 35.0));
+        // U2's point is in its total though in no pair.
+        assert_eq!(pw.a_total, vec![10.0, 20.0]);
+        assert_eq!(
+            pw.outside("units", "footprints"),
+            vec![
+                OutsideLayer {
+                    layer: "units".into(),
+                    points: 1,
+                    of_points: 3,
+                    weight: 5.0,
+                    of_weight: 35.0,
+                },
+                OutsideLayer {
+                    layer: "footprints".into(),
+                    points: 2,
+                    of_points: 3,
+                    weight: 25.0,
+                    of_weight: 35.0,
+                },
+            ]
+        );
+        assert_eq!(
+            pw.notes("units.geojson", "footprints.geojson"),
+            vec![
+                "1 of 3 weight points (5 of the total weight, 14.3%) fall outside every \
+                 feature of units.geojson; their weight counts nowhere in it"
+                    .to_string(),
+                "2 of 3 weight points (25 of the total weight, 71.4%) fall outside every \
+                 feature of footprints.geojson; their weight counts nowhere in it"
+                    .to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn no_note_when_every_point_is_inside() {
+        let a = units();
+        let ov = overlay(&a, &a, 10.0, false);
+        let pts = points(&[[500.0, 500.0], [1500.0, 500.0]], &[1.0, 2.0]);
+        let pw = pair_weights(&pts, &a, &a, &ov);
+        assert_eq!(pw.outside_a, Outside::default());
+        assert!(pw.notes("a", "b").is_empty());
+    }
+
+    #[test]
+    fn all_points_outside_says_the_shares_are_blank() {
+        let a = units();
+        let b = vec![feature_at(0, "F", rect(1e4, 1e4, 1.1e4, 1.1e4))];
+        let ov = overlay(&a, &b, 10.0, false);
+        let pts = points(&[[500.0, 500.0], [1500.0, 500.0]], &[1.0, 2.0]);
+        let pw = pair_weights(&pts, &a, &b, &ov);
+        let notes = pw.notes("a", "b");
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].starts_with(
+                "all 2 weight points (3 of the total weight, 100.0%) fall outside every \
+                 feature of b: no point is in it, so its weighted shares are blank"
+            ),
+            "{}",
+            notes[0]
+        );
+    }
+
+    #[test]
+    fn weights_and_percentages_are_written_plainly() {
+        assert_eq!(amount(27139.0), "27139");
+        assert_eq!(amount(2.5), "2.5");
+        assert_eq!(amount(1.0 / 3.0), "0.333");
+        assert_eq!(percent(0.0004), "<0.1%");
+        assert_eq!(percent(0.99996), ">99.9%");
+        assert_eq!(percent(0.053), "5.3%");
+        assert_eq!(percent(1.0), "100.0%");
+    }
+
+    #[test]
+    fn weightless_points_outside_are_still_counted() {
+        let a = units();
+        let ov = overlay(&a, &a, 10.0, false);
+        let pts = points(&[[500.0, 500.0], [9000.0, 9000.0]], &[0.0, 0.0]);
+        let pw = pair_weights(&pts, &a, &a, &ov);
+        assert_eq!(
+            pw.notes("a", "a")[0],
+            "1 of 2 weight points (weighing nothing) fall outside every feature of a; their \
+             weight counts nowhere in it"
+        );
     }
 }

@@ -155,7 +155,14 @@ fn rule_result(
         warnings.add(w);
     }
     let pts = rule.check.weights().map(|n| &inputs.weights[n]);
-    let verdict = run_rule(rule, used, &tolerance, pts, inputs.mappings.get(&i));
+    let verdict = run_rule(
+        rule,
+        used,
+        &tolerance,
+        pts,
+        inputs.mappings.get(&i),
+        warnings,
+    );
     RuleResult {
         name: rule.name.clone(),
         check: rule.check.kind(),
@@ -174,6 +181,7 @@ fn run_rule(
     tolerance: &Tolerance,
     points: Option<&Points>,
     mapping: Option<&Mapping>,
+    warnings: &mut Warnings,
 ) -> Verdict {
     match &rule.check {
         Check::Validate { strict, .. } => validate::verdict(&ValidateReport::new(
@@ -192,7 +200,7 @@ fn run_rule(
                 max_split_units: *max_split_units,
                 max_split_share: *max_split_share,
             };
-            coterminosity::verdict(&coterminous(layers, tolerance, points), &limits)
+            coterminosity::verdict(&coterminous(layers, tolerance, points, warnings), &limits)
         }
         Check::MappedByFile { .. } => match mapping {
             Some(m) => mapping::cover(m, layers[0]).verdict(m, layers[0]),
@@ -203,7 +211,7 @@ fn run_rule(
             },
         },
         Check::MappedInFootprints { .. } => coterminosity::verdict_in_footprints(
-            &coterminous(layers, tolerance, None),
+            &coterminous(layers, tolerance, None, warnings),
             &layers[1].display_name(),
         ),
         Check::Spanning {
@@ -212,7 +220,7 @@ fn run_rule(
             ..
         } => {
             let (providers, plans) = (layers[0], layers[1]);
-            let (ov, pw) = overlay_with(providers, plans, tolerance, points);
+            let (ov, pw) = overlay_with(providers, plans, tolerance, points, warnings);
             let report = spanning::analyse(
                 &providers.features,
                 &plans.features,
@@ -231,9 +239,10 @@ fn coterminous(
     layers: &[&Layer],
     tolerance: &Tolerance,
     points: Option<&Points>,
+    warnings: &mut Warnings,
 ) -> coterminosity::CoterminosityReport {
     let (units, footprints) = (layers[0], layers[1]);
-    let (ov, pw) = overlay_with(units, footprints, tolerance, points);
+    let (ov, pw) = overlay_with(units, footprints, tolerance, points, warnings);
     coterminosity::analyse(
         &units.features,
         &footprints.features,
@@ -248,9 +257,15 @@ fn overlay_with(
     b: &Layer,
     tolerance: &Tolerance,
     points: Option<&Points>,
+    warnings: &mut Warnings,
 ) -> (Overlay, Option<PairWeights>) {
     let ov = overlay(&a.features, &b.features, tolerance.metres, false);
     let pw = points.map(|p| weights::pair_weights(p, &a.features, &b.features, &ov));
+    if let Some(pw) = &pw {
+        for n in pw.notes(&a.display_name(), &b.display_name()) {
+            warnings.add(n);
+        }
+    }
     (ov, pw)
 }
 

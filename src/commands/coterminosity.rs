@@ -25,15 +25,17 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
     )?;
     let (units, footprints) = (&prepared.layers[0], &prepared.layers[1]);
     let (result, weights) = prepared.overlay(0, 1, false);
+    let context = prepared.context(&result, weights.as_ref(), 0, 1);
+    let said = context.warnings.len();
     let report = analyse(
         &units.features,
         &footprints.features,
         &result,
         weights.as_ref(),
-        prepared.context(&result),
+        context,
     );
     if !args.output.quiet {
-        for w in report.context.warnings.iter().skip(prepared.warnings.len()) {
+        for w in report.context.warnings.iter().skip(said) {
             diag::warn(w);
         }
     }

@@ -77,15 +77,17 @@ fn analyse_coterminosity(
     weights: Option<&PairWeights>,
     quiet: bool,
 ) -> CoterminosityReport {
+    let context = prepared.context(overlay, weights, 0, 1);
+    let said = context.warnings.len();
     let report = coterminosity::analyse(
         &prepared.layers[0].features,
         &prepared.layers[1].features,
         overlay,
         weights,
-        prepared.context(overlay),
+        context,
     );
     if !quiet {
-        for w in report.context.warnings.iter().skip(prepared.warnings.len()) {
+        for w in report.context.warnings.iter().skip(said) {
             diag::warn(w);
         }
     }
@@ -102,7 +104,7 @@ fn analyse_spanning(prepared: &Prepared, min_share: f64) -> Option<(&[Feature], 
         &overlay,
         weights.as_ref(),
         min_share,
-        prepared.context(&overlay),
+        prepared.context(&overlay, weights.as_ref(), 2, 1),
     );
     Some((&providers.features, report))
 }

@@ -165,6 +165,11 @@ pub struct Prepared {
     pub weights: Option<Points>,
     /// Warnings about the analysis (not about one layer's content).
     pub warnings: Vec<Warning>,
+    /// Whether warnings go unsaid on standard error.
+    pub quiet: bool,
+    /// Warnings `context` has said on standard error, so that two overlays with a layer in
+    /// common (`map`) say each once.
+    said: std::cell::RefCell<Vec<String>>,
 }
 
 /// Check arguments and outputs (before any work: no output may be an input), then load
@@ -229,6 +234,8 @@ pub fn prepare(
         tolerance,
         weights,
         warnings,
+        quiet,
+        said: Default::default(),
     })
 }
 
@@ -261,8 +268,30 @@ impl Prepared {
         (result, weights)
     }
 
-    /// The report context: layers by role, tolerance, weights, noise dropped by `overlay`.
-    pub fn context(&self, overlay: &Overlay) -> Context {
+    /// The report context: layers by role, tolerance, weights, noise dropped by `overlay`;
+    /// its warnings are `prepare`'s and, said here, those about weight points outside
+    /// layer `a` or `b` of the overlay (positions in `layers`).
+    pub fn context(
+        &self,
+        overlay: &Overlay,
+        weights: Option<&PairWeights>,
+        a: usize,
+        b: usize,
+    ) -> Context {
+        let mut warnings = self.warnings.clone();
+        let (a, b) = (self.layers[a].display_name(), self.layers[b].display_name());
+        let weights_outside = weights.map(|w| w.outside(&a, &b)).unwrap_or_default();
+        if let Some(w) = weights {
+            let notes = w.notes(&a, &b);
+            let mut said = self.said.borrow_mut();
+            for n in notes {
+                if !self.quiet && !said.contains(&n) {
+                    diag::warn(&n);
+                    said.push(n.clone());
+                }
+                warnings.push(Warning::Note(n));
+            }
+        }
         Context {
             layers: self
                 .layers
@@ -274,9 +303,10 @@ impl Prepared {
             tolerance_source: self.tolerance.source.clone(),
             weights_file: self.weights.as_ref().map(|w| w.path.display().to_string()),
             weight_column: self.weights.as_ref().and_then(|w| w.column.clone()),
+            weights_outside,
             noise_pairs_dropped: overlay.dropped.pairs,
             noise_km2_dropped: overlay.dropped.area_m2 / 1e6,
-            warnings: self.warnings.clone(),
+            warnings,
         }
     }
 }

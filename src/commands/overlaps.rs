@@ -26,7 +26,7 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
     let (result, weights) = prepared.overlay(0, 1, pieces_out.is_some());
     let report = OverlapsReport {
-        context: prepared.context(&result),
+        context: prepared.context(&result, weights.as_ref(), 0, 1),
         pair_count: result.pairs.len(),
         rows: rows(&a.features, &b.features, &result, weights.as_ref()),
     };

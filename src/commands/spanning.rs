@@ -34,7 +34,7 @@ pub fn run(args: SpanningArgs) -> Result<Outcome> {
         &result,
         weights.as_ref(),
         args.min_share,
-        prepared.context(&result),
+        prepared.context(&result, weights.as_ref(), 0, 1),
     );
     report::emit(&report, emit_how(&args.output), &out)?;
     let verdict = args.max_plans.map(|max| verdict(&report, max));

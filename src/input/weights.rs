@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use crate::analysis::weights::Points;
-use crate::layer::{crs, geojson, Crs};
+use crate::layer::{crs, geojson, list_some, plural, Crs};
 use crate::project;
 
 /// Read points from CSV (lon,lat or easting,northing columns) or GeoJSON (Point features).
@@ -68,6 +68,7 @@ fn load_csv(path: &Path, column: &str) -> Result<Points> {
             None => {}
         }
     }
+    finite_total(path, &weight)?;
     let xy = raw.iter().map(|p| to_bng(crs, p[0], p[1])).collect();
     Ok(Points {
         path: path.to_path_buf(),
@@ -122,6 +123,22 @@ fn csv_point(
         );
     }
     Ok((x, y, w))
+}
+
+/// Refuse weights whose sum overflows (each may be finite, yet shares of an infinite total are
+/// NaN).
+fn finite_total(path: &Path, weight: &[f64]) -> Result<()> {
+    let total: f64 = weight.iter().sum();
+    if !total.is_finite() {
+        bail!(
+            "{}: the weights add up to more than a number can hold ({} weights, the largest \
+             {:e}); scale them down",
+            path.display(),
+            weight.len(),
+            weight.iter().copied().fold(0.0, f64::max)
+        );
+    }
+    Ok(())
 }
 
 /// Where a weights CSV keeps its coordinates and weights.
@@ -212,15 +229,15 @@ fn feature_weight(path: &Path, f: &geojson::RawFeature, column: &str) -> Result<
 /// A position and its weight.
 type Weighted = ([f64; 2], f64);
 
-/// Each point of the Point and MultiPoint features with its weight; the number of other
+/// Each point of the Point and MultiPoint features with its weight; the numbers of the other
 /// features; whether any feature has the weight property.
 fn geojson_points(
     path: &Path,
     doc: &geojson::RawDocument,
     column: &str,
-) -> Result<(Vec<Weighted>, usize, bool)> {
+) -> Result<(Vec<Weighted>, Vec<usize>, bool)> {
     let mut raw = Vec::new();
-    let mut skipped = 0usize;
+    let mut skipped = Vec::new();
     let mut has_column = false;
     for f in &doc.features {
         let point = f.geometry.as_ref().filter(|g| {
@@ -228,7 +245,7 @@ fn geojson_points(
                 && !g.coords.points.is_empty()
         });
         let Some(g) = point else {
-            skipped += 1;
+            skipped.push(f.index);
             continue;
         };
         let w = match feature_weight(path, f, column)? {
@@ -263,11 +280,20 @@ fn load_geojson(path: &Path, column: &str) -> Result<Points> {
     if raw.is_empty() {
         bail!("{}: no Point features in the weights file", path.display());
     }
+    let weights: Vec<f64> = raw.iter().map(|(_, w)| *w).collect();
+    finite_total(path, &weights)?;
     let mut notes = Vec::new();
-    if skipped > 0 {
+    if !skipped.is_empty() {
         notes.push(format!(
-            "{}: skipped {skipped} features that are not points",
-            path.display()
+            "{}: skipped {} feature{} that {} not points ({}); their weight counts nowhere",
+            path.display(),
+            skipped.len(),
+            plural(skipped.len()),
+            if skipped.len() == 1 { "is" } else { "are" },
+            list_some(
+                &skipped.iter().map(|i| format!("#{i}")).collect::<Vec<_>>(),
+                5
+            )
         ));
     }
     if !has_column && column != "population" {
@@ -285,8 +311,86 @@ fn load_geojson(path: &Path, column: &str) -> Result<Points> {
     Ok(Points {
         path: path.to_path_buf(),
         xy: raw.iter().map(|(p, _)| to_bng(crs, p[0], p[1])).collect(),
-        weight: raw.iter().map(|(_, w)| *w).collect(),
+        weight: weights,
         column: has_column.then(|| column.to_string()),
         notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    fn error(name: &str, text: &str) -> String {
+        let (_dir, path) = file(name, text);
+        format!("{:#}", load(&path, "population").unwrap_err())
+    }
+
+    #[test]
+    fn weights_that_overflow_their_total_are_refused() {
+        let e = error(
+            "w.csv",
+            "easting,northing,population\n530000,180000,1e308\n531000,181000,1e308\n",
+        );
+        assert!(
+            e.contains("w.csv: the weights add up to more than a number can hold"),
+            "{e}"
+        );
+        let e = error(
+            "w.geojson",
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"population":1e308},"geometry":{"type":"Point","coordinates":[530000,180000]}},
+            {"type":"Feature","properties":{"population":1e308},"geometry":{"type":"Point","coordinates":[531000,181000]}}]}"#,
+        );
+        assert!(
+            e.contains("w.geojson: the weights add up to more than"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_infinite_or_negative_weight_names_its_row() {
+        let csv =
+            |w: &str| format!("easting,northing,population\n530000,180000,1\n531000,181000,{w}\n");
+        let e = error("w.csv", &csv("1e309"));
+        assert!(
+            e.contains("line 3: weight \"1e309\" is not a number"),
+            "{e}"
+        );
+        let e = error("w.csv", &csv("inf"));
+        assert!(e.contains("line 3: weight \"inf\" is not a number"), "{e}");
+        let e = error("w.csv", &csv("-5"));
+        assert!(e.contains("line 3: negative weight -5"), "{e}");
+        let e = error("w.csv", &csv(""));
+        assert!(e.contains("line 3: weight \"\" is not a number"), "{e}");
+    }
+
+    #[test]
+    fn skipped_geojson_features_are_named() {
+        let (_dir, path) = file(
+            "w.geojson",
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"population":3},"geometry":{"type":"Point","coordinates":[530000,180000]}},
+            {"type":"Feature","properties":{"population":4},"geometry":null},
+            {"type":"Feature","properties":{"population":5},"geometry":{"type":"LineString","coordinates":[[530000,180000],[531000,181000]]}}]}"#,
+        );
+        let points = load(&path, "population").unwrap();
+        assert_eq!(points.weight, vec![3.0]);
+        assert_eq!(points.notes.len(), 1);
+        assert!(
+            points.notes[0].ends_with(
+                "w.geojson: skipped 2 features that are not points (#1, #2); their weight \
+                 counts nowhere"
+            ),
+            "{}",
+            points.notes[0]
+        );
+    }
 }
