@@ -148,9 +148,10 @@ pub fn verdict(report: &SpanningReport, max_plans: usize) -> Verdict {
     Verdict {
         passed: over.is_empty(),
         summary: format!(
-            "{} of {} providers span more than {max_plans} plans (most: {widest}; a plan counts at {} share >= {})",
+            "{} of {} providers span more than {max_plans} plan{} (most: {widest}; a plan counts at {} share >= {})",
             over.len(),
             report.providers.len(),
+            crate::layer::plural(max_plans),
             report.counted_by,
             report.min_share
         ),
