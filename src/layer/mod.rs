@@ -230,9 +230,9 @@ impl Layer {
 
 /// Read, check and project a layer.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
-    let map = read::map_file(path)?;
-    let mut release = read::Release::new(&map);
-    read_bytes(path, &map, options, &mut |offset| release.upto(offset))
+    let input = read::open_input(path)?;
+    let mut release = read::Release::new(&input);
+    read_bytes(path, &input, options, &mut |offset| release.upto(offset))
 }
 
 /// Parse, check and project a layer already in memory; `path` only names it in messages.

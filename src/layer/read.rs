@@ -18,54 +18,159 @@ const BATCH: usize = 256;
 #[cfg(unix)]
 const RELEASE_BYTES: usize = 8 << 20;
 
-/// Open `path` and map it read-only, refusing directories and empty files.
-pub(super) fn map_file(path: &Path) -> Result<memmap2::Mmap, LoadError> {
+/// Regular files smaller than this are read into memory rather than mapped: a mapped file
+/// truncated while it is read kills the process (SIGBUS), a file read into memory cannot.
+/// Larger files are mapped, so that their pages can be handed back as they are read.
+pub(super) const MAP_BYTES: u64 = 64 << 20;
+
+/// A layer's bytes: read into memory, or (a large regular file) mapped.
+pub(super) enum Input {
+    Read(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Input {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Input::Read(v) => v,
+            Input::Mapped(m) => m,
+        }
+    }
+}
+
+/// Open `path` and take its bytes, refusing directories, devices and empty files, and never
+/// blocking on a FIFO that nobody writes to. A regular file is read into memory, or mapped
+/// when large; a pipe or FIFO (`/dev/stdin`, `<(...)`) and a file that claims no size but has
+/// content (under `/proc`) are read to their end.
+pub(super) fn open_input(path: &Path) -> Result<Input, LoadError> {
+    use std::io::Read as _;
     let err = |message: String, hint: &str| LoadError::new(path, None, message, hint);
-    let file = std::fs::File::open(path)
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // A FIFO opened for reading waits for a writer; without waiting, a FIFO nobody writes to
+    // reads as empty at once. Regular files ignore the flag.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut file = options
+        .open(path)
         .map_err(|e| err(format!("cannot open: {e}"), "check the path"))?;
     let meta = file
         .metadata()
         .map_err(|e| err(format!("cannot read: {e}"), "check the path"))?;
-    if meta.is_dir() {
+    let kind = meta.file_type();
+    if kind.is_dir() {
         return Err(err(
             "is a directory, not a GeoJSON file".into(),
             "name a .geojson file",
         ));
     }
-    if meta.len() == 0 {
-        return Err(err(
-            "is empty".into(),
+    let empty = |what: &str| {
+        err(
+            format!("is empty{what}"),
             "expected a GeoJSON FeatureCollection",
-        ));
+        )
+    };
+    if kind.is_file() && meta.len() > 0 {
+        if meta.len() >= MAP_BYTES {
+            // SAFETY: the map is read-only and lives only while we parse. A file changed
+            // underneath us can produce a parse error, and a file truncated underneath us
+            // kills the process with SIGBUS: the residual risk of mapping (see the README).
+            return unsafe { memmap2::Mmap::map(&file) }
+                .map(Input::Mapped)
+                .map_err(|e| err(format!("cannot read: {e}"), "check the file"));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        file.read_to_end(&mut bytes)
+            .map_err(|e| err(format!("cannot read: {e}"), "check the file"))?;
+        return if bytes.is_empty() {
+            Err(empty(""))
+        } else {
+            Ok(Input::Read(bytes))
+        };
     }
-    // SAFETY: the map is read-only and lives only while we parse; a file changed underneath us
-    // can at worst produce a parse error.
-    unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| err(format!("cannot read: {e}"), "check the file"))
+    #[cfg(unix)]
+    let fifo = {
+        use std::os::unix::fs::FileTypeExt;
+        let device = if kind.is_char_device() {
+            Some("a character device")
+        } else if kind.is_block_device() {
+            Some("a block device")
+        } else if kind.is_socket() {
+            Some("a socket")
+        } else {
+            None
+        };
+        if let Some(device) = device {
+            return Err(err(
+                format!("not a regular file ({device})"),
+                "name a .geojson file, or pipe one in: `cat FILE | footprint ... /dev/stdin`",
+            ));
+        }
+        kind.is_fifo()
+    };
+    #[cfg(not(unix))]
+    let fifo = false;
+    if fifo {
+        // Reads wait for the writer from here on (and end at once when there is none).
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            let fd = file.as_raw_fd();
+            // SAFETY: fcntl on a descriptor we own, with integer arguments only.
+            unsafe {
+                let flags = libc::fcntl(fd, libc::F_GETFL);
+                if flags >= 0 {
+                    libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+                }
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| err(format!("cannot read: {e}"), "check the file"))?;
+    if bytes.is_empty() {
+        return Err(empty(if fifo {
+            " (nothing was written to this pipe or FIFO)"
+        } else {
+            ""
+        }));
+    }
+    Ok(Input::Read(bytes))
 }
 
 /// Hands back the pages of a mapped file already read: the file stays in the page cache, but a
 /// 150 MB input no longer adds 150 MB to this process's memory.
 pub(super) struct Release<'a> {
+    /// None for bytes read into memory: nothing to hand back (the serde reader may need them).
     #[cfg_attr(not(unix), allow(dead_code))]
-    map: &'a memmap2::Mmap,
+    map: Option<&'a memmap2::Mmap>,
     released: usize,
 }
 
 impl<'a> Release<'a> {
-    pub(super) fn new(map: &'a memmap2::Mmap) -> Release<'a> {
+    pub(super) fn new(input: &'a Input) -> Release<'a> {
+        let map = match input {
+            Input::Mapped(map) => Some(map),
+            Input::Read(_) => None,
+        };
         Release { map, released: 0 }
     }
 
     /// The reader has got to `offset`: release whole steps before it.
     pub(super) fn upto(&mut self, offset: usize) {
         #[cfg(unix)]
+        let Some(map) = self.map
+        else {
+            return;
+        };
+        #[cfg(unix)]
         if offset - self.released >= RELEASE_BYTES {
             let end = offset / RELEASE_BYTES * RELEASE_BYTES;
             // SAFETY: a read-only private file mapping; pages dropped here are read again
             // from the file if touched (for example by the serde reader).
             let _ = unsafe {
-                self.map.unchecked_advise_range(
+                map.unchecked_advise_range(
                     memmap2::UncheckedAdvice::DontNeed,
                     self.released,
                     end - self.released,
