@@ -16,12 +16,14 @@ const BATCH: usize = 256;
 
 /// Pages of the input are released in steps of this many bytes (a multiple of the page size).
 #[cfg(unix)]
-const RELEASE_BYTES: usize = 8 << 20;
+const RELEASE_BYTES: usize = MAP_BYTES as usize;
 
 /// Regular files smaller than this are read into memory rather than mapped: a mapped file
 /// truncated while it is read kills the process (SIGBUS), a file read into memory cannot.
-/// Larger files are mapped, so that their pages can be handed back as they are read.
-pub(super) const MAP_BYTES: u64 = 64 << 20;
+/// Larger files are mapped, so that their pages can be handed back as they are read: reading
+/// LSOA11 (14 MB) whole raised the peak memory of `inspect` by 8 MB (11 %). Below one release
+/// step a mapped file stays resident whole anyway, so reading it costs no memory.
+pub(super) const MAP_BYTES: u64 = 8 << 20;
 
 /// A layer's bytes: read into memory, or (a large regular file) mapped.
 pub(super) enum Input {
