@@ -29,6 +29,47 @@ pub fn leave_memory_to_exit() {
     LEAVE_TO_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Set up rayon's global pool for the binary. When the process may not start threads
+/// (`ulimit -u`, a container's pids limit), everything runs on the current thread instead of
+/// panicking at the first parallel step; an error only when not even that can be set up.
+///
+/// A failed `build_global` cannot be retried (rayon then never sets a global pool, and the
+/// first parallel step panics), so a pool of the default size is tried first, not as the global
+/// one, and its threads waited for, so that they no longer count against the limit.
+pub fn start_thread_pool() -> Result<(), rayon::ThreadPoolBuildError> {
+    let mut probe_threads = Vec::new();
+    let probe = rayon::ThreadPoolBuilder::new()
+        .spawn_handler(|thread| {
+            probe_threads.push(std::thread::Builder::new().spawn(|| thread.run())?);
+            Ok(())
+        })
+        .build();
+    let started = probe.is_ok();
+    drop(probe);
+    for t in probe_threads {
+        let _ = t.join();
+    }
+    match started {
+        true => rayon::ThreadPoolBuilder::new().build_global(),
+        false => {
+            ONE_THREAD.store(true, std::sync::atomic::Ordering::Relaxed);
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .use_current_thread()
+                .build_global()
+        }
+    }
+}
+
+/// True when [`start_thread_pool`] could start no worker threads: the current thread is
+/// rayon's only worker, so no other thread may wait on it (layers load one after the other,
+/// the checker runs after the reader).
+pub fn one_thread() -> bool {
+    ONE_THREAD.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static ONE_THREAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Drop `value`, or in the binary leave it to the process's exit (see

@@ -272,7 +272,29 @@ fn read_fast(
     let bar = crate::progress::Task::new(format!("reading {label}"), bytes.len() as u64, true);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawFeature>>(64);
     let (fast, (raw, prepped, busy)) = std::thread::scope(|s| {
-        let checker = s.spawn(move || check_batches(rx));
+        let checker = if crate::one_thread() {
+            None
+        } else {
+            std::thread::Builder::new()
+                .name("checker".into())
+                .spawn_scoped(s, move || check_batches(rx))
+                .ok()
+        };
+        let Some(checker) = checker else {
+            // No thread for the checker (the process may start no more): read, then check.
+            let mut raw = Vec::new();
+            let fast = geojson::parse_fast(bytes, &mut |feature, offset| {
+                raw.push(feature);
+                bar.set(offset as u64);
+                release(offset);
+            });
+            let t = Instant::now();
+            let prepped = match fast {
+                Ok(_) => raw.par_iter_mut().map(prep).collect(),
+                Err(_) => Vec::new(),
+            };
+            return (fast, (raw, prepped, t.elapsed()));
+        };
         let fast = {
             let tx = tx;
             let mut batch = Vec::with_capacity(BATCH);
