@@ -40,7 +40,12 @@ fn no_threads_to_spare_same_results() {
     // 1: not even one more thread; then fewer than the pool, the loaders and the checker need.
     for n in 1..=6 {
         let got = Command::new("setpriv")
-            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "prlimit"])
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "prlimit",
+            ])
             .arg(format!("--nproc={n}"))
             .arg(&bin)
             .args(&args)
