@@ -774,6 +774,26 @@ fn duplicate_codes() {
 }
 
 #[test]
+fn duplicate_keys() {
+    // The same warnings from the fast scanner and from the serde reader (an escape in a
+    // Feature's key makes the scanner give up).
+    for name in [
+        "duplicate_keys.geojson",
+        "duplicate_keys_escaped_key.geojson",
+    ] {
+        loads_with_warnings(
+            name,
+            &[
+                "2 features give the property \"LADNM\" more than once (the last value is \
+                 used): #0, #2",
+                "1 feature gives the member \"geometry\" more than once (the last value is \
+                 used): #1",
+            ],
+        );
+    }
+}
+
+#[test]
 fn missing_code() {
     // The feature has no code, so the warning names it by position.
     loads_with_warnings("missing_code.geojson", &["#1", "LADCD"]);

@@ -20,6 +20,38 @@ pub struct RawFeature {
     pub id: Option<String>,
     pub properties: Map<String, Value>,
     pub geometry: Option<RawGeometry>,
+    /// Keys given more than once in `properties`, each once, in order (the last value is
+    /// kept, as every JSON reader does).
+    pub duplicate_properties: Vec<String>,
+    /// Members given more than once in the Feature object (`type`, `properties`,
+    /// `geometry`, `id`), each once, in order; the last is kept.
+    pub duplicate_members: Vec<&'static str>,
+}
+
+impl RawFeature {
+    /// Note that the Feature member `name` was read: a second time is a duplicate.
+    pub(crate) fn member_seen(&mut self, seen: &mut u8, name: &'static str) {
+        let bit = match name {
+            "type" => 1,
+            "properties" => 2,
+            "geometry" => 4,
+            _ => 8,
+        };
+        if *seen & bit != 0 && !self.duplicate_members.contains(&name) {
+            self.duplicate_members.push(name);
+        }
+        *seen |= bit;
+    }
+
+    /// Set `properties`, with the keys they repeat.
+    pub(crate) fn set_properties(&mut self, p: PropertiesOrNull) {
+        self.properties = p.0;
+        for key in p.1 {
+            if !self.duplicate_properties.contains(&key) {
+                self.duplicate_properties.push(key);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -69,11 +101,58 @@ pub(crate) fn id_text(value: &Value) -> Option<String> {
     }
 }
 
-pub(crate) struct PropertiesOrNull(pub(crate) Map<String, Value>);
+/// A Feature's `properties` (null read as none), and the keys given more than once in it.
+pub(crate) struct PropertiesOrNull(pub(crate) Map<String, Value>, pub(crate) Vec<String>);
 
 impl<'de> serde::Deserialize<'de> for PropertiesOrNull {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value: Option<Map<String, Value>> = serde::Deserialize::deserialize(d)?;
-        Ok(PropertiesOrNull(value.unwrap_or_default()))
+        let value: Option<MapNotingDuplicates> = serde::Deserialize::deserialize(d)?;
+        Ok(value.map_or_else(
+            || PropertiesOrNull(Map::new(), Vec::new()),
+            |m| PropertiesOrNull(m.0, m.1),
+        ))
+    }
+}
+
+/// serde_json's `Map` as it deserialises one (same errors), noting repeated keys.
+struct MapNotingDuplicates(Map<String, Value>, Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for MapNotingDuplicates {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MapNotingDuplicates;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(MapNotingDuplicates(Map::new(), Vec::new()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut access: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut map = Map::new();
+                let mut repeated = Vec::new();
+                while let Some((key, value)) = access.next_entry::<String, Value>()? {
+                    match map.entry(key) {
+                        serde_json::map::Entry::Vacant(e) => {
+                            e.insert(value);
+                        }
+                        serde_json::map::Entry::Occupied(mut e) => {
+                            if !repeated.contains(e.key()) {
+                                repeated.push(e.key().clone());
+                            }
+                            e.insert(value);
+                        }
+                    }
+                }
+                Ok(MapNotingDuplicates(map, repeated))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
