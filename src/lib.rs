@@ -34,31 +34,52 @@ pub fn leave_memory_to_exit() {
 /// panicking at the first parallel step; an error only when not even that can be set up.
 ///
 /// A failed `build_global` cannot be retried (rayon then never sets a global pool, and the
-/// first parallel step panics), so a pool of the default size is tried first, not as the global
-/// one, and its threads waited for, so that they no longer count against the limit.
+/// first parallel step panics), so as many plain threads as the pool will have are started
+/// and joined first (much cheaper than a trial pool). Should the pool still fail (a limit
+/// reached in between), that is the error.
 pub fn start_thread_pool() -> Result<(), rayon::ThreadPoolBuildError> {
-    let mut probe_threads = Vec::new();
-    let probe = rayon::ThreadPoolBuilder::new()
-        .spawn_handler(|thread| {
-            probe_threads.push(std::thread::Builder::new().spawn(|| thread.run())?);
-            Ok(())
-        })
-        .build();
-    let started = probe.is_ok();
-    drop(probe);
-    for t in probe_threads {
-        let _ = t.join();
-    }
-    match started {
-        true => rayon::ThreadPoolBuilder::new().build_global(),
-        false => {
-            ONE_THREAD.store(true, std::sync::atomic::Ordering::Relaxed);
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .use_current_thread()
-                .build_global()
+    // rayon's own default: RAYON_NUM_THREADS, else one thread per CPU.
+    let n = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1);
+    let before = threads_now();
+    let probes: Vec<_> = (0..n)
+        .map(|_| std::thread::Builder::new().spawn(|| {}))
+        .collect();
+    let mut started = true;
+    for p in probes {
+        match p {
+            Ok(handle) => started &= handle.join().is_ok(),
+            Err(_) => started = false,
         }
     }
+    // A joined thread still counts against the limit for a moment (until the kernel releases
+    // it, which on a busy machine may wait for a CPU): wait, a little, until the process is
+    // back to its thread count. Usually it already is.
+    if let Some(before) = before {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+        while threads_now().is_some_and(|t| t > before) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_micros(50));
+        }
+    }
+    if started {
+        return rayon::ThreadPoolBuilder::new().build_global();
+    }
+    ONE_THREAD.store(true, std::sync::atomic::Ordering::Relaxed);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build_global()
+}
+
+/// The number of threads of this process, where the system says (Linux).
+fn threads_now() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("Threads:"))?;
+    line["Threads:".len()..].trim().parse().ok()
 }
 
 /// True when [`start_thread_pool`] could start no worker threads: the current thread is

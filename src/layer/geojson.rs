@@ -13,7 +13,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value;
 
 use super::raw::{crs_member_name, id_text, PropertiesOrNull, MAX_POSITION_NUMBERS};
-pub use super::raw::{Nested, RawDocument, RawFeature, RawGeometry};
+pub use super::raw::{Duplicates, Nested, RawDocument, RawFeature, RawGeometry};
 
 /// A parse failure: what went wrong and where.
 #[derive(Debug)]

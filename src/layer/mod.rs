@@ -336,8 +336,13 @@ fn duplicate_keys(raw: &[RawFeature]) -> Vec<LayerWarning> {
     let mut out: Vec<LayerWarning> = Vec::new();
     let mut at: std::collections::HashMap<(bool, &str), usize> = Default::default();
     let keys = raw.iter().flat_map(|f| {
-        let members = f.duplicate_members.iter().map(|k| (true, *k));
-        let props = f.duplicate_properties.iter().map(|k| (false, k.as_str()));
+        let d = f.duplicates.as_deref();
+        let members = d
+            .into_iter()
+            .flat_map(|d| d.members.iter().map(|k| (true, *k)));
+        let props = d
+            .into_iter()
+            .flat_map(|d| d.properties.iter().map(|k| (false, k.as_str())));
         members.chain(props).map(move |k| (k, f.index))
     });
     for ((member, key), index) in keys {

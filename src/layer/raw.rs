@@ -20,12 +20,19 @@ pub struct RawFeature {
     pub id: Option<String>,
     pub properties: Map<String, Value>,
     pub geometry: Option<RawGeometry>,
-    /// Keys given more than once in `properties`, each once, in order (the last value is
-    /// kept, as every JSON reader does).
-    pub duplicate_properties: Vec<String>,
-    /// Members given more than once in the Feature object (`type`, `properties`,
-    /// `geometry`, `id`), each once, in order; the last is kept.
-    pub duplicate_members: Vec<&'static str>,
+    /// Keys given more than once in this feature, if any (boxed: almost always none, and
+    /// there may be a million features).
+    pub duplicates: Option<Box<Duplicates>>,
+}
+
+/// Keys a feature gives more than once; the last value is kept, as every JSON reader does.
+#[derive(Debug, Default, PartialEq)]
+pub struct Duplicates {
+    /// Keys of `properties`, each once, in order.
+    pub properties: Vec<String>,
+    /// Members of the Feature object (`type`, `properties`, `geometry`, `id`), each once,
+    /// in order.
+    pub members: Vec<&'static str>,
 }
 
 impl RawFeature {
@@ -37,8 +44,11 @@ impl RawFeature {
             "geometry" => 4,
             _ => 8,
         };
-        if *seen & bit != 0 && !self.duplicate_members.contains(&name) {
-            self.duplicate_members.push(name);
+        if *seen & bit != 0 {
+            let members = &mut self.duplicates.get_or_insert_default().members;
+            if !members.contains(&name) {
+                members.push(name);
+            }
         }
         *seen |= bit;
     }
@@ -46,9 +56,13 @@ impl RawFeature {
     /// Set `properties`, with the keys they repeat.
     pub(crate) fn set_properties(&mut self, p: PropertiesOrNull) {
         self.properties = p.0;
+        if p.1.is_empty() {
+            return;
+        }
+        let properties = &mut self.duplicates.get_or_insert_default().properties;
         for key in p.1 {
-            if !self.duplicate_properties.contains(&key) {
-                self.duplicate_properties.push(key);
+            if !properties.contains(&key) {
+                properties.push(key);
             }
         }
     }
