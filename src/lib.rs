@@ -29,6 +29,84 @@ pub fn leave_memory_to_exit() {
     LEAVE_TO_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Set up rayon's global pool for the binary. When `ulimit -u` is low enough to matter and
+/// the process may start no threads, everything runs on the current thread instead of
+/// panicking at the first parallel step; an error only when not even that can be set up.
+/// (A high `ulimit -u` is not probed, and neither is a container's pids limit: there the pool
+/// starts lazily as before, and a failure to start it would still panic.)
+///
+/// A failed `build_global` cannot be retried (rayon then never sets a global pool, and the
+/// first parallel step panics), so as many plain threads as the pool will have are started
+/// and joined first (much cheaper than a trial pool). Should the pool still fail (a limit
+/// reached in between: a joined thread may count against the limit a moment longer, and
+/// waiting for it cost 8 ms a run), that is the error, and the command exits 2.
+pub fn start_thread_pool() -> Result<(), rayon::ThreadPoolBuildError> {
+    // rayon's own default: RAYON_NUM_THREADS, else one thread per CPU.
+    let n = std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1);
+    if !few_threads_allowed(n) {
+        // No probe, and the pool left to rayon to start when first needed, as before: the
+        // probe waits for its threads to be scheduled, and a pool built here has idle workers
+        // taking CPU from the reader; each cost a small command a few ms on a busy machine.
+        return Ok(());
+    }
+    let probes: Vec<_> = (0..n)
+        .map(|_| std::thread::Builder::new().spawn(|| {}))
+        .collect();
+    let mut started = true;
+    for p in probes {
+        match p {
+            Ok(handle) => started &= handle.join().is_ok(),
+            Err(_) => started = false,
+        }
+    }
+    if started {
+        // Built now, so that a failure is an error, not a panic at the first parallel step.
+        return rayon::ThreadPoolBuilder::new().build_global();
+    }
+    ONE_THREAD.store(true, std::sync::atomic::Ordering::Relaxed);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build_global()
+}
+
+/// True when `ulimit -u` (RLIMIT_NPROC) is low enough to be in reach: under 4096, or under
+/// 64 threads a CPU. Above, threads fail to start only on a machine out of memory or PIDs.
+fn few_threads_allowed(threads: usize) -> bool {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes the struct it is given, nothing else.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NPROC, &mut limit) } != 0 {
+            return true;
+        }
+        limit.rlim_cur != libc::RLIM_INFINITY
+            && limit.rlim_cur < 4096.max(64 * threads as libc::rlim_t)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = threads;
+        false
+    }
+}
+
+/// True when [`start_thread_pool`] could start no worker threads: the current thread is
+/// rayon's only worker, so no other thread may wait on it (layers load one after the other,
+/// the checker runs after the reader).
+pub fn one_thread() -> bool {
+    ONE_THREAD.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static ONE_THREAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Drop `value`, or in the binary leave it to the process's exit (see

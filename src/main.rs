@@ -37,6 +37,15 @@ fn main() -> ExitCode {
             return exit_on_error(printed.map(|()| Outcome::Clean));
         }
     };
+    if let Err(e) = footprint::start_thread_pool() {
+        footprint::diag::line(format_args!("error: cannot start worker threads: {e}"));
+        return ExitCode::from(2);
+    }
+    if footprint::one_thread() {
+        footprint::diag::warn(format_args!(
+            "cannot start worker threads (see `ulimit -u`); running on this thread alone"
+        ));
+    }
     exit_on_error(commands::run(cli.command))
 }
 

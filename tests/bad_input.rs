@@ -770,3 +770,67 @@ fn weights_total_overflows() {
 fn weights_negative() {
     weights_fail("weights_negative.csv", &["line 3", "negative weight -2792"]);
 }
+
+#[test]
+fn files_that_are_not_geojson_are_named() {
+    // Not JSON at all, but something the first bytes tell: say what it is, not "expected a
+    // JSON value (line 1, column 1)".
+    for (name, says) in [
+        (
+            "utf16le_with_bom.geojson",
+            "this file is UTF-16; save it as UTF-8",
+        ),
+        (
+            "utf16le_no_bom.geojson",
+            "this file is UTF-16; save it as UTF-8",
+        ),
+        (
+            "utf16be_no_bom.geojson",
+            "this file is UTF-16; save it as UTF-8",
+        ),
+        (
+            "csv_not_geojson.geojson",
+            "this looks like CSV (header: code,name,population), not GeoJSON",
+        ),
+        (
+            "not_json.geojson",
+            "this looks like CSV (header: LADCD,LADNM)",
+        ),
+        ("zip_not_geojson.geojson", "this looks like a zip file"),
+        ("gzip_not_geojson.geojson", "this looks like a gzip file"),
+        (
+            "shapefile_not_geojson.shp",
+            "this looks like a Shapefile (.shp)",
+        ),
+        (
+            "geopackage_not_geojson.gpkg",
+            "this looks like a GeoPackage (SQLite)",
+        ),
+    ] {
+        let path = bad(name);
+        inspect_fails(&path, None, &[&format!("{}: {says}", text(&path))]);
+        let a = footprint().arg("inspect").arg(&path).assert();
+        let err = stderr_of(&a);
+        assert!(!err.contains("line 1, column 1"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn duplicate_keys() {
+    // The same warnings from the fast scanner and from the serde reader (an escape in a
+    // Feature's key makes the scanner give up).
+    for name in [
+        "duplicate_keys.geojson",
+        "duplicate_keys_escaped_key.geojson",
+    ] {
+        loads_with_warnings(
+            name,
+            &[
+                "2 features give the property \"LADNM\" more than once (the last value is \
+                 used): #0, #2",
+                "1 feature gives the member \"geometry\" more than once (the last value is \
+                 used): #1",
+            ],
+        );
+    }
+}

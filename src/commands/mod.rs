@@ -128,17 +128,33 @@ pub fn layer_options(args: &LayerArgs, roles: &[&str]) -> Result<Vec<LoadOptions
 /// Load several layers in parallel (they are independent).
 pub fn load_layers(paths: &[&Path], options: &[LoadOptions], quiet: bool) -> Result<Vec<Layer>> {
     footprint::progress::enable(!quiet);
+    // A layer that gets no thread of its own (none may be started) loads on this one.
+    enum Loading<'s> {
+        Thread(std::thread::ScopedJoinHandle<'s, Result<Layer>>),
+        Done(Box<Result<Layer>>),
+    }
     let results: Vec<Result<Layer>> = std::thread::scope(|s| {
-        let handles: Vec<_> = paths
+        let loading: Vec<Loading> = paths
             .iter()
             .zip(options)
-            .map(|(p, o)| s.spawn(move || layer::load(p, o).map_err(anyhow::Error::from)))
+            .map(|(p, o)| {
+                let load = move || layer::load(p, o).map_err(anyhow::Error::from);
+                if footprint::one_thread() {
+                    return Loading::Done(Box::new(load()));
+                }
+                match std::thread::Builder::new().spawn_scoped(s, load) {
+                    Ok(h) => Loading::Thread(h),
+                    Err(_) => Loading::Done(Box::new(load())),
+                }
+            })
             .collect();
-        handles
+        loading
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("loading a layer failed unexpectedly")))
+            .map(|l| match l {
+                Loading::Thread(h) => h.join().unwrap_or_else(|_| {
+                    Err(anyhow::anyhow!("loading a layer failed unexpectedly"))
+                }),
+                Loading::Done(loaded) => *loaded,
             })
             .collect()
     });

@@ -13,7 +13,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use serde_json::Value;
 
 use super::raw::{crs_member_name, id_text, PropertiesOrNull, MAX_POSITION_NUMBERS};
-pub use super::raw::{Nested, RawDocument, RawFeature, RawGeometry};
+pub use super::raw::{Duplicates, Nested, RawDocument, RawFeature, RawGeometry};
 
 /// A parse failure: what went wrong and where.
 #[derive(Debug)]
@@ -143,6 +143,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
         let mut crs_name = None;
         // Members of a lone Feature at the top level.
         let mut single = RawFeature::default();
+        let mut seen = 0u8;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "type" => kind = Some(map.next_value()?),
@@ -152,9 +153,18 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                     })?)
                 }
                 "crs" => crs_name = crs_member_name(&map.next_value::<Value>()?),
-                "properties" => single.properties = map.next_value::<PropertiesOrNull>()?.0,
-                "geometry" => single.geometry = map.next_value_seed(GeometrySeed)?,
-                "id" => single.id = id_text(&map.next_value::<Value>()?),
+                "properties" => {
+                    single.member_seen(&mut seen, "properties");
+                    single.set_properties(map.next_value::<PropertiesOrNull>()?);
+                }
+                "geometry" => {
+                    single.member_seen(&mut seen, "geometry");
+                    single.geometry = map.next_value_seed(GeometrySeed)?;
+                }
+                "id" => {
+                    single.member_seen(&mut seen, "id");
+                    single.id = id_text(&map.next_value::<Value>()?);
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -253,9 +263,11 @@ impl<'de> Visitor<'de> for FeatureSeed {
             index: self.index,
             ..RawFeature::default()
         };
+        let mut seen = 0u8;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "type" => {
+                    feature.member_seen(&mut seen, "type");
                     let kind: String = map.next_value()?;
                     if kind != "Feature" {
                         return Err(de::Error::custom(format!(
@@ -263,9 +275,18 @@ impl<'de> Visitor<'de> for FeatureSeed {
                         )));
                     }
                 }
-                "properties" => feature.properties = map.next_value::<PropertiesOrNull>()?.0,
-                "geometry" => feature.geometry = map.next_value_seed(GeometrySeed)?,
-                "id" => feature.id = id_text(&map.next_value::<Value>()?),
+                "properties" => {
+                    feature.member_seen(&mut seen, "properties");
+                    feature.set_properties(map.next_value::<PropertiesOrNull>()?);
+                }
+                "geometry" => {
+                    feature.member_seen(&mut seen, "geometry");
+                    feature.geometry = map.next_value_seed(GeometrySeed)?;
+                }
+                "id" => {
+                    feature.member_seen(&mut seen, "id");
+                    feature.id = id_text(&map.next_value::<Value>()?);
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }

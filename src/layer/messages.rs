@@ -93,6 +93,14 @@ pub enum LayerWarning {
     DuplicateCodes(Vec<(String, usize)>),
     /// Features with no value in the code field, by input index.
     MissingCodes { field: String, indices: Vec<usize> },
+    /// A key given more than once in a feature's properties (`member: false`) or a member
+    /// given more than once in a Feature object (`member: true`), with the positions of the
+    /// features concerned; the last value is used.
+    DuplicateKey {
+        key: String,
+        member: bool,
+        indices: Vec<usize>,
+    },
 }
 
 impl fmt::Display for LayerWarning {
@@ -140,6 +148,26 @@ impl fmt::Display for LayerWarning {
                     labels.len(),
                     plural(labels.len()),
                     list_some(&labels, 10)
+                )
+            }
+            LayerWarning::DuplicateKey {
+                key,
+                member,
+                indices,
+            } => {
+                let labels: Vec<String> = indices.iter().map(|i| format!("#{i}")).collect();
+                write!(
+                    f,
+                    "{} feature{} {} {} {key:?} more than once (the last value is used): {}",
+                    labels.len(),
+                    plural(labels.len()),
+                    if labels.len() == 1 { "gives" } else { "give" },
+                    if *member {
+                        "the member"
+                    } else {
+                        "the property"
+                    },
+                    list_some(&labels, 5)
                 )
             }
         }
@@ -220,6 +248,25 @@ mod tests {
         assert_eq!(
             w.to_string(),
             "2 features without a LSOA11CD value, labelled by position: #4, #9"
+        );
+        let w = LayerWarning::DuplicateKey {
+            key: "LADCD".into(),
+            member: false,
+            indices: (0..7).collect(),
+        };
+        assert_eq!(
+            w.to_string(),
+            "7 features give the property \"LADCD\" more than once (the last value is used): \
+             #0, #1, #2, #3, #4 and 2 more"
+        );
+        let w = LayerWarning::DuplicateKey {
+            key: "geometry".into(),
+            member: true,
+            indices: vec![3],
+        };
+        assert_eq!(
+            w.to_string(),
+            "1 feature gives the member \"geometry\" more than once (the last value is used): #3"
         );
     }
 }

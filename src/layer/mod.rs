@@ -230,9 +230,9 @@ impl Layer {
 
 /// Read, check and project a layer.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
-    let map = read::map_file(path)?;
-    let mut release = read::Release::new(&map);
-    read_bytes(path, &map, options, &mut |offset| release.upto(offset))
+    let input = read::open_input(path)?;
+    let mut release = read::Release::new(&input);
+    read_bytes(path, &input, options, &mut |offset| release.upto(offset))
 }
 
 /// Parse, check and project a layer already in memory; `path` only names it in messages.
@@ -292,6 +292,7 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         .cloned()
         .map(LayerWarning::Fields)
         .collect();
+    notes.extend(duplicate_keys(&raw));
     // Structure checks first, so that a malformed geometry is an error, not a skip.
     for (f, p) in raw.iter().zip(&prepped) {
         if let Err(m) = &p.structure {
@@ -327,6 +328,37 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         input_extent: extent,
         notes,
     })
+}
+
+/// One warning per key given more than once (in properties, or as a Feature member), in the
+/// order first met, with the positions of the features that repeat it.
+fn duplicate_keys(raw: &[RawFeature]) -> Vec<LayerWarning> {
+    let mut out: Vec<LayerWarning> = Vec::new();
+    let mut at: std::collections::HashMap<(bool, &str), usize> = Default::default();
+    let keys = raw.iter().flat_map(|f| {
+        let d = f.duplicates.as_deref();
+        let members = d
+            .into_iter()
+            .flat_map(|d| d.members.iter().map(|k| (true, *k)));
+        let props = d
+            .into_iter()
+            .flat_map(|d| d.properties.iter().map(|k| (false, k.as_str())));
+        members.chain(props).map(move |k| (k, f.index))
+    });
+    for ((member, key), index) in keys {
+        let i = *at.entry((member, key)).or_insert_with(|| {
+            out.push(LayerWarning::DuplicateKey {
+                key: key.to_string(),
+                member,
+                indices: Vec::new(),
+            });
+            out.len() - 1
+        });
+        if let LayerWarning::DuplicateKey { indices, .. } = &mut out[i] {
+            indices.push(index);
+        }
+    }
+    out
 }
 
 /// The layer's coordinate system, how it was decided, and the extent of its coordinates.

@@ -20,6 +20,52 @@ pub struct RawFeature {
     pub id: Option<String>,
     pub properties: Map<String, Value>,
     pub geometry: Option<RawGeometry>,
+    /// Keys given more than once in this feature, if any (boxed: almost always none, and
+    /// there may be a million features).
+    pub duplicates: Option<Box<Duplicates>>,
+}
+
+/// Keys a feature gives more than once; the last value is kept, as every JSON reader does.
+#[derive(Debug, Default, PartialEq)]
+pub struct Duplicates {
+    /// Keys of `properties`, each once, in order.
+    pub properties: Vec<String>,
+    /// Members of the Feature object (`type`, `properties`, `geometry`, `id`), each once,
+    /// in order.
+    pub members: Vec<&'static str>,
+}
+
+impl RawFeature {
+    /// Note that the Feature member `name` was read: a second time is a duplicate.
+    pub(crate) fn member_seen(&mut self, seen: &mut u8, name: &'static str) {
+        let bit = match name {
+            "type" => 1,
+            "properties" => 2,
+            "geometry" => 4,
+            _ => 8,
+        };
+        if *seen & bit != 0 {
+            let members = &mut self.duplicates.get_or_insert_default().members;
+            if !members.contains(&name) {
+                members.push(name);
+            }
+        }
+        *seen |= bit;
+    }
+
+    /// Set `properties`, with the keys they repeat.
+    pub(crate) fn set_properties(&mut self, p: PropertiesOrNull) {
+        self.properties = p.0;
+        if p.1.is_empty() {
+            return;
+        }
+        let properties = &mut self.duplicates.get_or_insert_default().properties;
+        for key in p.1 {
+            if !properties.contains(&key) {
+                properties.push(key);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -69,11 +115,58 @@ pub(crate) fn id_text(value: &Value) -> Option<String> {
     }
 }
 
-pub(crate) struct PropertiesOrNull(pub(crate) Map<String, Value>);
+/// A Feature's `properties` (null read as none), and the keys given more than once in it.
+pub(crate) struct PropertiesOrNull(pub(crate) Map<String, Value>, pub(crate) Vec<String>);
 
 impl<'de> serde::Deserialize<'de> for PropertiesOrNull {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value: Option<Map<String, Value>> = serde::Deserialize::deserialize(d)?;
-        Ok(PropertiesOrNull(value.unwrap_or_default()))
+        let value: Option<MapNotingDuplicates> = serde::Deserialize::deserialize(d)?;
+        Ok(value.map_or_else(
+            || PropertiesOrNull(Map::new(), Vec::new()),
+            |m| PropertiesOrNull(m.0, m.1),
+        ))
+    }
+}
+
+/// serde_json's `Map` as it deserialises one (same errors), noting repeated keys.
+struct MapNotingDuplicates(Map<String, Value>, Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for MapNotingDuplicates {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MapNotingDuplicates;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(MapNotingDuplicates(Map::new(), Vec::new()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut access: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut map = Map::new();
+                let mut repeated = Vec::new();
+                while let Some((key, value)) = access.next_entry::<String, Value>()? {
+                    match map.entry(key) {
+                        serde_json::map::Entry::Vacant(e) => {
+                            e.insert(value);
+                        }
+                        serde_json::map::Entry::Occupied(mut e) => {
+                            if !repeated.contains(e.key()) {
+                                repeated.push(e.key().clone());
+                            }
+                            e.insert(value);
+                        }
+                    }
+                }
+                Ok(MapNotingDuplicates(map, repeated))
+            }
+        }
+        d.deserialize_map(V)
     }
 }

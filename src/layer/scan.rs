@@ -227,6 +227,7 @@ impl<'a> Scanner<'a> {
             self.i += 1;
             return Ok(f);
         }
+        let mut seen = 0u8;
         loop {
             self.ws();
             let key = self.key()?;
@@ -235,13 +236,24 @@ impl<'a> Scanner<'a> {
             self.ws();
             match key {
                 b"type" => {
+                    f.member_seen(&mut seen, "type");
                     if self.string()? != b"Feature" {
                         return Err(GiveUp);
                     }
                 }
-                b"properties" => f.properties = self.serde::<PropertiesOrNull>()?.0,
-                b"geometry" => f.geometry = self.geometry()?,
-                b"id" => f.id = id_text(&self.serde::<Value>()?),
+                b"properties" => {
+                    f.member_seen(&mut seen, "properties");
+                    let p = self.serde::<PropertiesOrNull>()?;
+                    f.set_properties(p);
+                }
+                b"geometry" => {
+                    f.member_seen(&mut seen, "geometry");
+                    f.geometry = self.geometry()?;
+                }
+                b"id" => {
+                    f.member_seen(&mut seen, "id");
+                    f.id = id_text(&self.serde::<Value>()?);
+                }
                 _ => {
                     self.serde::<IgnoredAny>()?;
                 }
