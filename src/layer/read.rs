@@ -91,42 +91,14 @@ pub(super) fn open_input(path: &Path) -> Result<Input, LoadError> {
             Ok(Input::Read(bytes))
         };
     }
-    #[cfg(unix)]
-    let fifo = {
-        use std::os::unix::fs::FileTypeExt;
-        let device = if kind.is_char_device() {
-            Some("a character device")
-        } else if kind.is_block_device() {
-            Some("a block device")
-        } else if kind.is_socket() {
-            Some("a socket")
-        } else {
-            None
-        };
-        if let Some(device) = device {
-            return Err(err(
-                format!("not a regular file ({device})"),
-                "name a .geojson file, or pipe one in: `cat FILE | footprint ... /dev/stdin`",
-            ));
-        }
-        kind.is_fifo()
-    };
-    #[cfg(not(unix))]
-    let fifo = false;
+    let fifo = special_file(&kind).map_err(|device| {
+        err(
+            format!("not a regular file ({device})"),
+            "name a .geojson file, or pipe one in: `cat FILE | footprint ... /dev/stdin`",
+        )
+    })?;
     if fifo {
-        // Reads wait for the writer from here on (and end at once when there is none).
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsRawFd;
-            let fd = file.as_raw_fd();
-            // SAFETY: fcntl on a descriptor we own, with integer arguments only.
-            unsafe {
-                let flags = libc::fcntl(fd, libc::F_GETFL);
-                if flags >= 0 {
-                    libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
-                }
-            }
-        }
+        wait_for_writer(&file);
     }
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)
@@ -139,6 +111,49 @@ pub(super) fn open_input(path: &Path) -> Result<Input, LoadError> {
         }));
     }
     Ok(Input::Read(bytes))
+}
+
+/// For what is neither a regular file nor a directory: Ok(true) for a FIFO or pipe (read as a
+/// stream), Err(what it is) for a device or socket (refused: reading one could be endless).
+fn special_file(kind: &std::fs::FileType) -> Result<bool, &'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_char_device() {
+            return Err("a character device");
+        }
+        if kind.is_block_device() {
+            return Err("a block device");
+        }
+        if kind.is_socket() {
+            return Err("a socket");
+        }
+        Ok(kind.is_fifo())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = kind;
+        Ok(false)
+    }
+}
+
+/// Reads of a FIFO opened without waiting wait for its writer from here on (and end at once
+/// when there is none).
+fn wait_for_writer(file: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a descriptor we own, with integer arguments only.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
 }
 
 /// Hands back the pages of a mapped file already read: the file stays in the page cache, but a
