@@ -28,3 +28,26 @@ pub fn feature(code: &str, p: Polygon<f64>) -> Feature {
 pub fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
     Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }).to_polygon()
 }
+
+/// Where the km layers of [`km_layer`] start: a place in England, in grid metres.
+pub const X: f64 = 400_000.0;
+pub const Y: f64 = 300_000.0;
+pub const KM: f64 = 1000.0;
+
+/// Features at positions 0, 1, ... from (code, rectangle in km from (X, Y)), each named
+/// "CODE name".
+pub fn km_layer(rects: &[(&str, [f64; 4])]) -> Vec<Feature> {
+    rects
+        .iter()
+        .enumerate()
+        .map(|(i, (code, [x0, y0, x1, y1]))| {
+            let mut f = feature_at(
+                i,
+                code,
+                rect(X + x0 * KM, Y + y0 * KM, X + x1 * KM, Y + y1 * KM),
+            );
+            f.name = format!("{code} name");
+            f
+        })
+        .collect()
+}

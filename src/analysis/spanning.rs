@@ -217,32 +217,11 @@ mod verdict_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fixtures::{feature_at, rect};
+    use crate::analysis::fixtures::km_layer as layer;
     use crate::analysis::overlay::overlay;
-
-    const X: f64 = 400_000.0;
-    const Y: f64 = 300_000.0;
-    const KM: f64 = 1000.0;
 
     fn context() -> Context {
         Context::bare(300.0, "test")
-    }
-
-    /// Features at positions 0, 1, ... from (code, rectangle in km from (X, Y)).
-    fn layer(rects: &[(&str, [f64; 4])]) -> Vec<Feature> {
-        rects
-            .iter()
-            .enumerate()
-            .map(|(i, (code, [x0, y0, x1, y1]))| {
-                let mut f = feature_at(
-                    i,
-                    code,
-                    rect(X + x0 * KM, Y + y0 * KM, X + x1 * KM, Y + y1 * KM),
-                );
-                f.name = format!("{code} name");
-                f
-            })
-            .collect()
     }
 
     /// Three plans in a row, 10 km squares: x = 0..10, 10..20, 20..30 km.

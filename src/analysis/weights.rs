@@ -301,13 +301,9 @@ impl Attribution<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fixtures::{feature_at, rect};
+    use crate::analysis::fixtures::{feature_at, rect, KM, X, Y};
     use crate::analysis::overlay::overlay;
     use geo::{LineString, Polygon};
-
-    const X: f64 = 400_000.0;
-    const Y: f64 = 300_000.0;
-    const KM: f64 = 1000.0;
 
     /// Points at (x, y) km from (X, Y), with weights.
     fn points(at: &[(f64, f64, f64)]) -> Points {
