@@ -265,6 +265,8 @@ fn split_units(report: &CoterminosityReport) -> Vec<SplitUnit<'_>> {
     let mut split: Vec<SplitUnit> = Vec::new();
     for row in report.units.iter().filter(|r| r.status == Status::Split) {
         let weighted = row.unit_weight_share.flatten();
+        // The share as the report writes it (6 decimals): the verdict judges and words the
+        // figures the reader sees.
         let share = crate::report::round6(weighted.unwrap_or(row.unit_share));
         let by = if weighted.is_some() { "weight" } else { "area" };
         if split.last().is_none_or(|s| s.code != row.unit_code) {

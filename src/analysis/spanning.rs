@@ -123,6 +123,7 @@ pub fn verdict(report: &SpanningReport, max_plans: usize) -> Verdict {
                         .provider_weight_share
                         .flatten()
                         .unwrap_or(r.provider_share);
+                    // As written in the report (6 decimals), like the coterminosity verdict.
                     format!(
                         "{} {:.0}%",
                         r.plan_code,

@@ -1057,6 +1057,17 @@ mod tests {
         }
     }
 
+    /// A whole rules file (no [`HEAD`]) is refused with every `expected` text.
+    fn assert_file_error(text: &str, expected: &[&str]) {
+        let e = match parse(text, Path::new("."), "rules.toml") {
+            Ok(r) => panic!("accepted:\n{text}\n{r:#?}"),
+            Err(e) => format!("{e:#}"),
+        };
+        for x in expected {
+            assert!(e.contains(x), "{text}\nexpected {x:?} in:\n{e}");
+        }
+    }
+
     /// A valid value for every rule key.
     fn sample(key: &str) -> &'static str {
         match key {
@@ -1389,13 +1400,7 @@ mod tests {
             ),
         ];
         for (text, expected) in cases {
-            let e = match parse(text, Path::new("."), "rules.toml") {
-                Ok(r) => panic!("accepted:\n{text}\n{r:#?}"),
-                Err(e) => format!("{e:#}"),
-            };
-            for x in *expected {
-                assert!(e.contains(x), "{text}\nexpected {x:?} in:\n{e}");
-            }
+            assert_file_error(text, expected);
         }
     }
 
@@ -1432,13 +1437,7 @@ mod tests {
             ),
         ];
         for (text, expected) in cases {
-            let e = match parse(text, Path::new("."), "rules.toml") {
-                Ok(r) => panic!("accepted:\n{text}\n{r:#?}"),
-                Err(e) => format!("{e:#}"),
-            };
-            for x in *expected {
-                assert!(e.contains(x), "{text}\nexpected {x:?} in:\n{e}");
-            }
+            assert_file_error(text, expected);
         }
     }
 
