@@ -191,40 +191,58 @@ pub fn preflight(outputs: &[&Output], inputs: &[Input]) -> Result<()> {
 /// Install the signal handling (temp clean-up on INT/TERM/HUP, SIGXFSZ ignored). Called once
 /// from main.
 ///
-/// A thread waits for the signals (signal-hook's handler only writes to a pipe), removes every
-/// registered temporary file, then lets the signal take its default action, so the exit status
-/// is the conventional 128+signal. A signal that was ignored when the process started (`nohup`,
-/// a background job) stays ignored. SIGXFSZ is ignored so that a write over `ulimit -f` fails
-/// with "File too large" and is cleaned up like any other failed write.
+/// SIGXFSZ is ignored at once, so that a write over `ulimit -f` fails with "File too large"
+/// and is cleaned up like any other failed write. The clean-up itself is set up only when the
+/// first temporary file is made ([`watch_signals`]): a run that writes only to standard output
+/// starts no signal thread. A library caller that never calls this gets neither.
 pub fn install_signal_handlers() {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     // SAFETY: setting a signal's disposition to SIG_IGN installs no handler code.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
-    let wanted: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
-        .into_iter()
-        .filter(|&s| !ignored_at_start(s))
-        .collect();
-    if wanted.is_empty() {
+    CLEAN_UP_ON_SIGNALS.store(true, Ordering::Relaxed);
+}
+
+/// Set by [`install_signal_handlers`]: temporary files are removed on INT/TERM/HUP.
+static CLEAN_UP_ON_SIGNALS: AtomicBool = AtomicBool::new(false);
+
+/// Once per process, before the first temporary file exists: a thread waits for the signals
+/// (signal-hook's handler only writes to a pipe), removes every registered temporary file,
+/// then lets the signal take its default action, so the exit status is the conventional
+/// 128+signal. A signal that was ignored when the process started (`nohup`, a background job)
+/// stays ignored.
+fn watch_signals() {
+    static WATCHING: std::sync::Once = std::sync::Once::new();
+    if !CLEAN_UP_ON_SIGNALS.load(Ordering::Relaxed) {
         return;
     }
-    let Ok(mut signals) = signal_hook::iterator::Signals::new(&wanted) else {
-        return;
-    };
-    let _ = std::thread::Builder::new()
-        .name("footprint-signals".into())
-        .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                // Held until the process ends: no temporary file is created or renamed after.
-                let registry = registry();
-                for path in registry.iter() {
-                    let _ = fs::remove_file(path);
+    WATCHING.call_once(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let wanted: Vec<i32> = [SIGINT, SIGTERM, SIGHUP]
+            .into_iter()
+            .filter(|&s| !ignored_at_start(s))
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let Ok(mut signals) = signal_hook::iterator::Signals::new(&wanted) else {
+            return;
+        };
+        let _ = std::thread::Builder::new()
+            .name("footprint-signals".into())
+            .spawn(move || {
+                if let Some(signal) = signals.forever().next() {
+                    // Held until the process ends: no temporary file is created or renamed
+                    // after.
+                    let registry = registry();
+                    for path in registry.iter() {
+                        let _ = fs::remove_file(path);
+                    }
+                    let _ = signal_hook::low_level::emulate_default_handler(signal);
+                    std::process::exit(128 + signal);
                 }
-                let _ = signal_hook::low_level::emulate_default_handler(signal);
-                std::process::exit(128 + signal);
-            }
-        });
+            });
+    });
 }
 
 /// True when the error chain holds a broken pipe (used by main for a quiet exit 0).
@@ -490,6 +508,7 @@ fn registry() -> MutexGuard<'static, Vec<PathBuf>> {
 /// held while it is created, so a signal never finds it unregistered). The caller removes it
 /// with [`remove_temp`] or renames it (see [`Staged`]).
 fn create_temp(dir: &Path, perms: Permissions) -> io::Result<(PathBuf, File)> {
+    watch_signals();
     let mut registry = registry();
     let tmp = tempfile::Builder::new()
         .prefix(".footprint-")
