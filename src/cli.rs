@@ -115,7 +115,9 @@ pub struct AnalysisArgs {
     pub tolerance: ToleranceArg,
 
     /// Points that weight the shares, e.g. population: CSV with lon,lat (or easting,northing)
-    /// columns and a weight column, or GeoJSON points. Adds ..._weight_share columns.
+    /// columns and a weight column, or GeoJSON points. Adds ..._weight_share columns and the
+    /// head counts behind them (overlap_weight: the weight in the part); warns when a part of
+    /// a split feature holds no point although its size says it should (points too coarse).
     #[arg(long, value_name = "POINTS")]
     pub weights: Option<PathBuf>,
 
@@ -146,7 +148,8 @@ pub struct InspectArgs {
 ///
 /// CSV columns: a_code, a_name, b_code, b_name, overlap_km2 (true area on the ground),
 /// a_share and b_share (overlap / that feature's area, 0..1), then with --weights
-/// a_weight_share and b_weight_share, then retained_by (width: a part wider than the
+/// a_weight_share, b_weight_share, a_overlap_weight and b_overlap_weight (the weight in the
+/// overlap, counted from a's points and from b's), then retained_by (width: a part wider than the
 /// tolerance; best_fit: the feature lies mostly here but every part is narrower than the
 /// tolerance; raw: tolerance 0).
 #[derive(Debug, Args)]
@@ -180,8 +183,10 @@ pub struct OverlapsArgs {
 /// CSV columns, one row per (unit, footprint) pair: unit_code, unit_name, footprint_code,
 /// footprint_name, overlap_km2, unit_share (of the unit's area, 0..1), status (whole: the
 /// unit lies in one footprint; split: in two or more; outside: in none), then
-/// unit_weight_share with --weights, and best_fit (the footprint the unit fits best: largest
-/// weight share, else area). With --by footprint: one row per footprint with its verdict.
+/// unit_weight_share, overlap_weight (the weight in the part, e.g. residents) and unit_weight
+/// (the unit's) with --weights, and best_fit (the footprint the unit fits best: largest
+/// weight share, else area). With --by footprint: one row per footprint with its verdict
+/// (and its weight, with --weights).
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
@@ -244,8 +249,8 @@ impl From<By> for footprint::report::coterminosity::By {
 ///
 /// CSV columns, one row per (provider, plan) pair counted: provider_code, provider_name,
 /// plan_code, plan_name, overlap_km2, provider_share (of the provider's area, 0..1),
-/// plans_spanned (how many plans the provider counts), then provider_weight_share with
-/// --weights. A provider counts a plan when its share there (its weight share, with
+/// plans_spanned (how many plans the provider counts), then provider_weight_share,
+/// overlap_weight and provider_weight with --weights. A provider counts a plan when its share there (its weight share, with
 /// --weights) is at least --min-share.
 #[derive(Debug, Args)]
 #[command(

@@ -264,6 +264,83 @@ fn msoa_population_weights_real_councils() {
     }
 }
 
+/// Head counts add up: the units' weights are the file's total less the points outside every
+/// unit, the footprints' likewise, and a unit's parts hold its weight. MSOA points are too
+/// coarse for Copeland's 20% part in Lancashire and South Cumbria: the report says so.
+#[test]
+fn msoa_head_counts_add_up_and_coarse_parts_are_named() {
+    let Some(dir) = england() else { return };
+    let r = json(&[
+        "coterminosity",
+        &path(&dir, "stp21.geojson"),
+        "--units",
+        &path(&dir, "ltla21.geojson"),
+        "--weights",
+        &path(&dir, "msoa11_population.csv"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let outside = |layer: &str| -> (f64, f64) {
+        let o = r["weights_outside"].as_array().unwrap();
+        let o = o
+            .iter()
+            .find(|o| o["layer"].as_str().unwrap().ends_with(layer))
+            .unwrap();
+        (
+            o["weight"].as_f64().unwrap(),
+            o["of_weight"].as_f64().unwrap(),
+        )
+    };
+    let mut unit_weight: BTreeMap<String, f64> = BTreeMap::new();
+    let mut parts: BTreeMap<String, f64> = BTreeMap::new();
+    for row in r["units"].as_array().unwrap() {
+        let code = row["unit_code"].as_str().unwrap().to_string();
+        unit_weight.insert(code.clone(), row["unit_weight"].as_f64().unwrap());
+        *parts.entry(code).or_default() += row["overlap_weight"].as_f64().unwrap_or(0.0);
+    }
+    let (out_units, total) = outside("ltla21.geojson");
+    let units: f64 = unit_weight.values().sum();
+    assert!(
+        (units + out_units - total).abs() < 0.5,
+        "{units} + {out_units} != {total}"
+    );
+    let (out_fp, _) = outside("stp21.geojson");
+    let footprints: f64 = r["footprints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["weight"].as_f64().unwrap())
+        .sum();
+    assert!((footprints + out_fp - total).abs() < 0.5);
+    // Every English council's parts hold its people (to within points in no footprint).
+    for (code, w) in unit_weight.iter().filter(|(c, _)| c.starts_with('E')) {
+        assert!(
+            parts[code] <= w + 0.5 && parts[code] >= 0.98 * w,
+            "{code}: {} of {w}",
+            parts[code]
+        );
+    }
+    let warnings: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    let coarse = warnings
+        .iter()
+        .find(|w| w.starts_with("weights too coarse"))
+        .expect("a coarse-weights warning");
+    assert!(
+        coarse.contains("E07000029 Copeland in E54000048"),
+        "{coarse}"
+    );
+    assert!(
+        coarse.contains("E07000180 Vale of White Horse in E54000040"),
+        "{coarse}"
+    );
+}
+
 /// The traced intersection ([`footprint::analysis::crossing`]) agrees with the general boolean
 /// operation on real pairs, where outlines share vertices and run along each other, and it
 /// applies to nearly all of them (else the overlay falls back to the slower operation).

@@ -47,6 +47,18 @@ pub struct UnitRow {
         serialize_with = "crate::report::ser6_opt"
     )]
     pub unit_weight_share: Option<Option<f64>>,
+    /// With weights: the weight (e.g. residents) of the unit's points in this part, and in
+    /// the whole unit.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_some"
+    )]
+    pub overlap_weight: Option<f64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_some"
+    )]
+    pub unit_weight: Option<f64>,
     /// The footprint this unit fits best (largest weight share, else area).
     pub best_fit: bool,
     pub retained_by: Option<super::overlay::RetainedBy>,
@@ -58,6 +70,12 @@ pub struct FootprintRow {
     pub footprint_name: String,
     #[serde(serialize_with = "crate::report::ser6")]
     pub area_km2: f64,
+    /// With weights: the weight of the points in the footprint.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_some"
+    )]
+    pub weight: Option<f64>,
     pub coterminous: bool,
     pub units_whole: usize,
     pub units_split: usize,
@@ -92,9 +110,15 @@ pub fn analyse(
     context: Context,
 ) -> CoterminosityReport {
     let (rows, status_of) = unit_rows(units, footprints, overlay, weights);
-    let fp_rows = footprint_rows(units, footprints, overlay, &status_of);
+    let fp_rows = footprint_rows(units, footprints, overlay, weights, &status_of);
     let mut context = context;
     context.warnings.extend(overlap_warning(units, overlay));
+    if let Some(w) = weights {
+        let coarse = super::weights::coarse_parts(w, overlay, units, footprints);
+        if !coarse.is_empty() {
+            context.warnings.push(Warning::CoarseWeights(coarse));
+        }
+    }
     let count = |s: Status| status_of.iter().filter(|x| **x == s).count();
     let summary = Summary {
         units: units.len(),
@@ -144,6 +168,8 @@ fn unit_rows(
             unit_share: 0.0,
             status,
             unit_weight_share: weights.map(|_| None),
+            overlap_weight: None,
+            unit_weight: weights.map(|w| w.a_total[u]),
             best_fit: false,
             retained_by: None,
         };
@@ -158,6 +184,7 @@ fn unit_rows(
                 overlap_km2: p.area_m2 / 1e6,
                 unit_share: p.area_m2 / unit.area_m2,
                 unit_weight_share: weights.map(|w| w.a_share[k]),
+                overlap_weight: weights.map(|w| w.a_weight[k]),
                 best_fit: k == best,
                 retained_by: Some(p.retained_by),
                 ..row(Some(&footprints[p.b]))
@@ -199,14 +226,17 @@ fn footprint_rows(
     units: &[Feature],
     footprints: &[Feature],
     overlay: &Overlay,
+    weights: Option<&PairWeights>,
     status_of: &[Status],
 ) -> Vec<FootprintRow> {
     let mut fp_rows: Vec<FootprintRow> = footprints
         .iter()
-        .map(|f| FootprintRow {
+        .enumerate()
+        .map(|(j, f)| FootprintRow {
             footprint_code: f.code.clone(),
             footprint_name: f.name.clone(),
             area_km2: f.area_m2 / 1e6,
+            weight: weights.map(|w| w.b_total[j]),
             coterminous: true,
             units_whole: 0,
             units_split: 0,
@@ -385,6 +415,8 @@ mod verdict_tests {
             unit_share: share,
             status: Status::Split,
             unit_weight_share: weight.map(Some),
+            overlap_weight: None,
+            unit_weight: None,
             best_fit: best,
             retained_by: None,
         }
@@ -697,6 +729,8 @@ mod tests {
         let w = PairWeights {
             a_share: vec![Some(1.0), Some(0.25), Some(0.75), None],
             b_share: vec![None; 4],
+            a_weight: vec![0.0; 4],
+            b_weight: vec![0.0; 4],
             a_total: vec![10.0, 8.0, 0.0, 0.0],
             b_total: vec![0.0; 3],
             ..PairWeights::default()
@@ -726,6 +760,8 @@ mod tests {
         let w = PairWeights {
             a_share: vec![None, Some(0.1), Some(0.9), None],
             b_share: vec![None; 4],
+            a_weight: vec![0.0; 4],
+            b_weight: vec![0.0; 4],
             a_total: vec![0.0; 4],
             b_total: vec![0.0; 3],
             ..PairWeights::default()

@@ -69,6 +69,9 @@ pub enum Warning {
     /// Units counted in more than one footprint for the same ground: each as "CODE (NNN%)",
     /// the sum of its parts' shares.
     FootprintsOverlap(Vec<String>),
+    /// Parts of split features holding no weight point although their size says they should:
+    /// each as "CODE NAME in CODE (km², share, points)".
+    CoarseWeights(Vec<String>),
     /// What the loader, the tolerance or the weights said.
     Note(String),
 }
@@ -82,6 +85,17 @@ impl std::fmt::Display for Warning {
                 units.len(),
                 crate::layer::plural(units.len()),
                 crate::layer::list_some(units, 10)
+            ),
+            Warning::CoarseWeights(parts) => write!(
+                f,
+                "weights too coarse: {} part{} of split features {} no weight point although {} size says {} should, so {} weight share of 0 is not a measurement: {}; use finer weight points (e.g. LSOA rather than MSOA population-weighted centroids)",
+                parts.len(),
+                crate::layer::plural(parts.len()),
+                if parts.len() == 1 { "holds" } else { "hold" },
+                if parts.len() == 1 { "its" } else { "their" },
+                if parts.len() == 1 { "it" } else { "they" },
+                if parts.len() == 1 { "its" } else { "their" },
+                crate::layer::list_some(parts, 10)
             ),
             Warning::Note(s) => f.write_str(s),
         }

@@ -29,6 +29,17 @@ pub struct OverlapRow {
         serialize_with = "crate::report::ser6_opt"
     )]
     pub b_weight_share: Option<Option<f64>>,
+    /// With weights: the weight (e.g. residents) of a's points in the overlap, and of b's.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_some"
+    )]
+    pub a_overlap_weight: Option<f64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_some"
+    )]
+    pub b_overlap_weight: Option<f64>,
     pub retained_by: RetainedBy,
 }
 
@@ -62,6 +73,8 @@ pub fn rows(
                 b_share: p.area_m2 / fb.area_m2,
                 a_weight_share: weights.map(|w| w.a_share[k]),
                 b_weight_share: weights.map(|w| w.b_share[k]),
+                a_overlap_weight: weights.map(|w| w.a_weight[k]),
+                b_overlap_weight: weights.map(|w| w.b_weight[k]),
                 retained_by: p.retained_by,
             }
         })

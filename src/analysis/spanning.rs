@@ -27,6 +27,17 @@ pub struct SpanRow {
         serialize_with = "crate::report::ser6_opt"
     )]
     pub provider_weight_share: Option<Option<f64>>,
+    /// With weights: the weight of the provider's points in this plan, and in the provider.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_some"
+    )]
+    pub overlap_weight: Option<f64>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::report::ser6_some"
+    )]
+    pub provider_weight: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,6 +100,8 @@ pub fn analyse(
                 provider_share: p.area_m2 / provider.area_m2,
                 plans_spanned: spanned,
                 provider_weight_share: weights.map(|w| w.a_share[k]),
+                overlap_weight: weights.map(|w| w.a_weight[k]),
+                provider_weight: weights.map(|w| w.a_total[i]),
             });
         }
         summaries.push(ProviderSummary {
@@ -97,6 +110,13 @@ pub fn analyse(
             plans_spanned: spanned,
             minor_plans: (k - start) - spanned,
         });
+    }
+    let mut context = context;
+    if let Some(w) = weights {
+        let coarse = super::weights::coarse_parts(w, overlay, providers, plans);
+        if !coarse.is_empty() {
+            context.warnings.push(super::Warning::CoarseWeights(coarse));
+        }
     }
     SpanningReport {
         context,
@@ -174,6 +194,8 @@ mod verdict_tests {
             provider_share: share,
             plans_spanned: spanned,
             provider_weight_share: None,
+            overlap_weight: None,
+            provider_weight: None,
         }
     }
 
@@ -343,6 +365,8 @@ mod tests {
                 None,
             ],
             b_share: vec![None; 7],
+            a_weight: vec![0.0; 7],
+            b_weight: vec![0.0; 7],
             a_total: vec![100.0, 20.0, 0.0, 0.0],
             b_total: vec![0.0; 3],
             ..PairWeights::default()

@@ -62,9 +62,17 @@ pub struct PairWeights {
     /// Per pair of the overlay: share of a's weight in the overlap (None when a has no weight).
     pub a_share: Vec<Option<f64>>,
     pub b_share: Vec<Option<f64>>,
+    /// Per pair: the weight counted in the overlap from a's points, and from b's (they differ
+    /// only by points in slivers, which each side attributes to its own partners).
+    pub a_weight: Vec<f64>,
+    pub b_weight: Vec<f64>,
+    /// Per pair: how many of a's points count in the overlap.
+    pub a_points: Vec<usize>,
     /// Total weight in each feature.
     pub a_total: Vec<f64>,
     pub b_total: Vec<f64>,
+    /// How many points lie in each feature of the first layer.
+    pub a_count: Vec<usize>,
     /// Points in no feature of the first layer, and of the second.
     pub outside_a: Outside,
     pub outside_b: Outside,
@@ -152,7 +160,7 @@ pub fn outside_note(o: Outside, points: usize, total: f64, layer: &str) -> Optio
 }
 
 /// A weight as written in a message: whole numbers without decimals.
-fn amount(w: f64) -> String {
+pub fn amount(w: f64) -> String {
     if w == w.round() && w.abs() < 1e15 {
         format!("{w:.0}")
     } else {
@@ -204,8 +212,9 @@ pub fn pair_weights(
     partners_a.iter_mut().for_each(by_area);
     partners_b.iter_mut().for_each(by_area);
     let n = overlay.pairs.len();
-    let (mut wa, mut wb) = (vec![0.0; n], vec![0.0; n]);
+    let (mut wa, mut wb) = (vec![Tally::default(); n], vec![Tally::default(); n]);
     let (mut a_total, mut b_total) = (vec![0.0; a.len()], vec![0.0; b.len()]);
+    let mut a_count = vec![0; a.len()];
     let (mut outside_a, mut outside_b) = (Outside::default(), Outside::default());
     let tolerance = overlay.tolerance_m;
     for (p, &w) in points.weight.iter().enumerate() {
@@ -218,6 +227,7 @@ pub fn pair_weights(
         }
         for &i in &in_a[p] {
             a_total[i] += w;
+            a_count[i] += 1;
             let target = Attribution {
                 containing: &in_b[p],
                 pair: &|j| pair_of.get(&(i, j)).copied(),
@@ -243,21 +253,85 @@ pub fn pair_weights(
             .pairs
             .iter()
             .zip(&wa)
-            .map(|(p, &w)| share(w, a_total[p.a]))
+            .map(|(p, t)| share(t.weight, a_total[p.a]))
             .collect(),
         b_share: overlay
             .pairs
             .iter()
             .zip(&wb)
-            .map(|(p, &w)| share(w, b_total[p.b]))
+            .map(|(p, t)| share(t.weight, b_total[p.b]))
             .collect(),
+        a_weight: wa.iter().map(|t| t.weight).collect(),
+        b_weight: wb.iter().map(|t| t.weight).collect(),
+        a_points: wa.iter().map(|t| t.points).collect(),
         a_total,
         b_total,
+        a_count,
         outside_a,
         outside_b,
         points: points.xy.len(),
         total: points.total(),
     }
+}
+
+/// The points, and their weight, that one side counts in a pair.
+#[derive(Debug, Clone, Copy, Default)]
+struct Tally {
+    weight: f64,
+    points: usize,
+}
+
+impl Tally {
+    fn add(&mut self, w: f64) {
+        self.weight += w;
+        self.points += 1;
+    }
+}
+
+/// The fewest points a part must be expected to hold (at its feature's density of points)
+/// before holding none of them is suspicious.
+const COARSE_EXPECTED_POINTS: f64 = 0.5;
+
+/// Parts of split features of the first layer (features with two or more retained pairs)
+/// that hold no weight point although their area, at the feature's density of points, would
+/// hold at least half of one. Their weight share of 0 says nothing: a 20% part of a council
+/// with no MSOA point in it holds about 12% of its people by LSOA. (Parts holding a few
+/// points are not flagged: on LTLA21 x STP21 with MSOA points, North Northamptonshire's 29%
+/// part holds 2 of 39 points, 4.9% of the weight, and 9 of 194 LSOAs, 4.6%: right.)
+/// Each is written as "CODE NAME in CODE (km², share of the feature, points)".
+pub fn coarse_parts(
+    w: &PairWeights,
+    overlay: &Overlay,
+    a: &[Feature],
+    b: &[Feature],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < overlay.pairs.len() {
+        let i = overlay.pairs[k].a;
+        let end = k + overlay.pairs[k..].iter().take_while(|p| p.a == i).count();
+        let count = w.a_count.get(i).copied().unwrap_or(0);
+        if end - k >= 2 && count > 0 {
+            for (k, p) in overlay.pairs.iter().enumerate().take(end).skip(k) {
+                let share = p.area_m2 / a[i].area_m2;
+                let expected = count as f64 * share;
+                let held = w.a_points.get(k).copied().unwrap_or(0);
+                if held == 0 && expected >= COARSE_EXPECTED_POINTS {
+                    let name = &a[i].name;
+                    out.push(format!(
+                        "{}{}{name} in {} ({:.1} km², {:.0}% of its area, none of its {count} points)",
+                        a[i].code,
+                        if name.is_empty() { "" } else { " " },
+                        b[p.b].code,
+                        p.area_m2 / 1e6,
+                        share * 100.0
+                    ));
+                }
+            }
+        }
+        k = end;
+    }
+    out
 }
 
 /// Where one point of one feature goes.
@@ -272,11 +346,11 @@ struct Attribution<'a> {
 }
 
 impl Attribution<'_> {
-    fn give(&self, point: Point<f64>, w: f64, tolerance: f64, out: &mut [f64]) {
+    fn give(&self, point: Point<f64>, w: f64, tolerance: f64, out: &mut [Tally]) {
         let mut any = false;
         for &j in self.containing {
             if let Some(k) = (self.pair)(j) {
-                out[k] += w;
+                out[k].add(w);
                 any = true;
             }
         }
@@ -290,9 +364,9 @@ impl Attribution<'_> {
             .map(|&k| (Euclidean.distance(&point, (self.partner_geometry)(k)), k))
             .min_by(|x, y| x.0.total_cmp(&y.0));
         match nearest {
-            Some((d, k)) if d <= tolerance => out[k] += w,
+            Some((d, k)) if d <= tolerance => out[k].add(w),
             // In some partner's noise sliver: the main partner.
-            _ if !self.containing.is_empty() => out[self.partners[0]] += w,
+            _ if !self.containing.is_empty() => out[self.partners[0]].add(w),
             _ => {}
         }
     }
@@ -381,6 +455,37 @@ mod tests {
         assert_eq!(w.outside_a.weight, 45.0);
         assert_eq!(w.a_share, [Some(0.5), Some(0.5)]);
         assert_eq!(w.b_share, [Some(1.0), Some(30.0 / 70.0)]);
+        // The head counts behind the shares, and the points behind them.
+        assert_eq!(w.a_weight, [30.0, 30.0]);
+        assert_eq!(w.b_weight, [30.0, 30.0]);
+        assert_eq!(w.a_points, [1, 2]);
+        assert_eq!(w.a_count, [3]);
+    }
+
+    #[test]
+    fn a_part_with_no_point_is_named_when_its_size_says_it_should_hold_some() {
+        let f = footprints();
+        // U split 60/40 between F1 and F2.
+        let u = vec![square(0, "U", [4.0, 1.0, 14.0, 9.0])];
+        let o = overlay(&u, &f, 300.0, false);
+        let five_in_f1 = points(&[(5.0, 5.0, 1.0); 5]);
+        let w = pair_weights(&five_in_f1, &u, &f, &o);
+        // 40% of 5 points is 2 expected in F2, none held.
+        let coarse = coarse_parts(&w, &o, &u, &f);
+        assert_eq!(coarse.len(), 1);
+        assert!(
+            coarse[0].starts_with("U in F2 (32.0 km², 40% of its area, none of its 5 points)"),
+            "{}",
+            coarse[0]
+        );
+        // One point in F2 is a measurement, however rough.
+        let one_in_f2 = points(&[(5.0, 5.0, 1.0), (5.0, 5.0, 1.0), (12.0, 5.0, 1.0)]);
+        let w = pair_weights(&one_in_f2, &u, &f, &o);
+        assert!(coarse_parts(&w, &o, &u, &f).is_empty());
+        // One point in all: 40% of it is under half a point, so an empty part is no surprise.
+        let one = points(&[(5.0, 5.0, 1.0)]);
+        let w = pair_weights(&one, &u, &f, &o);
+        assert!(coarse_parts(&w, &o, &u, &f).is_empty());
     }
 
     #[test]

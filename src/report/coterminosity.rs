@@ -24,15 +24,24 @@ pub struct View<'a> {
     pub by: By,
 }
 
-const FOOTPRINT_COLUMNS: [Column<FootprintRow>; 7] = [
-    col("footprint_code", |f| Cell::text(&f.footprint_code)),
-    col("footprint_name", |f| Cell::text(&f.footprint_name)),
-    csv_col("area_km2", |f| Cell::Num(f.area_km2)),
-    col("coterminous", |f| Cell::YesNo(f.coterminous)),
-    col("units_whole", |f| Cell::Count(f.units_whole)),
-    col("units_split", |f| Cell::Count(f.units_split)),
-    col("split_units", |f| Cell::owned(f.split_units.join(" "))),
-];
+/// The footprint rows' columns; the weight only with weights.
+fn footprint_columns(with_weights: bool) -> Vec<Column<FootprintRow>> {
+    let mut c: Vec<Column<FootprintRow>> = vec![
+        col("footprint_code", |f| Cell::text(&f.footprint_code)),
+        col("footprint_name", |f| Cell::text(&f.footprint_name)),
+        csv_col("area_km2", |f| Cell::Num(f.area_km2)),
+    ];
+    if with_weights {
+        c.push(col("weight", |f| Cell::Weight(f.weight)));
+    }
+    c.extend::<[Column<FootprintRow>; 4]>([
+        col("coterminous", |f| Cell::YesNo(f.coterminous)),
+        col("units_whole", |f| Cell::Count(f.units_whole)),
+        col("units_split", |f| Cell::Count(f.units_split)),
+        col("split_units", |f| Cell::owned(f.split_units.join(" "))),
+    ]);
+    c
+}
 
 /// The unit rows' columns; the table of split parts leaves out status and retained_by.
 fn unit_columns(with_weights: bool) -> Vec<Column<UnitRow>> {
@@ -49,6 +58,8 @@ fn unit_columns(with_weights: bool) -> Vec<Column<UnitRow>> {
         c.push(col("unit_weight_share", |r| {
             Cell::Opt(r.unit_weight_share.flatten())
         }));
+        c.push(col("overlap_weight", |r| Cell::Weight(r.overlap_weight)));
+        c.push(csv_col("unit_weight", |r| Cell::Weight(r.unit_weight)));
     }
     c.push(col("best_fit", |r| Cell::Mark(r.best_fit)));
     c.push(csv_col("retained_by", |r| {
@@ -61,7 +72,7 @@ impl Render for View<'_> {
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
         let r = self.report;
         match self.by {
-            By::Footprint => sink.rows(&FOOTPRINT_COLUMNS, &r.footprints),
+            By::Footprint => sink.rows(&footprint_columns(r.context.weighted()), &r.footprints),
             By::Unit => sink.rows(&unit_columns(r.context.weighted()), &r.units),
         }
     }
@@ -75,7 +86,11 @@ impl Render for View<'_> {
             "{} units: {} whole, {} split, {} outside every footprint; {} of {} footprints coterminous\n",
             s.units, s.units_whole, s.units_split, s.units_outside, s.footprints_coterminous, s.footprints
         )?;
-        write!(w, "{}", table_of(&FOOTPRINT_COLUMNS, &r.footprints))?;
+        write!(
+            w,
+            "{}",
+            table_of(&footprint_columns(r.context.weighted()), &r.footprints)
+        )?;
         let split = r.units.iter().filter(|u| u.status == Status::Split);
         if s.units_split > 0 {
             writeln!(w, "\nSplit units, part by part (best fit marked *):")?;

@@ -94,6 +94,9 @@ pub enum Cell<'a> {
     /// A measure that may be missing: empty in CSV, `-` in tables.
     Opt(Option<f64>),
     Count(usize),
+    /// A weight (a head count, with --weights): whole numbers without decimals in tables;
+    /// missing is empty in CSV, `-` in tables.
+    Weight(Option<f64>),
     /// `yes`/`no` everywhere.
     YesNo(bool),
     /// `yes`/`no` in CSV, `*` or nothing in tables.
@@ -118,6 +121,7 @@ impl<'a> Cell<'a> {
             Cell::Num(v) => Cow::Owned(round6(*v).to_string()),
             Cell::Opt(v) => Cow::Owned(v.map(|v| round6(v).to_string()).unwrap_or_default()),
             Cell::Count(n) => Cow::Owned(n.to_string()),
+            Cell::Weight(v) => Cow::Owned(v.map(|v| round6(v).to_string()).unwrap_or_default()),
             Cell::YesNo(b) | Cell::Mark(b) => Cow::Borrowed(if *b { "yes" } else { "no" }),
         }
     }
@@ -130,6 +134,9 @@ impl<'a> Cell<'a> {
             Cell::Num(v) => fixed(round6(*v), 3),
             Cell::Opt(v) => v.map(|v| fixed(round6(v), 3)).unwrap_or_else(|| "-".into()),
             Cell::Count(n) => n.to_string(),
+            Cell::Weight(v) => v
+                .map(|v| crate::analysis::weights::amount(round6(v)))
+                .unwrap_or_else(|| "-".into()),
             Cell::YesNo(b) => (if *b { "yes" } else { "no" }).into(),
             Cell::Mark(b) => (if *b { "*" } else { "" }).into(),
         }

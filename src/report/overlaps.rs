@@ -25,6 +25,12 @@ fn columns(with_weights: bool) -> Vec<Column<OverlapRow>> {
         c.push(col("b_weight_share", |r| {
             Cell::Opt(r.b_weight_share.flatten())
         }));
+        c.push(col("a_overlap_weight", |r| {
+            Cell::Weight(r.a_overlap_weight)
+        }));
+        c.push(col("b_overlap_weight", |r| {
+            Cell::Weight(r.b_overlap_weight)
+        }));
     }
     c.push(col("retained_by", |r| Cell::text(r.retained_by.as_str())));
     c

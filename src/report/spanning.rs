@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{col, heading, table_of, Cell, Column, Csv, Render};
+use super::{col, csv_col, heading, table_of, Cell, Column, Csv, Render};
 use crate::analysis::spanning::{SpanRow, SpanningReport};
 
 fn columns(with_weights: bool) -> Vec<Column<SpanRow>> {
@@ -20,6 +20,10 @@ fn columns(with_weights: bool) -> Vec<Column<SpanRow>> {
     if with_weights {
         c.push(col("provider_weight_share", |r| {
             Cell::Opt(r.provider_weight_share.flatten())
+        }));
+        c.push(col("overlap_weight", |r| Cell::Weight(r.overlap_weight)));
+        c.push(csv_col("provider_weight", |r| {
+            Cell::Weight(r.provider_weight)
         }));
     }
     c
