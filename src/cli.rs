@@ -182,7 +182,9 @@ pub struct OverlapsArgs {
 ///
 /// CSV columns, one row per (unit, footprint) pair: unit_code, unit_name, footprint_code,
 /// footprint_name, overlap_km2, unit_share (of the unit's area, 0..1), status (whole: the
-/// unit lies in one footprint; split: in two or more; outside: in none), then
+/// unit lies in one footprint; split: in two or more; partly_outside: at the shore, in none
+/// beyond slivers but wholly within the tolerance of one, and given to it; outside: in
+/// none), then
 /// unit_weight_share, overlap_weight (the weight in the part, e.g. residents) and unit_weight
 /// (the unit's) with --weights, and best_fit (the footprint the unit fits best: largest
 /// weight share, else area). With --by footprint: one row per footprint with its verdict

@@ -1,8 +1,10 @@
 //! Coterminosity: does each footprint follow unit boundaries, or split units between plans?
 //!
 //! The overlay is units (a) x footprints (b). A unit is `whole` when exactly one footprint
-//! retains it, `split` when two or more do, `outside` when none does. A footprint is
-//! coterminous when no unit with a part in it is split.
+//! retains it, `split` when two or more do, `outside` when none does. A unit that no
+//! footprint retains but that lies at the shore of their territory (see [`super::coast`]) is
+//! `partly_outside`: it goes to its nearest footprint, with the share it has there. A
+//! footprint is coterminous when no unit with a part in it is split.
 
 use serde::Serialize;
 
@@ -16,6 +18,9 @@ use crate::layer::Feature;
 pub enum Status {
     Whole,
     Split,
+    /// In no footprint beyond slivers, but at the shore of their territory: given to the
+    /// footprint it overlaps most, else the nearest within the tolerance.
+    PartlyOutside,
     Outside,
 }
 
@@ -24,6 +29,7 @@ impl Status {
         match self {
             Status::Whole => "whole",
             Status::Split => "split",
+            Status::PartlyOutside => "partly_outside",
             Status::Outside => "outside",
         }
     }
@@ -88,6 +94,8 @@ pub struct Summary {
     pub units: usize,
     pub units_whole: usize,
     pub units_split: usize,
+    /// Units at the shore, in their nearest footprint (counted there as whole).
+    pub units_partly_outside: usize,
     pub units_outside: usize,
     pub footprints: usize,
     pub footprints_coterminous: usize,
@@ -109,8 +117,9 @@ pub fn analyse(
     weights: Option<&PairWeights>,
     context: Context,
 ) -> CoterminosityReport {
-    let (rows, status_of) = unit_rows(units, footprints, overlay, weights);
-    let fp_rows = footprint_rows(units, footprints, overlay, weights, &status_of);
+    let homes = super::coast::homes(units, footprints, overlay);
+    let (rows, status_of) = unit_rows(units, footprints, overlay, weights, &homes);
+    let fp_rows = footprint_rows(units, footprints, overlay, weights, &status_of, &homes);
     let mut context = context;
     context.warnings.extend(overlap_warning(units, overlay));
     if let Some(w) = weights {
@@ -124,6 +133,7 @@ pub fn analyse(
         units: units.len(),
         units_whole: count(Status::Whole),
         units_split: count(Status::Split),
+        units_partly_outside: count(Status::PartlyOutside),
         units_outside: count(Status::Outside),
         footprints: footprints.len(),
         footprints_coterminous: fp_rows.iter().filter(|r| r.coterminous).count(),
@@ -143,6 +153,7 @@ fn unit_rows(
     footprints: &[Feature],
     overlay: &Overlay,
     weights: Option<&PairWeights>,
+    homes: &[Option<super::coast::Home>],
 ) -> (Vec<UnitRow>, Vec<Status>) {
     let mut rows = Vec::new();
     let mut status_of = vec![Status::Outside; units.len()];
@@ -153,9 +164,10 @@ fn unit_rows(
         while k < overlay.pairs.len() && overlay.pairs[k].a == u {
             k += 1;
         }
-        let status = match k - start {
-            0 => Status::Outside,
-            1 => Status::Whole,
+        let status = match (k - start, homes[u]) {
+            (0, None) => Status::Outside,
+            (0, Some(_)) => Status::PartlyOutside,
+            (1, _) => Status::Whole,
             _ => Status::Split,
         };
         status_of[u] = status;
@@ -174,7 +186,15 @@ fn unit_rows(
             retained_by: None,
         };
         if start == k {
-            rows.push(row(None));
+            rows.push(match homes[u] {
+                Some(h) => UnitRow {
+                    overlap_km2: h.raw_m2 / 1e6,
+                    unit_share: h.raw_m2 / unit.area_m2,
+                    best_fit: true,
+                    ..row(Some(&footprints[h.footprint]))
+                },
+                None => row(None),
+            });
             continue;
         }
         let best = best_fit(overlay, weights, u, start..k);
@@ -228,6 +248,7 @@ fn footprint_rows(
     overlay: &Overlay,
     weights: Option<&PairWeights>,
     status_of: &[Status],
+    homes: &[Option<super::coast::Home>],
 ) -> Vec<FootprintRow> {
     let mut fp_rows: Vec<FootprintRow> = footprints
         .iter()
@@ -252,8 +273,11 @@ fn footprint_rows(
                 row.coterminous = false;
                 row.split_units.push(units[p.a].code.clone());
             }
-            Status::Outside => {}
+            Status::PartlyOutside | Status::Outside => {}
         }
+    }
+    for h in homes.iter().flatten() {
+        fp_rows[h.footprint].units_whole += 1;
     }
     fp_rows
 }
@@ -437,6 +461,7 @@ mod verdict_tests {
                 units: 5,
                 units_whole: 2,
                 units_split: 2,
+                units_partly_outside: 0,
                 units_outside: outside.len(),
                 footprints: 2,
                 footprints_coterminous: 0,

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod clip;
+pub mod coast;
 pub mod contain;
 pub mod coterminosity;
 pub mod crossing;

@@ -87,6 +87,9 @@ pub struct Overlay {
     /// Retained pairs, sorted by (a, b).
     pub pairs: Vec<Pair>,
     pub dropped: Dropped,
+    /// Features of `a` with no retained pair that overlapped some `b` by slivers only: the
+    /// largest such overlap of each, as (a, b, raw m²), sorted by a.
+    pub slivers_only: Vec<(usize, usize, f64)>,
     pub tolerance_m: f64,
 }
 
@@ -373,10 +376,18 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
     }
     let mut pairs = Vec::new();
     let mut dropped = Dropped::default();
+    let mut a_kept = vec![false; a.len()];
+    for (k, c) in computed.iter().enumerate() {
+        a_kept[c.a] |= retained[k];
+    }
+    let mut slivers_only: Vec<(usize, usize, f64)> = Vec::new();
     for (k, c) in computed.into_iter().enumerate() {
         if !retained[k] {
             dropped.pairs += 1;
             dropped.area_m2 += c.raw_m2;
+            if !a_kept[c.a] {
+                slivers_only.push((c.a, c.b, c.raw_m2));
+            }
             continue;
         }
         let (area_m2, pieces) = match by[k] {
@@ -398,9 +409,13 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
             pieces,
         });
     }
+    // The largest sliver of each feature of a left with none retained.
+    slivers_only.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
+    slivers_only.dedup_by_key(|s| s.0);
     Overlay {
         pairs,
         dropped,
+        slivers_only,
         tolerance_m,
     }
 }

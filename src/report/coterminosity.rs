@@ -83,8 +83,14 @@ impl Render for View<'_> {
         write!(w, "{}", heading(&r.context))?;
         writeln!(
             w,
-            "{} units: {} whole, {} split, {} outside every footprint; {} of {} footprints coterminous\n",
-            s.units, s.units_whole, s.units_split, s.units_outside, s.footprints_coterminous, s.footprints
+            "{} units: {} whole, {} split, {}{} outside every footprint; {} of {} footprints coterminous\n",
+            s.units,
+            s.units_whole,
+            s.units_split,
+            shore(s.units_partly_outside),
+            s.units_outside,
+            s.footprints_coterminous,
+            s.footprints
         )?;
         write!(
             w,
@@ -96,6 +102,27 @@ impl Render for View<'_> {
             writeln!(w, "\nSplit units, part by part (best fit marked *):")?;
             let columns = unit_columns(r.context.weighted());
             write!(w, "{}", table_of(&columns, split))?;
+        }
+        let shore_units: Vec<String> = r
+            .units
+            .iter()
+            .filter(|u| u.status == Status::PartlyOutside)
+            .map(|u| {
+                format!(
+                    "{} ({}, {}% inside)",
+                    u.unit_code,
+                    u.footprint_code,
+                    super::fixed(u.unit_share * 100.0, 1)
+                )
+            })
+            .collect();
+        if !shore_units.is_empty() {
+            writeln!(
+                w,
+                "\nUnits at the shore ({}), in no footprint beyond slivers, given to the one they overlap most or lie nearest: {}",
+                shore_units.len(),
+                crate::layer::list_some(&shore_units, 20)
+            )?;
         }
         let outside: Vec<String> = r
             .units
@@ -112,5 +139,14 @@ impl Render for View<'_> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// "N at the shore (in their nearest footprint), " when there are any.
+pub fn shore(n: usize) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!("{n} at the shore (given to their nearest footprint), ")
     }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{escape, MapReport, OUTSIDE_FILL, SPLIT_FILL, WHOLE_FILL};
+use super::{escape, MapReport, OUTSIDE_FILL, SHORE_FILL, SPLIT_FILL, WHOLE_FILL};
 use crate::analysis::coterminosity::{CoterminosityReport, Status, UnitRow};
 use crate::analysis::spanning::{SpanRow, SpanningReport};
 use crate::report::{fixed, round6};
@@ -47,8 +47,14 @@ fn write_headline(report: &MapReport, w: &mut dyn Write) -> Result<()> {
     let s = &report.coterminosity.summary;
     writeln!(
         w,
-        "<p><b>{} units: {} whole, {} split, {} outside every footprint; {} of {} footprints coterminous.</b></p>",
-        s.units, s.units_whole, s.units_split, s.units_outside, s.footprints_coterminous, s.footprints
+        "<p><b>{} units: {} whole, {} split, {}{} outside every footprint; {} of {} footprints coterminous.</b></p>",
+        s.units,
+        s.units_whole,
+        s.units_split,
+        crate::report::coterminosity::shore(s.units_partly_outside),
+        s.units_outside,
+        s.footprints_coterminous,
+        s.footprints
     )?;
     if let Some(sp) = &report.spanning {
         writeln!(
@@ -122,6 +128,10 @@ fn legend_entries(with_providers: bool) -> Vec<(String, &'static str)> {
             swatch("<defs><pattern id=\"lhatch\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#7a1c1c\" stroke-width=\"2\"/></pattern></defs>\
                 <rect x=\"1\" y=\"1\" width=\"26\" height=\"14\" fill=\"#f4a259\"/><rect x=\"1\" y=\"1\" width=\"26\" height=\"14\" fill=\"url(#lhatch)\" stroke=\"#7a3b00\" stroke-dasharray=\"3 2\"/>"),
             "Part of a split unit outside its best-fit footprint",
+        ),
+        (
+            fill_swatch(SHORE_FILL),
+            "Unit at the shore: in no footprint beyond slivers, given to the nearest",
         ),
         (fill_swatch(OUTSIDE_FILL), "Unit outside every footprint"),
         (

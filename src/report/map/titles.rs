@@ -37,6 +37,11 @@ pub(super) fn unit(unit: &Feature, rows: &[UnitRow], with_weights: bool) -> Stri
     let mut title = format!("{} {}\n{} · ", unit.code, unit.name, km2(unit.area_m2));
     match rows[0].status {
         Status::Outside => title.push_str("outside every footprint"),
+        Status::PartlyOutside => title.push_str(&format!(
+            "at the shore: in no footprint beyond slivers ({} of its area inside), given to {}",
+            pct(rows[0].unit_share),
+            rows[0].footprint_code
+        )),
         Status::Whole => title.push_str(&whole(&rows[0])),
         Status::Split => title.push_str(&split(rows, with_weights)),
     }
