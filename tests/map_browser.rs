@@ -247,3 +247,71 @@ document.body.setAttribute('data-probe',out.join(';'));
          row=X07000008 Greywater;reset=1.00"
     );
 }
+
+/// Labels shown after the script ran, at the opening view and zoomed out 16 times:
+/// "shown=N,names=N,overlaps=N" for each.
+fn label_views(browser: &Path, page: &Path) -> Vec<String> {
+    let probe = r#"<script>
+(function(){
+var out=[];
+function look(){var shown=Array.prototype.slice.call(document.querySelectorAll('.label')).filter(function(l){return l.style.display!=='none';}),
+r=shown.map(function(l){return l.getBoundingClientRect();}),over=0,names=0;
+for(var i=0;i<r.length;i++){for(var j=i+1;j<r.length;j++){if(r[i].left<r[j].right&&r[j].left<r[i].right&&r[i].top<r[j].bottom&&r[j].top<r[i].bottom)over++;}}
+shown.forEach(function(l){if(l.lastChild.nodeValue===l.getAttribute('data-name'))names++;});
+return 'shown='+shown.length+',names='+names+',overlaps='+over;}
+out.push(look());
+for(var k=0;k<4;k++)document.getElementById('zout').click();
+out.push(look());
+document.body.setAttribute('data-probe',out.join(';'));
+})();
+</script>
+</body>"#;
+    let html = std::fs::read_to_string(page).unwrap();
+    std::fs::write(page, html.replace("</body>", probe)).unwrap();
+    let out = run_chromium(browser, page, &["--dump-dom".to_string()]);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("data-probe=\"").expect("the probe ran") + "data-probe=\"".len();
+    let seen = &dom[start..start + dom[start..].find('"').unwrap()];
+    say(&format!("probe: {seen}"));
+    seen.split(';').map(String::from).collect()
+}
+
+/// Footprints are labelled by name where they have room, by code where only that fits, and
+/// no label is drawn over another, at the opening view and zoomed out.
+#[test]
+fn labels_show_names_and_never_overlap_in_chromium() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let views = label_views(&browser, &demo_report(dir.path()));
+    // Opening view: every footprint named, none over another.
+    assert_eq!(views[0], "shown=3,names=3,overlaps=0", "{views:?}");
+    // Zoomed out 16 times: fewer labels, or codes, but still none over another.
+    assert!(views[1].ends_with(",overlaps=0"), "{views:?}");
+    assert_ne!(views[1], views[0], "zooming out changed nothing: {views:?}");
+    // England's 42 STPs, whose codes collided (E54000048 and E54000054): none over another.
+    let Some(england) = common::england() else {
+        return;
+    };
+    let page = dir.path().join("england.html");
+    footprint()
+        .arg("map")
+        .arg(england.join("stp21.geojson"))
+        .arg("--units")
+        .arg(england.join("ltla21.geojson"))
+        .arg("-q")
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success();
+    let views = label_views(&browser, &page);
+    assert!(
+        views.iter().all(|v| v.ends_with(",overlaps=0")),
+        "{views:?}"
+    );
+    assert!(
+        !views[0].contains("names=0,"),
+        "no footprint named: {views:?}"
+    );
+}

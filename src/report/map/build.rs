@@ -200,7 +200,7 @@ impl Draw {
     }
 }
 
-/// Each footprint's code, inside its largest part, where a label has most room; titled as
+/// Each footprint's code and name, inside its largest part, where a label has most room; titled as
 /// its shape.
 fn labels(footprints: &[Feature], shapes: &[Shape]) -> Vec<Label> {
     footprints
@@ -216,7 +216,8 @@ fn labels(footprints: &[Feature], shapes: &[Shape]) -> Vec<Label> {
             Some(Label {
                 x: p.x(),
                 y: p.y(),
-                text: f.code.clone(),
+                code: f.code.clone(),
+                name: f.name.clone(),
                 title: shape.title.clone(),
                 room_m: f.bbox.width(),
             })

@@ -38,12 +38,14 @@ pub struct Shape {
     pub title: String,
 }
 
-/// A footprint's label, at a point inside it.
+/// A footprint's label, at a point inside it: its name where there is room, else its code.
 #[derive(Debug, Clone)]
 pub struct Label {
     pub x: f64,
     pub y: f64,
-    pub text: String,
+    pub code: String,
+    /// The footprint's name (empty when the layer has none).
+    pub name: String,
     pub title: String,
     /// Width of the labelled shape's box, metres: the label shows only when it fits.
     pub room_m: f64,
@@ -133,13 +135,21 @@ ul.notes{padding-left:18px;margin:4px 0}
 
 /// The script: wheel zoom about the pointer, drag to pan, click for details, table rows
 /// that highlight their shapes. `--px` is map metres per screen pixel: labels and hatching
-/// keep their size on screen, and labels show only where their footprint has room.
+/// keep their size on screen. Labels show the footprint's name where its footprint has room,
+/// else its code, else nothing; the roomiest first, and none over another (the code and
+/// the name are in its title, on hover).
 const SCRIPT: &str = r#"
 (function(){
 var svg=document.getElementById('map'),vb=svg.viewBox.baseVal,home=[vb.x,vb.y,vb.width,vb.height],info=document.getElementById('info'),drag=null,moved=0;
 function px(){var r=svg.getBoundingClientRect(),s=Math.max(vb.width/r.width,vb.height/r.height);svg.style.setProperty('--px',s);
-document.querySelectorAll('.label').forEach(function(l){l.style.display=l.getAttribute('data-room')/s<l.lastChild.nodeValue.length*8?'none':'';});
+labels(s);
 var h=document.getElementById('hatch'),c=h.children;[h,c[0]].forEach(function(e){e.setAttribute('width',6*s);e.setAttribute('height',6*s);});c[1].setAttribute('y2',6*s);c[1].setAttribute('stroke-width',2*s);}
+function labels(s){var placed=[],ls=Array.prototype.slice.call(document.querySelectorAll('.label'));
+ls.sort(function(a,b){return b.getAttribute('data-room')-a.getAttribute('data-room');});
+ls.forEach(function(l){var room=l.getAttribute('data-room')/s,name=l.getAttribute('data-name'),code=l.getAttribute('data-code'),t=name&&room>=name.length*7?name:room>=code.length*8?code:null;
+if(t){l.lastChild.nodeValue=t;var x=+l.getAttribute('x'),y=+l.getAttribute('y'),w=t.length*3.6*s,h=8*s,b=[x-w,y-h,x+w,y+h];
+if(placed.some(function(p){return b[0]<p[2]&&p[0]<b[2]&&b[1]<p[3]&&p[1]<b[3];}))t=null;else placed.push(b);}
+l.style.display=t?'':'none';});}
 function pt(e){return new DOMPoint(e.clientX,e.clientY).matrixTransform(svg.getScreenCTM().inverse());}
 function zoom(k,p){vb.x=p.x-(p.x-vb.x)*k;vb.y=p.y-(p.y-vb.y)*k;vb.width*=k;vb.height*=k;px();}
 svg.addEventListener('wheel',function(e){e.preventDefault();zoom(e.deltaY<0?0.8:1.25,pt(e));},{passive:false});

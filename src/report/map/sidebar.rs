@@ -136,7 +136,7 @@ fn legend_entries(with_providers: bool) -> Vec<(String, &'static str)> {
         (fill_swatch(OUTSIDE_FILL), "Unit outside every footprint"),
         (
             swatch("<rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"none\" stroke=\"#1d2b53\" stroke-width=\"2.2\"/>"),
-            "Footprint boundary (labelled with its code)",
+            "Footprint boundary (labelled with its name, or its code where the name has no room)",
         ),
     ];
     if with_providers {

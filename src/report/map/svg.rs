@@ -78,8 +78,9 @@ fn write_labels(labels: &[Label], w: &mut dyn Write) -> Result<()> {
     for l in labels {
         writeln!(
             w,
-            "<text class=\"label\" data-kind=\"label\" data-code=\"{code}\" data-room=\"{room}\" x=\"{x}\" y=\"{y}\"><title>{t}</title>{code}</text>",
-            code = escape(&l.text),
+            "<text class=\"label\" data-kind=\"label\" data-code=\"{code}\" data-name=\"{name}\" data-room=\"{room}\" x=\"{x}\" y=\"{y}\"><title>{t}</title>{code}</text>",
+            code = escape(&l.code),
+            name = escape(&l.name),
             x = l.x.round() as i64,
             y = -(l.y.round() as i64),
             t = escape(&l.title),
