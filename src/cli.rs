@@ -12,6 +12,8 @@ pub enum Format {
     Table,
     Csv,
     Json,
+    /// An Excel workbook (to a file: -o report.xlsx).
+    Xlsx,
 }
 
 impl From<Format> for footprint::report::Format {
@@ -20,6 +22,7 @@ impl From<Format> for footprint::report::Format {
             Format::Table => footprint::report::Format::Table,
             Format::Csv => footprint::report::Format::Csv,
             Format::Json => footprint::report::Format::Json,
+            Format::Xlsx => footprint::report::Format::Xlsx,
         }
     }
 }
@@ -82,9 +85,11 @@ pub struct LayerArgs {
 /// Output options shared by the reports.
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
-    /// Output format: table (for reading), csv (for spreadsheets), json (for scripts).
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format: table (for reading), csv (for spreadsheets), json (for scripts), xlsx
+    /// (an Excel workbook: an About sheet, then a sheet per table). Without it, taken from
+    /// -o's extension (.csv, .json, .xlsx), else table.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
 
     /// Write the report to FILE (replaced whole or not at all; never an input) instead of
     /// standard output (`-`).

@@ -65,10 +65,31 @@ pub fn outcome(verdict: Option<Verdict>, quiet: bool) -> Outcome {
     }
 }
 
+/// The format asked for, else the one `-o`'s extension names (.csv, .json, .xlsx), else a
+/// table.
+pub fn format_for(
+    asked: Option<crate::cli::Format>,
+    output: Option<&Path>,
+) -> footprint::report::Format {
+    use footprint::report;
+    if let Some(f) = asked {
+        return f.into();
+    }
+    let ext = output
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("csv") => report::Format::Csv,
+        Some("json") => report::Format::Json,
+        Some("xlsx") => report::Format::Xlsx,
+        _ => report::Format::Table,
+    }
+}
+
 /// How the report is emitted, from the output flags.
 pub fn emit_how(output: &OutputArgs) -> Emit {
     Emit {
-        format: output.format.into(),
+        format: format_for(output.format, output.output.as_deref()),
         spreadsheet_safe: !output.raw_csv,
     }
 }

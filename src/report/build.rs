@@ -22,6 +22,11 @@ const COLUMNS: [Column<BuiltRow>; 5] = [
 ];
 
 impl Render for BuildReport {
+    fn sheets(&self, book: &mut super::xlsx::Book) -> Result<()> {
+        book.about(super::about(self, None)?)?;
+        book.rows("Footprints", &COLUMNS, &self.footprints)
+    }
+
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
         sink.rows(&COLUMNS, &self.footprints)
     }

@@ -22,6 +22,11 @@ const COLUMNS: [Column<RuleResult>; 6] = [
 ];
 
 impl Render for CheckReport {
+    fn sheets(&self, book: &mut super::xlsx::Book) -> Result<()> {
+        book.about(super::about(self, None)?)?;
+        book.rows("Rules", &COLUMNS, &self.results)
+    }
+
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
         sink.rows(&COLUMNS, &self.results)
     }

@@ -69,6 +69,21 @@ fn unit_columns(with_weights: bool) -> Vec<Column<UnitRow>> {
 }
 
 impl Render for View<'_> {
+    fn sheets(&self, book: &mut super::xlsx::Book) -> Result<()> {
+        let r = self.report;
+        let weighted = r.context.weighted();
+        book.about(super::about(self, Some(&r.context))?)?;
+        book.rows("Footprints", &footprint_columns(weighted), &r.footprints)?;
+        book.rows("Units", &unit_columns(weighted), &r.units)?;
+        let split: Vec<UnitRow> = r
+            .units
+            .iter()
+            .filter(|u| u.status == Status::Split)
+            .cloned()
+            .collect();
+        book.rows("Split parts", &unit_columns(weighted), &split)
+    }
+
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
         let r = self.report;
         match self.by {

@@ -66,6 +66,11 @@ fn fields(r: &InspectReport) -> Vec<(&'static str, Cell<'_>)> {
 }
 
 impl Render for InspectReport {
+    fn sheets(&self, book: &mut super::xlsx::Book) -> Result<()> {
+        book.about([format!("footprint inspect {}", self.file)])?;
+        book.record("Layer", fields(self))
+    }
+
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
         let fields = fields(self);
         let headers: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();

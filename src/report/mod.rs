@@ -14,6 +14,7 @@ pub mod pieces;
 pub mod spanning;
 pub mod table;
 pub mod validate;
+pub mod xlsx;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -30,6 +31,8 @@ pub enum Format {
     Table,
     Csv,
     Json,
+    /// An Excel workbook: an About sheet, then a sheet per table.
+    Xlsx,
 }
 
 /// How a report is emitted.
@@ -51,14 +54,25 @@ impl Emit {
 }
 
 /// A report that renders itself: `Serialize` gives its JSON, [`Render::csv`] its one CSV
-/// table, [`Render::table`] the text people read.
+/// table, [`Render::table`] the text people read, [`Render::sheets`] its Excel workbook (an
+/// About sheet, then a sheet per table).
 pub trait Render: Serialize {
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()>;
     fn table(&self, w: &mut dyn Write) -> Result<()>;
+    fn sheets(&self, book: &mut xlsx::Book) -> Result<()>;
 }
 
-/// Write `report` in `how.format` to `out`, whole or not at all.
+/// Write `report` in `how.format` to `out`, whole or not at all. A workbook is not written
+/// to a terminal.
 pub fn emit<R: Render>(report: &R, how: Emit, out: &Output) -> Result<()> {
+    if how.format == Format::Xlsx && out.path().is_none() && {
+        use std::io::IsTerminal;
+        std::io::stdout().is_terminal()
+    } {
+        anyhow::bail!(
+            "an Excel workbook is not for a terminal: write it to a file with -o report.xlsx"
+        );
+    }
     crate::timings::time(|| "write".into(), || out.write(|w| render(report, how, w)))
 }
 
@@ -77,6 +91,11 @@ pub fn render<R: Render>(report: &R, how: Emit, w: &mut dyn Write) -> Result<()>
             report.csv(&mut sink)?;
         }
         Format::Table => report.table(w)?,
+        Format::Xlsx => {
+            let mut book = xlsx::Book::new();
+            report.sheets(&mut book)?;
+            book.write(w)?;
+        }
     }
     Ok(())
 }
@@ -278,6 +297,36 @@ pub fn ser6_opt<S: serde::Serializer>(
     }
 }
 
+/// The About sheet's lines: the table's opening lines (up to its first blank line: what was
+/// compared, the tolerance, the counts), then every warning of `ctx` not among them.
+pub fn about<R: Render>(report: &R, ctx: Option<&crate::analysis::Context>) -> Result<Vec<String>> {
+    let mut text = Vec::new();
+    report.table(&mut text)?;
+    let text = String::from_utf8_lossy(&text);
+    let mut lines: Vec<String> = text
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(String::from)
+        .collect();
+    if let Some(ctx) = ctx {
+        lines.extend(
+            ctx.warnings
+                .iter()
+                // The heading has this one as a note.
+                .filter(|w| !matches!(w, crate::analysis::Warning::FootprintsOverlap(_)))
+                .map(|w| format!("warning: {w}")),
+        );
+        for l in &ctx.layers {
+            lines.extend(
+                l.warnings
+                    .iter()
+                    .map(|w| format!("warning: {}: {w}", l.file)),
+            );
+        }
+    }
+    Ok(lines)
+}
+
 /// The heading lines of an analysis report's table: tolerance, features read/analysed/skipped
 /// per layer, noise removed, notes, weights.
 pub fn heading(ctx: &crate::analysis::Context) -> String {
@@ -414,6 +463,9 @@ mod tests {
         fn table(&self, w: &mut dyn Write) -> Result<()> {
             write!(w, "{}", table_of(&COLUMNS, &self.rows))?;
             Ok(())
+        }
+        fn sheets(&self, book: &mut xlsx::Book) -> Result<()> {
+            book.rows("Demo", &COLUMNS, &self.rows)
         }
     }
 

@@ -37,6 +37,11 @@ fn columns(with_weights: bool) -> Vec<Column<OverlapRow>> {
 }
 
 impl Render for OverlapsReport {
+    fn sheets(&self, book: &mut super::xlsx::Book) -> Result<()> {
+        book.about(super::about(self, Some(&self.context))?)?;
+        book.rows("Overlaps", &columns(self.context.weighted()), &self.rows)
+    }
+
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
         sink.rows(&columns(self.context.weighted()), &self.rows)
     }

@@ -5,7 +5,14 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::{col, csv_col, heading, table_of, Cell, Column, Csv, Render};
-use crate::analysis::spanning::{SpanRow, SpanningReport};
+use crate::analysis::spanning::{ProviderSummary, SpanRow, SpanningReport};
+
+const PROVIDER_COLUMNS: [Column<ProviderSummary>; 4] = [
+    col("provider_code", |p| Cell::text(&p.provider_code)),
+    col("provider_name", |p| Cell::text(&p.provider_name)),
+    col("plans_spanned", |p| Cell::Count(p.plans_spanned)),
+    col("minor_plans", |p| Cell::Count(p.minor_plans)),
+];
 
 fn columns(with_weights: bool) -> Vec<Column<SpanRow>> {
     let mut c: Vec<Column<SpanRow>> = vec![
@@ -30,6 +37,12 @@ fn columns(with_weights: bool) -> Vec<Column<SpanRow>> {
 }
 
 impl Render for SpanningReport {
+    fn sheets(&self, book: &mut super::xlsx::Book) -> Result<()> {
+        book.about(super::about(self, Some(&self.context))?)?;
+        book.rows("Providers", &PROVIDER_COLUMNS, &self.providers)?;
+        book.rows("Plans", &columns(self.context.weighted()), &self.rows)
+    }
+
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
         sink.rows(&columns(self.context.weighted()), &self.rows)
     }

@@ -23,6 +23,13 @@ pub const COLUMNS: [Column<Finding>; 9] = [
 ];
 
 impl Render for ValidateReport {
+    fn sheets(&self, book: &mut super::xlsx::Book) -> Result<()> {
+        let mut about = super::about(self, None)?;
+        about.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
+        book.about(about)?;
+        book.rows("Findings", &COLUMNS, &self.findings)
+    }
+
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
         sink.rows(&COLUMNS, &self.findings)
     }
