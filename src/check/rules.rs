@@ -74,6 +74,9 @@ struct LayerTable {
     code: Option<String>,
     name: Option<String>,
     crs: Option<String>,
+    /// Filters as `--where` takes them, without the role: `["LTLA21CD=E*"]`.
+    #[serde(rename = "where")]
+    filters: Option<Vec<String>>,
 }
 
 /// A weights entry given as a table; it may also be just its path.
@@ -363,6 +366,15 @@ fn read_layer(
         ),
         None => None,
     };
+    let filters = l
+        .filters
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            f.parse()
+                .map_err(|e| place.error("where", &format!("where {f:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(LayerSpec {
         name: name.to_string(),
         path: resolve(base_dir, &path),
@@ -370,6 +382,7 @@ fn read_layer(
             code_field: l.code,
             name_field: l.name,
             crs,
+            filters,
         },
     })
 }
@@ -1152,7 +1165,10 @@ mod tests {
             keys_of::<RawFile>(),
             ["tolerance", "layers", "weights", "rule"]
         );
-        assert_eq!(keys_of::<LayerTable>(), ["path", "code", "name", "crs"]);
+        assert_eq!(
+            keys_of::<LayerTable>(),
+            ["path", "code", "name", "crs", "where"]
+        );
         assert_eq!(keys_of::<WeightsTable>(), ["path", "column"]);
     }
 
