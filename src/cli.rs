@@ -77,6 +77,14 @@ pub struct LayerArgs {
     /// Grid). Default: the file's crs member, else recognised from the coordinates.
     #[arg(long = "crs", value_name = "[ROLE=]CRS")]
     pub crs: Vec<String>,
+
+    /// Keep only the features whose property FIELD matches PATTERN, as
+    /// [ROLE:]FIELD=PATTERN: a glob (* any characters, ? one), or several separated by
+    /// commas, ignoring case. Repeatable; a feature is kept when all match. The features left
+    /// out are counted in the report. Example: --where units:LTLA21CD=E* (English councils),
+    /// --where units:LTLA21CD=E06000001,E06000002
+    #[arg(long = "where", value_name = "[ROLE:]FIELD=PATTERN")]
+    pub filters: Vec<String>,
 }
 
 /// Output options shared by the reports.
@@ -215,6 +223,13 @@ pub struct CoterminosityArgs {
     #[arg(long, value_name = "F")]
     pub max_split_share: Option<f64>,
 
+    /// Count units of every country as the footprints' own. By default, when every
+    /// footprint's code is a GSS code of one country (E54... : England), units of other
+    /// countries outside every footprint are out of scope (status out_of_scope), not
+    /// outside every footprint.
+    #[arg(long)]
+    pub all_countries: bool,
+
     #[command(flatten)]
     pub analysis: AnalysisArgs,
 
@@ -318,6 +333,12 @@ pub struct ValidateArgs {
     /// Treat warnings as errors (exit 1 on any finding).
     #[arg(long)]
     pub strict: bool,
+
+    /// Check against the whole extent. By default, when every code of the layer is a GSS code
+    /// of one country (E54...: England), extent features of other countries are left out
+    /// (out of scope), with a note.
+    #[arg(long)]
+    pub all_countries: bool,
 
     #[command(flatten)]
     pub layer_args: LayerArgs,
@@ -463,6 +484,11 @@ pub struct MapArgs {
     /// Smallest share of a provider (0..1) that counts a footprint as served (see spanning).
     #[arg(long, default_value_t = 0.05, value_name = "F")]
     pub min_share: f64,
+
+    /// Draw units of every country as the footprints' own (see coterminosity
+    /// --all-countries); by default units of other countries are drawn grey, out of scope.
+    #[arg(long)]
+    pub all_countries: bool,
 
     /// Do not print warnings on standard error (they are listed in the report).
     #[arg(long, short = 'q')]

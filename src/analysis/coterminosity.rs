@@ -17,6 +17,9 @@ pub enum Status {
     Whole,
     Split,
     Outside,
+    /// Outside every footprint, and of another country than all the footprints (see
+    /// [`super::scope`]).
+    OutOfScope,
 }
 
 impl Status {
@@ -25,6 +28,7 @@ impl Status {
             Status::Whole => "whole",
             Status::Split => "split",
             Status::Outside => "outside",
+            Status::OutOfScope => "out_of_scope",
         }
     }
 }
@@ -71,6 +75,9 @@ pub struct Summary {
     pub units_whole: usize,
     pub units_split: usize,
     pub units_outside: usize,
+    /// Set by [`super::scope::coterminosity`]; not written when no scope applies.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub units_out_of_scope: usize,
     pub footprints: usize,
     pub footprints_coterminous: usize,
 }
@@ -101,6 +108,7 @@ pub fn analyse(
         units_whole: count(Status::Whole),
         units_split: count(Status::Split),
         units_outside: count(Status::Outside),
+        units_out_of_scope: 0,
         footprints: footprints.len(),
         footprints_coterminous: fp_rows.iter().filter(|r| r.coterminous).count(),
     };
@@ -222,10 +230,14 @@ fn footprint_rows(
                 row.coterminous = false;
                 row.split_units.push(units[p.a].code.clone());
             }
-            Status::Outside => {}
+            Status::Outside | Status::OutOfScope => {}
         }
     }
     fp_rows
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A unit whose parts add up to more than itself sits where footprints overlap.
@@ -406,6 +418,7 @@ mod verdict_tests {
                 units_whole: 2,
                 units_split: 2,
                 units_outside: outside.len(),
+                units_out_of_scope: 0,
                 footprints: 2,
                 footprints_coterminous: 0,
             },

@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::analysis::coterminosity;
 use crate::analysis::mapping::{self, Mapping};
 use crate::analysis::overlay::{overlay, Overlay};
+use crate::analysis::scope::{self, Scope};
 use crate::analysis::tolerance::{self, Tolerance};
 use crate::analysis::validate::{self, ValidateReport};
 use crate::analysis::weights::{self, PairWeights, Points};
@@ -184,13 +185,17 @@ fn run_rule(
     warnings: &mut Warnings,
 ) -> Verdict {
     match &rule.check {
-        Check::Validate { strict, .. } => validate::verdict(&ValidateReport::new(
-            layers[0],
-            layers.get(1).copied(),
-            tolerance,
-            *strict,
-            vec![],
-        )),
+        Check::Validate { strict, .. } => {
+            let scoped = scoped_extent(layers, warnings);
+            let extent = scoped.as_ref().or(layers.get(1).copied());
+            validate::verdict(&ValidateReport::new(
+                layers[0],
+                extent,
+                tolerance,
+                *strict,
+                vec![],
+            ))
+        }
         Check::Coterminous {
             max_split_units,
             max_split_share,
@@ -243,13 +248,32 @@ fn coterminous(
 ) -> coterminosity::CoterminosityReport {
     let (units, footprints) = (layers[0], layers[1]);
     let (ov, pw) = overlay_with(units, footprints, tolerance, points, warnings);
-    coterminosity::analyse(
+    let mut report = coterminosity::analyse(
         &units.features,
         &footprints.features,
         &ov,
         pw.as_ref(),
         bare_context(tolerance),
-    )
+    );
+    // Units of another country than every footprint are out of scope, as in the command.
+    if let Some(s) = Scope::decide("footprints", &footprints.features) {
+        scope::coterminosity(&mut report, s);
+    }
+    report
+}
+
+/// A validate rule's extent (layers[1]) limited to the country of every code of its layer
+/// (layers[0]), as `validate` does; None when there is no extent or nothing to leave out.
+fn scoped_extent(layers: &[&Layer], warnings: &mut Warnings) -> Option<Layer> {
+    let extent = layers.get(1)?;
+    let mut scope = Scope::decide("layer", &layers[0].features)?;
+    if !extent.features.iter().any(|f| scope.excludes(&f.code)) {
+        return None;
+    }
+    let mut limited = (*extent).clone();
+    let note = scope::limit_extent(&mut limited, "extent", &mut scope)?;
+    warnings.add(note.to_string());
+    Some(limited)
 }
 
 fn overlay_with(

@@ -130,7 +130,7 @@ impl Resolution {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Layer {
     pub path: PathBuf,
     pub crs: Crs,
@@ -329,7 +329,7 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
             ));
         }
     }
-    let (raw, prepped, left_out) = apply_filters(path, raw, prepped, &options.filters)?;
+    let ((raw, prepped), left_out) = apply_filters(path, raw, prepped, &options.filters)?;
     let (crs, crs_source, extent) = layer_crs(
         path,
         crs_name.as_deref(),
@@ -358,6 +358,9 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
     })
 }
 
+/// Features read and their prepared geometry, in step.
+type Kept = (Vec<RawFeature>, Vec<Prepped>);
+
 /// Keep the features every `--where` filter matches; an unknown field is an error that
 /// lists the layer's fields.
 fn apply_filters(
@@ -365,9 +368,9 @@ fn apply_filters(
     raw: Vec<RawFeature>,
     prepped: Vec<Prepped>,
     filters: &[filter::Filter],
-) -> Result<(Vec<RawFeature>, Vec<Prepped>, Vec<LeftOut>), LoadError> {
+) -> Result<(Kept, Vec<LeftOut>), LoadError> {
     if filters.is_empty() {
-        return Ok((raw, prepped, Vec::new()));
+        return Ok(((raw, prepped), Vec::new()));
     }
     let keys = fields::keys_in_order(&raw);
     let mut found = Vec::with_capacity(filters.len());
@@ -404,7 +407,7 @@ fn apply_filters(
         reason: reason.join(" and "),
         count: before - raw.len(),
     }];
-    Ok((raw, prepped, left_out))
+    Ok(((raw, prepped), left_out))
 }
 
 /// One warning per key given more than once (in properties, or as a Feature member), in the

@@ -37,6 +37,9 @@ pub(super) fn unit(unit: &Feature, rows: &[UnitRow], with_weights: bool) -> Stri
     let mut title = format!("{} {}\n{} · ", unit.code, unit.name, km2(unit.area_m2));
     match rows[0].status {
         Status::Outside => title.push_str("outside every footprint"),
+        Status::OutOfScope => {
+            title.push_str("of another country than the footprints: out of scope")
+        }
         Status::Whole => title.push_str(&whole(&rows[0])),
         Status::Split => title.push_str(&split(rows, with_weights)),
     }
