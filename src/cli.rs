@@ -187,7 +187,8 @@ pub struct OverlapsArgs {
 ///
 /// CSV columns, one row per (unit, footprint) pair: unit_code, unit_name, footprint_code,
 /// footprint_name, overlap_km2, unit_share (of the unit's area, 0..1), status (whole: the
-/// unit lies in one footprint; split: in two or more; outside: in none), then
+/// unit lies in one footprint; split: in two or more; outside: in none; out_of_scope: in
+/// none, and of another country than every footprint, see --all-countries), then
 /// unit_weight_share with --weights, and best_fit (the footprint the unit fits best: largest
 /// weight share, else area). With --by footprint: one row per footprint with its verdict.
 #[derive(Debug, Args)]
@@ -195,7 +196,8 @@ pub struct OverlapsArgs {
     after_help = "Examples:\n  footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
     --weights data/demo/population.csv\n  \
     footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
-    --weights data/demo/population.csv --max-split-share 0.05   # exit 1 if a split goes past 5%"
+    --weights data/demo/population.csv --max-split-share 0.05   # exit 1 if a split goes past 5%\n  \
+    footprint coterminosity stp21.geojson --units ltla21.geojson --where units:LTLA21CD=E*   # English councils only"
 )]
 pub struct CoterminosityArgs {
     /// Footprint layer, e.g. STPs or proposed plans (ROLE: footprints).
@@ -224,7 +226,7 @@ pub struct CoterminosityArgs {
     pub max_split_share: Option<f64>,
 
     /// Count units of every country as the footprints' own. By default, when every
-    /// footprint's code is a GSS code of one country (E54... : England), units of other
+    /// footprint's code is a GSS code of one country (E54...: England), units of other
     /// countries outside every footprint are out of scope (status out_of_scope), not
     /// outside every footprint.
     #[arg(long)]
@@ -536,7 +538,8 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
 
   [layers]
   footprints = "footprints.geojson"
-  councils = { path = "councils.geojson", code = "LADCD" }   # also name, crs
+  councils = { path = "councils.geojson", code = "LADCD" }   # also name, crs, and
+                                     # where = ["LADCD=E*"] (keep matching features, as --where)
 
   [weights]                          # optional
   population = "population.csv"      # or { path = "...", column = "..." }
@@ -564,6 +567,9 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
   max_plans = 2
   min_share = 0.05                   # optional, default 0.05
 
+When every footprint's (or validated layer's) code is a GSS code of one country, units and
+extent features of other countries are out of scope, as in the commands (there is no
+all_countries key).
 Every rule may set name and tolerance. Any other key is an error (exit 2): a rule takes
 only its own kind's keys, and a layer or weights table only the keys shown.
 Exit codes: 0 all rules pass, 1 a rule failed, 2 the rules file or a layer could not be read.

@@ -75,7 +75,8 @@ pub struct Summary {
     pub units_whole: usize,
     pub units_split: usize,
     pub units_outside: usize,
-    /// Set by [`super::scope::coterminosity`]; not written when no scope applies.
+    /// Set by [`super::scope::coterminosity`]; not written when 0 (no scope, or no unit out
+    /// of it), so that reports without GSS codes stay as they were.
     #[serde(skip_serializing_if = "is_zero")]
     pub units_out_of_scope: usize,
     pub footprints: usize,
