@@ -568,8 +568,8 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
   min_share = 0.05                   # optional, default 0.05
 
 When every footprint's (or validated layer's) code is a GSS code of one country, units and
-extent features of other countries are out of scope, as in the commands (there is no
-all_countries key).
+extent features of other countries are out of scope, as in the commands; all_countries = true
+in a validate, coterminous or mapped (footprints) rule keeps them, as --all-countries does.
 Every rule may set name and tolerance. Any other key is an error (exit 2): a rule takes
 only its own kind's keys, and a layer or weights table only the keys shown.
 Exit codes: 0 all rules pass, 1 a rule failed, 2 the rules file or a layer could not be read.

@@ -369,6 +369,12 @@ footprints = "stp"
 name = "Every English council lies in an STP"
 mapped = "english"
 footprints = "stp"
+
+[[rule]]
+name = "Every UK council lies in an STP"
+mapped = "ltla"
+footprints = "stp"
+all_countries = true
 "#,
         stp = path(&dir, "stp21.geojson"),
         ltla = path(&dir, "ltla21.geojson"),
@@ -381,7 +387,9 @@ footprints = "stp"
         .output()
         .unwrap();
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{r}");
+    // Only the rule that asks for every country fails.
+    assert_eq!(out.status.code(), Some(1), "{r}");
+    assert_eq!(r["failed"], 1, "{r}");
     let summaries: Vec<&str> = r["results"]
         .as_array()
         .unwrap()
@@ -396,4 +404,9 @@ footprints = "stp"
         summaries[2].starts_with("0 of 309 units in no footprint"),
         "{summaries:?}"
     );
+    assert!(
+        summaries[3].starts_with("65 of 374 units in no footprint"),
+        "{summaries:?}"
+    );
+    assert_eq!(r["results"][0]["passed"], true, "{r}");
 }

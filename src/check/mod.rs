@@ -185,8 +185,15 @@ fn run_rule(
     warnings: &mut Warnings,
 ) -> Verdict {
     match &rule.check {
-        Check::Validate { strict, .. } => {
-            let scoped = scoped_extent(layers, warnings);
+        Check::Validate {
+            strict,
+            all_countries,
+            ..
+        } => {
+            let scoped = match all_countries {
+                true => None,
+                false => scoped_extent(layers, warnings),
+            };
             let extent = scoped.as_ref().or(layers.get(1).copied());
             validate::verdict(&ValidateReport::new(
                 layers[0],
@@ -199,13 +206,15 @@ fn run_rule(
         Check::Coterminous {
             max_split_units,
             max_split_share,
+            all_countries,
             ..
         } => {
             let limits = coterminosity::Limits {
                 max_split_units: *max_split_units,
                 max_split_share: *max_split_share,
             };
-            coterminosity::verdict(&coterminous(layers, tolerance, points, warnings), &limits)
+            let report = coterminous(layers, tolerance, points, *all_countries, warnings);
+            coterminosity::verdict(&report, &limits)
         }
         Check::MappedByFile { .. } => match mapping {
             Some(m) => mapping::cover(m, layers[0]).verdict(m, layers[0]),
@@ -215,8 +224,8 @@ fn run_rule(
                 failures: vec!["internal: mapping missing".into()],
             },
         },
-        Check::MappedInFootprints { .. } => coterminosity::verdict_in_footprints(
-            &coterminous(layers, tolerance, None, warnings),
+        Check::MappedInFootprints { all_countries, .. } => coterminosity::verdict_in_footprints(
+            &coterminous(layers, tolerance, None, *all_countries, warnings),
             &layers[1].display_name(),
         ),
         Check::Spanning {
@@ -244,6 +253,7 @@ fn coterminous(
     layers: &[&Layer],
     tolerance: &Tolerance,
     points: Option<&Points>,
+    all_countries: bool,
     warnings: &mut Warnings,
 ) -> coterminosity::CoterminosityReport {
     let (units, footprints) = (layers[0], layers[1]);
@@ -256,7 +266,7 @@ fn coterminous(
         bare_context(tolerance),
     );
     // Units of another country than every footprint are out of scope, as in the command.
-    if let Some(s) = Scope::decide("footprints", &footprints.features) {
+    if let Some(s) = Scope::decide("footprints", &footprints.features).filter(|_| !all_countries) {
         scope::coterminosity(&mut report, s);
     }
     report

@@ -70,7 +70,8 @@ fn load(args: &MapArgs, out: &Output) -> Result<Prepared> {
     )
 }
 
-/// Units against footprints, limited to the footprints' country, warning of what the analysis found beyond `prepare`'s warnings.
+/// Units against footprints, limited to the footprints' country, warning of what the analysis
+/// found beyond `prepare`'s warnings.
 fn analyse_coterminosity(
     prepared: &Prepared,
     overlay: &Overlay,
