@@ -249,6 +249,11 @@ fn where_with_an_unknown_role_or_field_exits_2_naming_the_valid_ones() {
         ("units:LAD21CD=X*", "the layer has no field \"LAD21CD\""),
         ("units:LADCD", "is not FIELD=PATTERN"),
         ("units:LADCD=", "gives no pattern"),
+        (
+            "units:LADCD=Z*",
+            "--where left no feature of the units layer to analyse",
+        ),
+        ("LADCD=X*", "without ROLE: a --where filters every layer"),
     ];
     for (spec, message) in cases {
         let out = footprint()

@@ -147,9 +147,10 @@ fn where_filter(spec: &str, roles: &[&str]) -> Result<(Vec<usize>, layer::filter
         },
         None => (0..roles.len()).collect(),
     };
-    let filter = rest
+    let mut filter: layer::filter::Filter = rest
         .parse()
         .map_err(|e| anyhow::anyhow!("--where {spec}: {e}; the form is [ROLE:]FIELD=PATTERN"))?;
+    filter.every_layer = role.is_none() && roles.len() > 1;
     Ok((targets, filter))
 }
 
@@ -308,6 +309,21 @@ pub fn prepare(
 
 /// Refuse a layer with nothing to analyse, saying why.
 fn require_polygons(layer: &Layer, role: &str) -> Result<()> {
+    // Every feature left out by --where (none skipped): the pattern is the thing to check.
+    if layer.features.is_empty()
+        && layer.skipped.is_empty()
+        && layer.left_out.iter().any(|l| l.count > 0)
+    {
+        let summary = LayerSummary::new(role, layer);
+        bail!(
+            "{}: --where left no feature of the {role} layer to analyse ({})\n  hint: check \
+             the pattern against the values (`footprint inspect {}` shows the fields; \
+             patterns are globs such as E*, or lists such as E06000001,E06000002)",
+            layer.display_name(),
+            summary.counts(),
+            layer.display_name()
+        );
+    }
     if layer.features.is_empty() {
         let summary = LayerSummary::new(role, layer);
         bail!(

@@ -19,6 +19,8 @@ use std::str::FromStr;
 pub struct Filter {
     pub field: String,
     pub patterns: Vec<String>,
+    /// Given without a role, for every layer of a command (messages say how to name one).
+    pub every_layer: bool,
 }
 
 impl FromStr for Filter {
@@ -48,6 +50,7 @@ impl FromStr for Filter {
         Ok(Filter {
             field: field.to_string(),
             patterns,
+            every_layer: false,
         })
     }
 }

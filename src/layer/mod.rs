@@ -381,11 +381,17 @@ fn apply_filters(
                 None,
                 format!("--where {f}: the layer has no field {:?}", f.field),
                 &format!(
-                    "its fields are: {}",
+                    "its fields are: {}{}",
                     if keys.is_empty() {
                         "none (no feature has properties)".to_string()
                     } else {
                         keys.join(", ")
+                    },
+                    if f.every_layer {
+                        "; without ROLE: a --where filters every layer, so name the one to \
+                         filter, as --where ROLE:FIELD=PATTERN"
+                    } else {
+                        ""
                     }
                 ),
             ));
