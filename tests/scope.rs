@@ -415,3 +415,30 @@ all_countries = true
     );
     assert_eq!(r["results"][0]["passed"], true, "{r}");
 }
+
+#[test]
+fn footprints_without_gss_codes_set_no_scope_and_say_how_to_filter() {
+    let Some(dir) = england() else { return };
+    // The demo's footprints (X54... codes) lie over real Midlands councils.
+    let out = footprint()
+        .args([
+            "coterminosity",
+            &demo("footprints.geojson"),
+            "--units",
+            &path(&dir, "ltla21.geojson"),
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("so none is set out of scope")
+            && stderr.contains("--where units:LTLA21CD=E*"),
+        "{stderr}"
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r.get("scope").is_none());
+    let outside = r["summary"]["units_outside"].as_u64().unwrap();
+    assert!(outside > 65, "{outside}");
+}

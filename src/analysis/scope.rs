@@ -97,8 +97,9 @@ pub fn coterminosity(report: &mut CoterminosityReport, mut scope: Scope) {
 }
 
 /// Without a scope, a note when units of several countries lie outside every footprint and
-/// the footprints' codes are not GSS codes of one country (so none could be set out of scope).
-pub fn unscoped_note(report: &CoterminosityReport) -> Option<Warning> {
+/// the footprints' codes are not GSS codes of one country (so none could be set out of scope);
+/// `code_field` is the units' code field, for the example filter.
+pub fn unscoped_note(report: &CoterminosityReport, code_field: &str) -> Option<Warning> {
     let outside = report
         .units
         .iter()
@@ -112,7 +113,7 @@ pub fn unscoped_note(report: &CoterminosityReport) -> Option<Warning> {
     Some(Warning::Note(format!(
         "units outside every footprint are of several countries ({}), and the footprints' codes \
          are not GSS codes of one country, so none is set out of scope; to leave a country out, \
-         filter the units, e.g. --where units:FIELD=E*",
+         filter the units, e.g. --where units:{code_field}=E*",
         listed.join(", ")
     )))
 }
@@ -208,10 +209,11 @@ mod tests {
         let f = layer(&[("FP1", [0.0, 0.0, 10.0, 10.0])]);
         let o = overlay(&u, &f, 300.0, false);
         let r = coterminosity::analyse(&u, &f, &o, None, Context::bare(300.0, "test"));
-        let note = unscoped_note(&r)
+        let note = unscoped_note(&r, "LTLA21CD")
             .expect("outside units of two countries")
             .to_string();
         assert!(note.contains("(England 2, Wales 1)"), "{note}");
+        assert!(note.ends_with("--where units:LTLA21CD=E*"), "{note}");
     }
 
     #[test]

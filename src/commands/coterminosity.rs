@@ -34,7 +34,7 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
         weights.as_ref(),
         context,
     );
-    super::apply_scope(&mut report, &footprints.features, args.all_countries);
+    super::apply_scope(&mut report, units, footprints, args.all_countries);
     if !args.output.quiet {
         for w in report.context.warnings.iter().skip(said) {
             diag::warn(w);

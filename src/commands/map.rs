@@ -87,11 +87,8 @@ fn analyse_coterminosity(
         weights,
         context,
     );
-    super::apply_scope(
-        &mut report,
-        &prepared.layers[1].features,
-        args.all_countries,
-    );
+    let (units, footprints) = (&prepared.layers[0], &prepared.layers[1]);
+    super::apply_scope(&mut report, units, footprints, args.all_countries);
     if !args.quiet {
         for w in report.context.warnings.iter().skip(said) {
             diag::warn(w);

@@ -399,16 +399,20 @@ impl Prepared {
 /// `all_countries`; without a scope, a note when it would have mattered.
 pub fn apply_scope(
     report: &mut footprint::analysis::coterminosity::CoterminosityReport,
-    footprints: &[footprint::layer::Feature],
+    units: &Layer,
+    footprints: &Layer,
     all_countries: bool,
 ) {
     use footprint::analysis::scope;
     if all_countries {
         return;
     }
-    match scope::Scope::decide("footprints", footprints) {
+    match scope::Scope::decide("footprints", &footprints.features) {
         Some(s) => scope::coterminosity(report, s),
-        None => report.context.warnings.extend(scope::unscoped_note(report)),
+        None => {
+            let note = scope::unscoped_note(report, &units.code_field);
+            report.context.warnings.extend(note)
+        }
     }
 }
 
