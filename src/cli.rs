@@ -80,6 +80,14 @@ pub struct LayerArgs {
     /// Grid). Default: the file's crs member, else recognised from the coordinates.
     #[arg(long = "crs", value_name = "[ROLE=]CRS")]
     pub crs: Vec<String>,
+
+    /// Keep only the features whose property FIELD matches PATTERN, as
+    /// [ROLE:]FIELD=PATTERN: a glob (* any characters, ? one), or several separated by
+    /// commas, ignoring case. Repeatable; a feature is kept when all match. The features left
+    /// out are counted in the report. Example: --where units:LTLA21CD=E* (English councils),
+    /// --where units:LTLA21CD=E06000001,E06000002
+    #[arg(long = "where", value_name = "[ROLE:]FIELD=PATTERN")]
+    pub filters: Vec<String>,
 }
 
 /// Output options shared by the reports.
@@ -189,17 +197,18 @@ pub struct OverlapsArgs {
 /// footprint_name, overlap_km2, unit_share (of the unit's area, 0..1), status (whole: the
 /// unit lies in one footprint; split: in two or more; partly_outside: at the shore, in none
 /// beyond slivers but wholly within the tolerance of one, and given to it; outside: in
-/// none), then
-/// unit_weight_share, overlap_weight (the weight in the part, e.g. residents) and unit_weight
-/// (the unit's) with --weights, and best_fit (the footprint the unit fits best: largest
-/// weight share, else area). With --by footprint: one row per footprint with its verdict
-/// (and its weight, with --weights).
+/// none; out_of_scope: in none, and of another country than every footprint, see
+/// --all-countries), then unit_weight_share, overlap_weight (the weight in the part, e.g.
+/// residents) and unit_weight (the unit's) with --weights, and best_fit (the footprint the
+/// unit fits best: largest weight share, else area). With --by footprint: one row per
+/// footprint with its verdict (and its weight, with --weights).
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
     --weights data/demo/population.csv\n  \
     footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
-    --weights data/demo/population.csv --max-split-share 0.05   # exit 1 if a split goes past 5%"
+    --weights data/demo/population.csv --max-split-share 0.05   # exit 1 if a split goes past 5%\n  \
+    footprint coterminosity stp21.geojson --units ltla21.geojson --where units:LTLA21CD=E*   # English councils only"
 )]
 pub struct CoterminosityArgs {
     /// Footprint layer, e.g. STPs or proposed plans (ROLE: footprints).
@@ -226,6 +235,13 @@ pub struct CoterminosityArgs {
     /// splits (a `coterminous` rule's max_split_share).
     #[arg(long, value_name = "F")]
     pub max_split_share: Option<f64>,
+
+    /// Count units of every country as the footprints' own. By default, when every
+    /// footprint's code is a GSS code of one country (E54...: England), units of other
+    /// countries outside every footprint are out of scope (status out_of_scope), not
+    /// outside every footprint.
+    #[arg(long)]
+    pub all_countries: bool,
 
     #[command(flatten)]
     pub analysis: AnalysisArgs,
@@ -330,6 +346,12 @@ pub struct ValidateArgs {
     /// Treat warnings as errors (exit 1 on any finding).
     #[arg(long)]
     pub strict: bool,
+
+    /// Check against the whole extent. By default, when every code of the layer is a GSS code
+    /// of one country (E54...: England), extent features of other countries are left out
+    /// (out of scope), with a note.
+    #[arg(long)]
+    pub all_countries: bool,
 
     #[command(flatten)]
     pub layer_args: LayerArgs,
@@ -476,6 +498,11 @@ pub struct MapArgs {
     #[arg(long, default_value_t = 0.05, value_name = "F")]
     pub min_share: f64,
 
+    /// Draw units of every country as the footprints' own (see coterminosity
+    /// --all-countries); by default units of other countries are drawn grey, out of scope.
+    #[arg(long)]
+    pub all_countries: bool,
+
     /// Do not print warnings on standard error (they are listed in the report).
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -522,7 +549,8 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
 
   [layers]
   footprints = "footprints.geojson"
-  councils = { path = "councils.geojson", code = "LADCD" }   # also name, crs
+  councils = { path = "councils.geojson", code = "LADCD" }   # also name, crs, and
+                                     # where = ["LADCD=E*"] (keep matching features, as --where)
 
   [weights]                          # optional
   population = "population.csv"      # or { path = "...", column = "..." }
@@ -550,6 +578,9 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
   max_plans = 2
   min_share = 0.05                   # optional, default 0.05
 
+When every footprint's (or validated layer's) code is a GSS code of one country, units and
+extent features of other countries are out of scope, as in the commands; all_countries = true
+in a validate, coterminous or mapped (footprints) rule keeps them, as --all-countries does.
 Every rule may set name and tolerance. Any other key is an error (exit 2): a rule takes
 only its own kind's keys, and a layer or weights table only the keys shown.
 Exit codes: 0 all rules pass, 1 a rule failed, 2 the rules file or a layer could not be read.

@@ -10,6 +10,7 @@ pub mod check;
 pub mod diag;
 pub mod error;
 pub mod geometry;
+pub mod gss;
 pub mod index;
 pub mod input;
 pub mod layer;

@@ -226,12 +226,20 @@ fn the_output_extension_names_the_format() {
     ] {
         let out = dir.path().join(name);
         footprint()
-            .args(["overlaps", &demo("councils.geojson"), &demo("footprints.geojson")])
+            .args([
+                "overlaps",
+                &demo("councils.geojson"),
+                &demo("footprints.geojson"),
+            ])
             .args(["-q", "-o"])
             .arg(&out)
             .assert()
             .success();
         let text = std::fs::read_to_string(&out).unwrap();
-        assert!(text.starts_with(starts), "{name}: {}", &text[..40.min(text.len())]);
+        assert!(
+            text.starts_with(starts),
+            "{name}: {}",
+            &text[..40.min(text.len())]
+        );
     }
 }

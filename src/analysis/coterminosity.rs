@@ -22,6 +22,9 @@ pub enum Status {
     /// footprint it overlaps most, else the nearest within the tolerance.
     PartlyOutside,
     Outside,
+    /// Outside every footprint, and of another country than all the footprints (see
+    /// [`super::scope`]).
+    OutOfScope,
 }
 
 impl Status {
@@ -31,6 +34,7 @@ impl Status {
             Status::Split => "split",
             Status::PartlyOutside => "partly_outside",
             Status::Outside => "outside",
+            Status::OutOfScope => "out_of_scope",
         }
     }
 }
@@ -97,6 +101,10 @@ pub struct Summary {
     /// Units at the shore, in their nearest footprint (counted there as whole).
     pub units_partly_outside: usize,
     pub units_outside: usize,
+    /// Set by [`super::scope::coterminosity`]; not written when 0 (no scope, or no unit out
+    /// of it), so that reports without GSS codes stay as they were.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub units_out_of_scope: usize,
     pub footprints: usize,
     pub footprints_coterminous: usize,
 }
@@ -135,6 +143,7 @@ pub fn analyse(
         units_split: count(Status::Split),
         units_partly_outside: count(Status::PartlyOutside),
         units_outside: count(Status::Outside),
+        units_out_of_scope: 0,
         footprints: footprints.len(),
         footprints_coterminous: fp_rows.iter().filter(|r| r.coterminous).count(),
     };
@@ -273,13 +282,17 @@ fn footprint_rows(
                 row.coterminous = false;
                 row.split_units.push(units[p.a].code.clone());
             }
-            Status::PartlyOutside | Status::Outside => {}
+            Status::PartlyOutside | Status::Outside | Status::OutOfScope => {}
         }
     }
     for h in homes.iter().flatten() {
         fp_rows[h.footprint].units_whole += 1;
     }
     fp_rows
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A unit whose parts add up to more than itself sits where footprints overlap.
@@ -463,6 +476,7 @@ mod verdict_tests {
                 units_split: 2,
                 units_partly_outside: 0,
                 units_outside: outside.len(),
+                units_out_of_scope: 0,
                 footprints: 2,
                 footprints_coterminous: 0,
             },

@@ -40,6 +40,30 @@ pub struct InspectReport {
     pub suggested_tolerance_m: f64,
     pub defects: DefectCounts,
     pub warnings: Vec<String>,
+    /// What the codes say (GSS codes: country and entity), and the edition the code
+    /// field's name suggests.
+    pub codes: CodeFacts,
+}
+
+/// A layer's GSS codes counted by country and entity, and its likely edition.
+#[derive(Debug, Serialize)]
+pub struct CodeFacts {
+    #[serde(flatten)]
+    pub tally: crate::gss::Tally,
+    /// e.g. `LAD 2021` from `LTLA21CD`; None when the field name does not say.
+    pub edition: Option<String>,
+    /// Features left out by `--where`.
+    pub left_out: usize,
+}
+
+impl CodeFacts {
+    pub fn of(layer: &Layer) -> CodeFacts {
+        CodeFacts {
+            tally: crate::gss::Tally::of(layer.features.iter().map(|f| f.code.as_str())),
+            edition: crate::gss::edition(&layer.code_field).map(|e| e.to_string()),
+            left_out: layer.left_out.iter().map(|l| l.count).sum(),
+        }
+    }
 }
 
 impl InspectReport {
@@ -80,6 +104,7 @@ impl InspectReport {
                 missing_codes: layer.missing_codes.len(),
             },
             warnings: layer.warnings().iter().map(ToString::to_string).collect(),
+            codes: CodeFacts::of(layer),
         }
     }
 }

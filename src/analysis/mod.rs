@@ -13,6 +13,7 @@ pub mod inspect;
 pub mod mapping;
 pub mod overlaps;
 pub mod overlay;
+pub mod scope;
 pub mod spanning;
 pub mod tolerance;
 pub mod validate;
@@ -39,6 +40,10 @@ pub struct Context {
     #[serde(serialize_with = "crate::report::ser6")]
     pub noise_km2_dropped: f64,
     pub warnings: Vec<Warning>,
+    /// The country the analysis is limited to, and what lies outside it (none when the
+    /// footprints' codes do not all name one country, or with `--all-countries`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<scope::Scope>,
 }
 
 impl Context {
@@ -55,6 +60,7 @@ impl Context {
             noise_pairs_dropped: 0,
             noise_km2_dropped: 0.0,
             warnings: Vec::new(),
+            scope: None,
         }
     }
 
@@ -128,7 +134,18 @@ pub struct LayerSummary {
     pub skipped_count: usize,
     /// Every skipped feature, with why.
     pub skipped: Vec<SkippedFeature>,
+    /// Features left out on purpose (`--where`, or out of scope), with why; none is neither
+    /// analysed nor skipped otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOutFeatures>,
     pub warnings: Vec<String>,
+}
+
+/// Features of a layer left out on purpose.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftOutFeatures {
+    pub reason: String,
+    pub count: usize,
 }
 
 /// A feature that was read but not analysed.
@@ -159,6 +176,14 @@ impl LayerSummary {
                     reason: s.reason.to_string(),
                 })
                 .collect(),
+            left_out: layer
+                .left_out
+                .iter()
+                .map(|l| LeftOutFeatures {
+                    reason: l.reason.clone(),
+                    count: l.count,
+                })
+                .collect(),
             warnings: layer.warnings().iter().map(ToString::to_string).collect(),
         }
     }
@@ -170,15 +195,21 @@ impl LayerSummary {
         format!("{}: {}: {}", self.role, self.file, self.counts())
     }
 
-    /// `8 features read, 7 analysed, 1 skipped (1 null geometry)`
+    /// `8 features read, 7 analysed, 1 skipped (1 null geometry)`; features left out on
+    /// purpose come between: `374 features read, 65 left out (LTLA21CD=E*), 309 analysed, ...`
     pub fn counts(&self) -> String {
         let mut s = format!(
-            "{} feature{} read, {} analysed, {} skipped",
+            "{} feature{} read, ",
             self.feature_count,
             crate::layer::plural(self.feature_count),
-            self.analysed_count,
-            self.skipped_count
         );
+        for l in self.left_out.iter().filter(|l| l.count > 0) {
+            s.push_str(&format!("{} left out ({}), ", l.count, l.reason));
+        }
+        s.push_str(&format!(
+            "{} analysed, {} skipped",
+            self.analysed_count, self.skipped_count
+        ));
         let mut reasons: Vec<(&str, usize)> = Vec::new();
         for k in &self.skipped {
             match reasons.iter_mut().find(|(r, _)| *r == k.reason) {

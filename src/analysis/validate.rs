@@ -653,6 +653,10 @@ pub struct ValidateReport {
     pub warnings: Vec<super::Warning>,
     pub summary: Summary,
     pub findings: Vec<Finding>,
+    /// The country the extent was limited to, and the extent features left out (set by the
+    /// command; see [`super::scope::limit_extent`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::scope::Scope>,
 }
 
 impl ValidateReport {
@@ -699,6 +703,7 @@ impl ValidateReport {
                 passed: errors == 0,
             },
             findings,
+            scope: None,
         }
     }
 }

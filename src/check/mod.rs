@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::analysis::coterminosity;
 use crate::analysis::mapping::{self, Mapping};
 use crate::analysis::overlay::{overlay, Overlay};
+use crate::analysis::scope::{self, Scope};
 use crate::analysis::tolerance::{self, Tolerance};
 use crate::analysis::validate::{self, ValidateReport};
 use crate::analysis::weights::{self, PairWeights, Points};
@@ -184,23 +185,36 @@ fn run_rule(
     warnings: &mut Warnings,
 ) -> Verdict {
     match &rule.check {
-        Check::Validate { strict, .. } => validate::verdict(&ValidateReport::new(
-            layers[0],
-            layers.get(1).copied(),
-            tolerance,
-            *strict,
-            vec![],
-        )),
+        Check::Validate {
+            strict,
+            all_countries,
+            ..
+        } => {
+            let scoped = match all_countries {
+                true => None,
+                false => scoped_extent(layers, warnings),
+            };
+            let extent = scoped.as_ref().or(layers.get(1).copied());
+            validate::verdict(&ValidateReport::new(
+                layers[0],
+                extent,
+                tolerance,
+                *strict,
+                vec![],
+            ))
+        }
         Check::Coterminous {
             max_split_units,
             max_split_share,
+            all_countries,
             ..
         } => {
             let limits = coterminosity::Limits {
                 max_split_units: *max_split_units,
                 max_split_share: *max_split_share,
             };
-            coterminosity::verdict(&coterminous(layers, tolerance, points, warnings), &limits)
+            let report = coterminous(layers, tolerance, points, *all_countries, warnings);
+            coterminosity::verdict(&report, &limits)
         }
         Check::MappedByFile { .. } => match mapping {
             Some(m) => mapping::cover(m, layers[0]).verdict(m, layers[0]),
@@ -210,8 +224,8 @@ fn run_rule(
                 failures: vec!["internal: mapping missing".into()],
             },
         },
-        Check::MappedInFootprints { .. } => coterminosity::verdict_in_footprints(
-            &coterminous(layers, tolerance, None, warnings),
+        Check::MappedInFootprints { all_countries, .. } => coterminosity::verdict_in_footprints(
+            &coterminous(layers, tolerance, None, *all_countries, warnings),
             &layers[1].display_name(),
         ),
         Check::Spanning {
@@ -239,17 +253,37 @@ fn coterminous(
     layers: &[&Layer],
     tolerance: &Tolerance,
     points: Option<&Points>,
+    all_countries: bool,
     warnings: &mut Warnings,
 ) -> coterminosity::CoterminosityReport {
     let (units, footprints) = (layers[0], layers[1]);
     let (ov, pw) = overlay_with(units, footprints, tolerance, points, warnings);
-    coterminosity::analyse(
+    let mut report = coterminosity::analyse(
         &units.features,
         &footprints.features,
         &ov,
         pw.as_ref(),
         bare_context(tolerance),
-    )
+    );
+    // Units of another country than every footprint are out of scope, as in the command.
+    if let Some(s) = Scope::decide("footprints", &footprints.features).filter(|_| !all_countries) {
+        scope::coterminosity(&mut report, s);
+    }
+    report
+}
+
+/// A validate rule's extent (layers[1]) limited to the country of every code of its layer
+/// (layers[0]), as `validate` does; None when there is no extent or nothing to leave out.
+fn scoped_extent(layers: &[&Layer], warnings: &mut Warnings) -> Option<Layer> {
+    let extent = layers.get(1)?;
+    let mut scope = Scope::decide("layer", &layers[0].features)?;
+    if !extent.features.iter().any(|f| scope.excludes(&f.code)) {
+        return None;
+    }
+    let mut limited = (*extent).clone();
+    let note = scope::limit_extent(&mut limited, "extent", &mut scope)?;
+    warnings.add(note.to_string());
+    Some(limited)
 }
 
 fn overlay_with(

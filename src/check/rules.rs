@@ -74,6 +74,9 @@ struct LayerTable {
     code: Option<String>,
     name: Option<String>,
     crs: Option<String>,
+    /// Filters as `--where` takes them, without the role: `["LTLA21CD=E*"]`.
+    #[serde(rename = "where")]
+    filters: Option<Vec<String>>,
 }
 
 /// A weights entry given as a table; it may also be just its path.
@@ -93,6 +96,7 @@ struct ValidateRule {
     validate: String,
     extent: Option<String>,
     strict: Option<bool>,
+    all_countries: Option<bool>,
     name: Option<String>,
     tolerance: Option<String>,
 }
@@ -105,6 +109,7 @@ struct CoterminousRule {
     max_split_units: Option<usize>,
     max_split_share: Option<f64>,
     weights: Option<String>,
+    all_countries: Option<bool>,
     name: Option<String>,
     tolerance: Option<String>,
 }
@@ -116,6 +121,7 @@ struct MappedRule {
     mapping: Option<String>,
     columns: Option<String>,
     footprints: Option<String>,
+    all_countries: Option<bool>,
     name: Option<String>,
     tolerance: Option<String>,
 }
@@ -167,6 +173,9 @@ pub enum Check {
         layer: String,
         extent: Option<String>,
         strict: bool,
+        /// Check against the whole extent, not only the layer's country (see
+        /// `analysis::scope`).
+        all_countries: bool,
     },
     Coterminous {
         footprints: String,
@@ -174,6 +183,8 @@ pub enum Check {
         max_split_units: Option<usize>,
         max_split_share: Option<f64>,
         weights: Option<String>,
+        /// Units of every country count, none out of scope.
+        all_countries: bool,
     },
     MappedByFile {
         units: String,
@@ -183,6 +194,7 @@ pub enum Check {
     MappedInFootprints {
         units: String,
         footprints: String,
+        all_countries: bool,
     },
     Spanning {
         providers: String,
@@ -214,7 +226,9 @@ impl Check {
                 footprints, units, ..
             } => vec![units, footprints],
             Check::MappedByFile { units, .. } => vec![units],
-            Check::MappedInFootprints { units, footprints } => vec![units, footprints],
+            Check::MappedInFootprints {
+                units, footprints, ..
+            } => vec![units, footprints],
             Check::Spanning {
                 providers, plans, ..
             } => vec![providers, plans],
@@ -363,6 +377,15 @@ fn read_layer(
         ),
         None => None,
     };
+    let filters = l
+        .filters
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            f.parse()
+                .map_err(|e| place.error("where", &format!("where {f:?}: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(LayerSpec {
         name: name.to_string(),
         path: resolve(base_dir, &path),
@@ -370,6 +393,7 @@ fn read_layer(
             code_field: l.code,
             name_field: l.name,
             crs,
+            filters,
         },
     })
 }
@@ -632,6 +656,7 @@ impl ValidateRule {
             layer: self.validate,
             extent: self.extent,
             strict: self.strict.unwrap_or(false),
+            all_countries: self.all_countries.unwrap_or(false),
         };
         RuleParts {
             check,
@@ -652,6 +677,7 @@ impl CoterminousRule {
                 .map(|s| fraction(s, "max_split_share", place))
                 .transpose()?,
             weights: self.weights,
+            all_countries: self.all_countries.unwrap_or(false),
         };
         Ok(RuleParts {
             check,
@@ -666,13 +692,26 @@ impl MappedRule {
     /// layer: one or the other.
     fn into_parts(self, place: &Place, base_dir: &Path) -> Result<RuleParts> {
         let units = self.mapped;
+        let all_countries = self.all_countries;
         let check = match (self.mapping, self.footprints, self.columns) {
+            (Some(_), None, _) if all_countries.is_some() => {
+                return Err(place.error(
+                    "all_countries",
+                    "all_countries applies to a mapped rule with footprints = \"LAYER\" \
+                     (units out of scope of the footprints' country); a mapping file sets no \
+                     scope: remove all_countries",
+                ))
+            }
             (Some(m), None, columns) => Check::MappedByFile {
                 units,
                 mapping: resolve(base_dir, &m),
                 columns,
             },
-            (None, Some(footprints), None) => Check::MappedInFootprints { units, footprints },
+            (None, Some(footprints), None) => Check::MappedInFootprints {
+                units,
+                footprints,
+                all_countries: all_countries.unwrap_or(false),
+            },
             (None, Some(_), Some(_)) => {
                 return Err(place.error(
                     "columns",
@@ -758,7 +797,9 @@ fn layer_keys(check: &Check) -> Vec<(&'static str, &str)> {
             footprints, units, ..
         } => vec![("coterminous", footprints), ("units", units)],
         Check::MappedByFile { units, .. } => vec![("mapped", units)],
-        Check::MappedInFootprints { units, footprints } => {
+        Check::MappedInFootprints {
+            units, footprints, ..
+        } => {
             vec![("mapped", units), ("footprints", footprints)]
         }
         Check::Spanning {
@@ -1014,7 +1055,9 @@ fn default_name(check: &Check) -> String {
         Check::MappedByFile { units, mapping, .. } => {
             format!("every unit of {units} is in {}", mapping.display())
         }
-        Check::MappedInFootprints { units, footprints } => {
+        Check::MappedInFootprints {
+            units, footprints, ..
+        } => {
             format!("every unit of {units} lies in {footprints}")
         }
         Check::Spanning {
@@ -1074,7 +1117,7 @@ mod tests {
             "validate" | "coterminous" | "plans" | "footprints" => "\"fp\"",
             "mapped" | "units" | "extent" => "\"units\"",
             "spanning" => "\"providers\"",
-            "strict" => "true",
+            "strict" | "all_countries" => "true",
             "max_split_units" => "3",
             "max_split_share" => "0.25",
             "weights" => "\"pop\"",
@@ -1111,7 +1154,14 @@ mod tests {
         let k = |kind| kind_keys(kind).to_vec();
         assert_eq!(
             k("validate"),
-            ["validate", "extent", "strict", "name", "tolerance"]
+            [
+                "validate",
+                "extent",
+                "strict",
+                "all_countries",
+                "name",
+                "tolerance"
+            ]
         );
         assert_eq!(
             k("coterminous"),
@@ -1121,6 +1171,7 @@ mod tests {
                 "max_split_units",
                 "max_split_share",
                 "weights",
+                "all_countries",
                 "name",
                 "tolerance"
             ]
@@ -1132,6 +1183,7 @@ mod tests {
                 "mapping",
                 "columns",
                 "footprints",
+                "all_countries",
                 "name",
                 "tolerance"
             ]
@@ -1152,7 +1204,10 @@ mod tests {
             keys_of::<RawFile>(),
             ["tolerance", "layers", "weights", "rule"]
         );
-        assert_eq!(keys_of::<LayerTable>(), ["path", "code", "name", "crs"]);
+        assert_eq!(
+            keys_of::<LayerTable>(),
+            ["path", "code", "name", "crs", "where"]
+        );
         assert_eq!(keys_of::<WeightsTable>(), ["path", "column"]);
     }
 
@@ -1163,10 +1218,18 @@ mod tests {
         let cases: [(&str, &[&[&str]], Expect); 5] = [
             (
                 "validate",
-                &[&["validate", "extent", "strict", "name", "tolerance"]],
+                &[&[
+                    "validate",
+                    "extent",
+                    "strict",
+                    "all_countries",
+                    "name",
+                    "tolerance",
+                ]],
                 |r| {
-                    matches!(&r.check, Check::Validate { layer, extent: Some(e), strict: true }
-                        if layer == "fp" && e == "units")
+                    matches!(&r.check, Check::Validate {
+                        layer, extent: Some(e), strict: true, all_countries: true
+                    } if layer == "fp" && e == "units")
                 },
             ),
             (
@@ -1177,13 +1240,14 @@ mod tests {
                     "max_split_units",
                     "max_split_share",
                     "weights",
+                    "all_countries",
                     "name",
                     "tolerance",
                 ]],
                 |r| {
                     matches!(&r.check, Check::Coterminous {
                         footprints, units, max_split_units: Some(3),
-                        max_split_share: Some(s), weights: Some(w),
+                        max_split_share: Some(s), weights: Some(w), all_countries: true,
                     } if footprints == "fp" && units == "units" && *s == 0.25 && w == "pop")
                 },
             ),
@@ -1197,10 +1261,11 @@ mod tests {
             ),
             (
                 "mapped",
-                &[&["mapped", "footprints", "name", "tolerance"]],
+                &[&["mapped", "footprints", "all_countries", "name", "tolerance"]],
                 |r| {
-                    matches!(&r.check, Check::MappedInFootprints { units, footprints }
-                        if units == "units" && footprints == "fp")
+                    matches!(&r.check, Check::MappedInFootprints {
+                        units, footprints, all_countries: true
+                    } if units == "units" && footprints == "fp")
                 },
             ),
             (
@@ -1331,7 +1396,7 @@ mod tests {
                 &[
                     "rules.toml:10: rule 1: unknown key `strictt` in a validate rule: did you \
                      mean `strict`?",
-                    "A validate rule takes validate, extent, strict, name, tolerance",
+                    "A validate rule takes validate, extent, strict, all_countries, name, tolerance",
                 ],
             ),
             (
@@ -1344,6 +1409,14 @@ mod tests {
         for (body, expected) in cases {
             assert_error(body, expected);
         }
+    }
+
+    #[test]
+    fn all_countries_needs_a_scope_to_restore() {
+        assert_error(
+            "[[rule]]\nmapped = \"units\"\nmapping = \"m.csv\"\nall_countries = true\n",
+            &["all_countries applies to a mapped rule with footprints = \"LAYER\""],
+        );
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
     let units = &layers[0];
     let (tolerance, mut warnings) = tolerance::resolve(args.tolerance, &[units]);
     warnings.extend(map.notes.iter().cloned());
+    // Units left out by --where are not in the layer: the mapping's codes for them count as
+    // not in the layer, and the note says why.
+    warnings.extend(super::filter_notes(&layers, &["units"]));
     let output_file = match layer_out.path() {
         Some(p) => p.display().to_string(),
         None => "standard output".to_string(),

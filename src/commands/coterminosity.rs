@@ -27,13 +27,14 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
     let (result, weights) = prepared.overlay(0, 1, false);
     let context = prepared.context(&result, weights.as_ref(), 0, 1);
     let said = context.warnings.len();
-    let report = analyse(
+    let mut report = analyse(
         &units.features,
         &footprints.features,
         &result,
         weights.as_ref(),
         context,
     );
+    super::apply_scope(&mut report, units, footprints, args.all_countries);
     if !args.output.quiet {
         for w in report.context.warnings.iter().skip(said) {
             diag::warn(w);

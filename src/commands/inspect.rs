@@ -19,6 +19,11 @@ pub fn run(args: InspectArgs) -> Result<Outcome> {
         }],
     )?;
     let layers = load_layers(&[&args.layer], &options, args.output.quiet)?;
+    if !args.output.quiet {
+        for n in super::filter_notes(&layers, &["layer"]) {
+            footprint::diag::line(format_args!("note: {n}"));
+        }
+    }
     let report = InspectReport::from_layer(&layers[0]);
     report::emit(&report, emit_how(&args.output), &out)?;
     Ok(Outcome::Clean)

@@ -24,7 +24,7 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
     let out = Output::new(Some(&args.output));
     let prepared = load(&args, &out)?;
     let (overlay, weights) = prepared.overlay(0, 1, true);
-    let cot = analyse_coterminosity(&prepared, &overlay, weights.as_ref(), args.quiet);
+    let cot = analyse_coterminosity(&prepared, &overlay, weights.as_ref(), &args);
     let span = analyse_spanning(&prepared, args.min_share);
     let Some(extent) = opening_extent(&prepared.layers[0], &prepared.layers[1..]) else {
         bail!("nothing to draw: the layers have no polygon features");
@@ -70,23 +70,26 @@ fn load(args: &MapArgs, out: &Output) -> Result<Prepared> {
     )
 }
 
-/// Units against footprints, warning of what the analysis found beyond `prepare`'s warnings.
+/// Units against footprints, limited to the footprints' country, warning of what the analysis
+/// found beyond `prepare`'s warnings.
 fn analyse_coterminosity(
     prepared: &Prepared,
     overlay: &Overlay,
     weights: Option<&PairWeights>,
-    quiet: bool,
+    args: &MapArgs,
 ) -> CoterminosityReport {
     let context = prepared.context(overlay, weights, 0, 1);
     let said = context.warnings.len();
-    let report = coterminosity::analyse(
+    let mut report = coterminosity::analyse(
         &prepared.layers[0].features,
         &prepared.layers[1].features,
         overlay,
         weights,
         context,
     );
-    if !quiet {
+    let (units, footprints) = (&prepared.layers[0], &prepared.layers[1]);
+    super::apply_scope(&mut report, units, footprints, args.all_countries);
+    if !args.quiet {
         for w in report.context.warnings.iter().skip(said) {
             diag::warn(w);
         }

@@ -143,7 +143,53 @@ pub fn layer_options(args: &LayerArgs, roles: &[&str]) -> Result<Vec<LoadOptions
         );
         Ok(())
     })?;
+    for spec in &args.filters {
+        let (targets, filter) = where_filter(spec, roles)?;
+        for i in targets {
+            out[i].filters.push(filter.clone());
+        }
+    }
     Ok(out)
+}
+
+/// `--where [ROLE:]FIELD=PATTERN`: the layers (positions in `roles`) it filters, and how.
+fn where_filter(spec: &str, roles: &[&str]) -> Result<(Vec<usize>, layer::filter::Filter)> {
+    let (role, rest) = match spec.split_once(':') {
+        Some((role, rest)) if !role.contains('=') => (Some(role.trim()), rest),
+        _ => (None, spec),
+    };
+    let targets = match role {
+        Some(role) => match roles.iter().position(|r| r.eq_ignore_ascii_case(role)) {
+            Some(i) => vec![i],
+            None => bail!(
+                "--where {spec}: no layer called {role:?} here; this command's layers are: {}",
+                roles.join(", ")
+            ),
+        },
+        None => (0..roles.len()).collect(),
+    };
+    let mut filter: layer::filter::Filter = rest
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--where {spec}: {e}; the form is [ROLE:]FIELD=PATTERN"))?;
+    filter.every_layer = role.is_none() && roles.len() > 1;
+    Ok((targets, filter))
+}
+
+/// `kept 309 of 374 features of units by LTLA21CD=E*`, for each layer `--where` filtered.
+pub fn filter_notes(layers: &[Layer], roles: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (layer, role) in layers.iter().zip(roles) {
+        for l in &layer.left_out {
+            out.push(format!(
+                "kept {} of {} features of {role} ({}) by {}",
+                layer.input_count - l.count,
+                layer.input_count,
+                layer.display_name(),
+                l.reason
+            ));
+        }
+    }
+    out
 }
 
 /// Load several layers in parallel (they are independent).
@@ -254,9 +300,11 @@ pub fn prepare(
     let (tolerance, notes) = tolerance::resolve(analysis.tolerance, &refs);
     let mut warnings: Vec<Warning> = notes.into_iter().map(Warning::Note).collect();
     warnings.extend(extent_warnings(&refs).into_iter().map(Warning::Note));
+    warnings.extend(edition_warnings(&layers).into_iter().map(Warning::Note));
     if let Some(w) = &weights {
         warnings.extend(w.notes.iter().cloned().map(Warning::Note));
     }
+    let filtered = filter_notes(&layers, roles);
     if !quiet {
         if analysis.tolerance == ToleranceArg::Auto {
             diag::line(format_args!("tolerance: {tolerance}"));
@@ -264,7 +312,11 @@ pub fn prepare(
         for w in &warnings {
             diag::warn(w);
         }
+        for n in &filtered {
+            diag::line(format_args!("note: {n}"));
+        }
     }
+    warnings.extend(filtered.into_iter().map(Warning::Note));
     Ok(Prepared {
         layers,
         roles: roles.to_vec(),
@@ -278,6 +330,21 @@ pub fn prepare(
 
 /// Refuse a layer with nothing to analyse, saying why.
 fn require_polygons(layer: &Layer, role: &str) -> Result<()> {
+    // Every feature left out by --where (none skipped): the pattern is the thing to check.
+    if layer.features.is_empty()
+        && layer.skipped.is_empty()
+        && layer.left_out.iter().any(|l| l.count > 0)
+    {
+        let summary = LayerSummary::new(role, layer);
+        bail!(
+            "{}: --where left no feature of the {role} layer to analyse ({})\n  hint: check \
+             the pattern against the values (`footprint inspect {}` shows the fields; \
+             patterns are globs such as E*, or lists such as E06000001,E06000002)",
+            layer.display_name(),
+            summary.counts(),
+            layer.display_name()
+        );
+    }
     if layer.features.is_empty() {
         let summary = LayerSummary::new(role, layer);
         bail!(
@@ -344,8 +411,39 @@ impl Prepared {
             noise_pairs_dropped: overlay.dropped.pairs,
             noise_km2_dropped: overlay.dropped.area_m2 / 1e6,
             warnings,
+            scope: None,
         }
     }
+}
+
+/// Limit a coterminosity report to the footprints' country (see `analysis::scope`), unless
+/// `all_countries`; without a scope, a note when it would have mattered.
+pub fn apply_scope(
+    report: &mut footprint::analysis::coterminosity::CoterminosityReport,
+    units: &Layer,
+    footprints: &Layer,
+    all_countries: bool,
+) {
+    use footprint::analysis::scope;
+    if all_countries {
+        return;
+    }
+    match scope::Scope::decide("footprints", &footprints.features) {
+        Some(s) => scope::coterminosity(report, s),
+        None => {
+            let note = scope::unscoped_note(report, &units.code_field);
+            report.context.warnings.extend(note)
+        }
+    }
+}
+
+/// Layers whose code fields look like two editions of one geography (LTLA19CD, LTLA21CD).
+pub fn edition_warnings(layers: &[Layer]) -> Vec<String> {
+    let fields: Vec<(String, &str)> = layers
+        .iter()
+        .map(|l| (l.display_name(), l.code_field.as_str()))
+        .collect();
+    footprint::gss::edition_warnings(&fields)
 }
 
 /// Warn before the expensive step when layers do not meet at all.

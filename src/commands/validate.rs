@@ -4,7 +4,11 @@ use anyhow::Result;
 
 use super::{emit_how, outcome, prepare, Outcome};
 use crate::cli::{AnalysisArgs, ValidateArgs};
+use footprint::analysis::scope::{self, Scope};
 use footprint::analysis::validate::{verdict, ValidateReport};
+use footprint::analysis::Warning;
+use footprint::diag;
+use footprint::layer::Layer;
 use footprint::output::Output;
 use footprint::report;
 
@@ -21,7 +25,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         weight_column: String::new(),
     };
     let out = Output::new(args.output.output.as_deref());
-    let prepared = prepare(
+    let mut prepared = prepare(
         &paths,
         &roles,
         &args.layer_args,
@@ -29,16 +33,38 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         args.output.quiet,
         &[&out],
     )?;
-    let report = ValidateReport::new(
+    let mut warnings = prepared.warnings.clone();
+    let scope = match args.all_countries {
+        true => None,
+        false => limit_extent(&mut prepared.layers, &mut warnings, args.output.quiet),
+    };
+    let mut report = ValidateReport::new(
         &prepared.layers[0],
         prepared.layers.get(1),
         &prepared.tolerance,
         args.strict,
-        prepared.warnings.clone(),
+        warnings,
     );
+    report.scope = scope;
     report::emit(&report, emit_how(&args.output), &out)?;
     // The report's table states the verdict already; say nothing more on stderr.
     let verdict = verdict(&report);
     footprint::dispose((prepared, report));
     Ok(outcome(Some(verdict), true))
+}
+
+/// With an extent, and a layer whose codes are all of one country, leave out the extent's
+/// features of other countries: an English layer need not cover Wales. The note is said on
+/// stderr and added to `warnings`.
+fn limit_extent(layers: &mut [Layer], warnings: &mut Vec<Warning>, quiet: bool) -> Option<Scope> {
+    let [layer, extent] = layers else {
+        return None;
+    };
+    let mut scope = Scope::decide("layer", &layer.features)?;
+    let note = scope::limit_extent(extent, "extent", &mut scope)?;
+    if !quiet {
+        diag::line(format_args!("note: {note}"));
+    }
+    warnings.push(note);
+    Some(scope)
 }

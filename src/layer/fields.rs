@@ -52,7 +52,7 @@ fn value_str(v: Option<&Value>) -> Option<Cow<'_, str>> {
 }
 
 /// Property keys in order of first appearance.
-fn keys_in_order(features: &[RawFeature]) -> Vec<String> {
+pub(crate) fn keys_in_order(features: &[RawFeature]) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut keys = Vec::new();
     let mut previous: Option<&RawFeature> = None;

@@ -5,6 +5,7 @@
 
 pub mod crs;
 pub mod fields;
+pub mod filter;
 pub mod geojson;
 mod messages;
 mod raw;
@@ -35,6 +36,8 @@ pub struct LoadOptions {
     pub code_field: Option<String>,
     pub name_field: Option<String>,
     pub crs: Option<Crs>,
+    /// `--where FIELD=PATTERN`: keep only the features every filter matches.
+    pub filters: Vec<filter::Filter>,
 }
 
 /// A polygon feature, projected to British National Grid and oriented (shells
@@ -78,6 +81,15 @@ impl std::fmt::Display for SkipReason {
     }
 }
 
+/// Features left out of an analysis on purpose (by `--where`, or out of its scope): how
+/// many, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// e.g. `LTLA21CD=E*`, or `outside England, out of scope`.
+    pub reason: String,
+    pub count: usize,
+}
+
 /// Vertex and segment statistics, in ground metres, for estimating a layer's resolution.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Resolution {
@@ -118,7 +130,7 @@ impl Resolution {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Layer {
     pub path: PathBuf,
     pub crs: Crs,
@@ -139,6 +151,8 @@ pub struct Layer {
     pub input_extent: Option<([f64; 2], [f64; 2])>,
     /// Warnings found while loading (fields chosen, extent).
     pub notes: Vec<LayerWarning>,
+    /// Features left out on purpose, neither analysed nor skipped.
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Layer {
@@ -216,7 +230,19 @@ impl Layer {
             resolution: Resolution::default(),
             input_extent: None,
             notes: Vec::new(),
+            left_out: Vec::new(),
         }
+    }
+
+    /// Leave out the features `keep` refuses, counted under `reason`; returns how many.
+    pub fn leave_out(&mut self, keep: impl Fn(&Feature) -> bool, reason: String) -> usize {
+        let before = self.features.len();
+        self.features.retain(|f| keep(f));
+        let count = before - self.features.len();
+        if count > 0 {
+            self.left_out.push(LeftOut { reason, count });
+        }
+        count
     }
 
     /// Number of features with at least one defect.
@@ -303,6 +329,7 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
             ));
         }
     }
+    let ((raw, prepped), left_out) = apply_filters(path, raw, prepped, &options.filters)?;
     let (crs, crs_source, extent) = layer_crs(
         path,
         crs_name.as_deref(),
@@ -327,7 +354,66 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         resolution: built.resolution,
         input_extent: extent,
         notes,
+        left_out,
     })
+}
+
+/// Features read and their prepared geometry, in step.
+type Kept = (Vec<RawFeature>, Vec<Prepped>);
+
+/// Keep the features every `--where` filter matches; an unknown field is an error that
+/// lists the layer's fields.
+fn apply_filters(
+    path: &Path,
+    raw: Vec<RawFeature>,
+    prepped: Vec<Prepped>,
+    filters: &[filter::Filter],
+) -> Result<(Kept, Vec<LeftOut>), LoadError> {
+    if filters.is_empty() {
+        return Ok(((raw, prepped), Vec::new()));
+    }
+    let keys = fields::keys_in_order(&raw);
+    let mut found = Vec::with_capacity(filters.len());
+    for f in filters {
+        let Some(field) = filter::find_field(&f.field, &keys) else {
+            return Err(LoadError::new(
+                path,
+                None,
+                format!("--where {f}: the layer has no field {:?}", f.field),
+                &format!(
+                    "its fields are: {}{}",
+                    if keys.is_empty() {
+                        "none (no feature has properties)".to_string()
+                    } else {
+                        keys.join(", ")
+                    },
+                    if f.every_layer {
+                        "; without ROLE: a --where filters every layer, so name the one to \
+                         filter, as --where ROLE:FIELD=PATTERN"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        };
+        found.push((field.to_string(), f));
+    }
+    let before = raw.len();
+    let (raw, prepped): (Vec<RawFeature>, Vec<Prepped>) = raw
+        .into_iter()
+        .zip(prepped)
+        .filter(|(r, _)| {
+            found
+                .iter()
+                .all(|(field, f)| f.matches(fields::value_text(r.properties.get(field)).as_deref()))
+        })
+        .unzip();
+    let reason: Vec<String> = filters.iter().map(ToString::to_string).collect();
+    let left_out = vec![LeftOut {
+        reason: reason.join(" and "),
+        count: before - raw.len(),
+    }];
+    Ok(((raw, prepped), left_out))
 }
 
 /// One warning per key given more than once (in properties, or as a Feature member), in the

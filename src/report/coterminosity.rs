@@ -96,9 +96,17 @@ impl Render for View<'_> {
         let r = self.report;
         let s = &r.summary;
         write!(w, "{}", heading(&r.context))?;
+        let scope = r.context.scope.as_ref();
+        let out_of_scope = match scope.filter(|_| s.units_out_of_scope > 0) {
+            Some(scope) => format!(
+                ", {} outside {}, out of scope",
+                s.units_out_of_scope, scope.country
+            ),
+            None => String::new(),
+        };
         writeln!(
             w,
-            "{} units: {} whole, {} split, {}{} outside every footprint; {} of {} footprints coterminous\n",
+            "{} units: {} whole, {} split, {}{} outside every footprint{out_of_scope}; {} of {} footprints coterminous\n",
             s.units,
             s.units_whole,
             s.units_split,
@@ -151,6 +159,21 @@ impl Render for View<'_> {
                 "\nUnits outside every footprint ({}): {}",
                 outside.len(),
                 crate::layer::list_some(&outside, 20)
+            )?;
+        }
+        if let Some(scope) = scope.filter(|_| s.units_out_of_scope > 0) {
+            let codes: Vec<String> = r
+                .units
+                .iter()
+                .filter(|u| u.status == Status::OutOfScope)
+                .map(|u| u.unit_code.clone())
+                .collect();
+            writeln!(
+                w,
+                "\nUnits outside {}, out of scope ({}; --all-countries counts them): {}",
+                scope.country,
+                codes.len(),
+                crate::layer::list_some(&codes, 20)
             )?;
         }
         Ok(())

@@ -62,7 +62,25 @@ fn fields(r: &InspectReport) -> Vec<(&'static str, Cell<'_>)> {
             "missing_codes",
             Cell::Plain(r.defects.missing_codes.to_string()),
         ),
+        ("left_out", Cell::Plain(r.codes.left_out.to_string())),
+        (
+            "gss_countries",
+            Cell::Plain(or_dash(r.codes.tally.countries_text())),
+        ),
+        (
+            "gss_entities",
+            Cell::Plain(or_dash(r.codes.tally.entities_text())),
+        ),
+        ("edition", opt(&r.codes.edition)),
     ]
+}
+
+fn or_dash(s: String) -> String {
+    if s.is_empty() {
+        "-".into()
+    } else {
+        s
+    }
 }
 
 impl Render for InspectReport {

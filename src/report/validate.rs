@@ -42,6 +42,13 @@ impl Render for ValidateReport {
         )?;
         for l in &self.layers {
             writeln!(w, "{}: {}", l.role, l.file)?;
+            for o in l.left_out.iter().filter(|o| o.count > 0) {
+                writeln!(
+                    w,
+                    "  {} of {} features left out ({})",
+                    o.count, l.feature_count, o.reason
+                )?;
+            }
         }
         writeln!(w, "{}", crate::analysis::validate::verdict_line(self))?;
         if self.findings.is_empty() {

@@ -75,6 +75,8 @@ pub const SPLIT_FILL: &str = "#f4a259";
 pub const OUTSIDE_FILL: &str = "#f2b8c6";
 /// Units at the shore, given to their nearest footprint.
 pub const SHORE_FILL: &str = "#e4dbef";
+/// Units of another country than the footprints': out of scope.
+pub const OUT_OF_SCOPE_FILL: &str = "#e4e4e4";
 
 /// Escape text for HTML content and attribute values.
 ///
@@ -124,6 +126,7 @@ ul.notes{padding-left:18px;margin:4px 0}
 .units.split{fill:#f4a259}
 .units.outside{fill:#f2b8c6}
 .units.partly_outside{fill:#e4dbef}
+.units.out_of_scope{fill:#e4e4e4}
 .parts path{fill:transparent;stroke:#7a3b00;stroke-width:.8px;stroke-dasharray:3 2;vector-effect:non-scaling-stroke}
 .parts.other path{fill:url(#hatch)}
 .footprints path{fill:none;stroke:#1d2b53;stroke-width:2.2px;vector-effect:non-scaling-stroke;pointer-events:stroke;stroke-linejoin:round}

@@ -6,7 +6,9 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::{escape, MapReport, OUTSIDE_FILL, SHORE_FILL, SPLIT_FILL, WHOLE_FILL};
+use super::{
+    escape, MapReport, OUTSIDE_FILL, OUT_OF_SCOPE_FILL, SHORE_FILL, SPLIT_FILL, WHOLE_FILL,
+};
 use crate::analysis::coterminosity::{CoterminosityReport, Status, UnitRow};
 use crate::analysis::spanning::{SpanRow, SpanningReport};
 use crate::report::{fixed, round6};
@@ -20,7 +22,8 @@ pub(super) fn write_sidebar(report: &MapReport, w: &mut dyn Write) -> Result<()>
     writeln!(w, "<aside>\n<h1>{}</h1>", escape(&report.title))?;
     write_headline(report, w)?;
     writeln!(w, "<p class=\"meta\">{}</p>", sources(report))?;
-    write_legend(report.spanning.is_some(), w)?;
+    let out_of_scope = cot.summary.units_out_of_scope > 0;
+    write_legend(report.spanning.is_some(), out_of_scope, w)?;
     write_split_units(cot, report.with_weights, w)?;
     write_outside_units(cot, w)?;
     if let Some(sp) = &report.spanning {
@@ -47,12 +50,13 @@ fn write_headline(report: &MapReport, w: &mut dyn Write) -> Result<()> {
     let s = &report.coterminosity.summary;
     writeln!(
         w,
-        "<p><b>{} units: {} whole, {} split, {}{} outside every footprint; {} of {} footprints coterminous.</b></p>",
+        "<p><b>{} units: {} whole, {} split, {}{} outside every footprint{}; {} of {} footprints coterminous.</b></p>",
         s.units,
         s.units_whole,
         s.units_split,
         crate::report::coterminosity::shore(s.units_partly_outside),
         s.units_outside,
+        out_of_scope(&report.coterminosity),
         s.footprints_coterminous,
         s.footprints
     )?;
@@ -105,6 +109,22 @@ fn sources(report: &MapReport) -> String {
     meta
 }
 
+/// `, 65 outside England, out of scope` when a scope applies.
+fn out_of_scope(cot: &CoterminosityReport) -> String {
+    match cot
+        .context
+        .scope
+        .as_ref()
+        .filter(|_| cot.summary.units_out_of_scope > 0)
+    {
+        Some(scope) => format!(
+            ", {} outside {}, out of scope",
+            cot.summary.units_out_of_scope, scope.country
+        ),
+        None => String::new(),
+    }
+}
+
 /// A small legend picture.
 fn swatch(inner: &str) -> String {
     format!(
@@ -120,7 +140,7 @@ fn fill_swatch(fill: &str) -> String {
 }
 
 /// The legend's entries (swatch, text), providers last when there are any.
-fn legend_entries(with_providers: bool) -> Vec<(String, &'static str)> {
+fn legend_entries(with_providers: bool, out_of_scope: bool) -> Vec<(String, &'static str)> {
     let mut entries = vec![
         (fill_swatch(WHOLE_FILL), "Unit wholly in one footprint"),
         (fill_swatch(SPLIT_FILL), "Unit split between footprints"),
@@ -134,11 +154,19 @@ fn legend_entries(with_providers: bool) -> Vec<(String, &'static str)> {
             "Unit at the shore: in no footprint beyond slivers, given to the nearest",
         ),
         (fill_swatch(OUTSIDE_FILL), "Unit outside every footprint"),
+    ];
+    if out_of_scope {
+        entries.push((
+            fill_swatch(OUT_OF_SCOPE_FILL),
+            "Unit of another country than the footprints (out of scope)",
+        ));
+    }
+    entries.extend([
         (
             swatch("<rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"none\" stroke=\"#1d2b53\" stroke-width=\"2.2\"/>"),
             "Footprint boundary (labelled with its name, or its code where the name has no room)",
         ),
-    ];
+    ]);
     if with_providers {
         entries.push((
             swatch("<rect x=\"2\" y=\"2\" width=\"24\" height=\"12\" fill=\"none\" stroke=\"#6a3d9a\" stroke-width=\"1.6\" stroke-dasharray=\"6 3\"/>"),
@@ -148,9 +176,9 @@ fn legend_entries(with_providers: bool) -> Vec<(String, &'static str)> {
     entries
 }
 
-fn write_legend(with_providers: bool, w: &mut dyn Write) -> Result<()> {
+fn write_legend(with_providers: bool, out_of_scope: bool, w: &mut dyn Write) -> Result<()> {
     writeln!(w, "<h2>Legend</h2>\n<div class=\"legend\">")?;
-    for (sw, text) in legend_entries(with_providers) {
+    for (sw, text) in legend_entries(with_providers, out_of_scope) {
         writeln!(w, "<div>{sw}<span>{text}</span></div>")?;
     }
     writeln!(
@@ -356,6 +384,15 @@ fn notes(report: &MapReport) -> Vec<String> {
         notes.extend(l.warnings.iter().map(|x| format!("{}: {x}", l.file)));
     }
     notes.extend(ctx.warnings.iter().map(|x| x.to_string()));
+    if let Some(scope) = &ctx.scope {
+        for (o, text) in scope.out_of_scope.iter().zip(scope.sentences()) {
+            notes.push(format!(
+                "{text} (every footprint's code is of {}; --all-countries counts them): {}.",
+                scope.country,
+                crate::layer::list_some(&o.codes, 20)
+            ));
+        }
+    }
     if let Some(sp) = &report.spanning {
         // The spanning context repeats the layer and analysis warnings; add only its own.
         notes.extend(

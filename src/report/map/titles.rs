@@ -42,6 +42,9 @@ pub(super) fn unit(unit: &Feature, rows: &[UnitRow], with_weights: bool) -> Stri
             pct(rows[0].unit_share),
             rows[0].footprint_code
         )),
+        Status::OutOfScope => {
+            title.push_str("of another country than the footprints: out of scope")
+        }
         Status::Whole => title.push_str(&whole(&rows[0])),
         Status::Split => title.push_str(&split(rows, with_weights)),
     }
