@@ -19,6 +19,7 @@ use crate::analysis::tolerance::{self, Tolerance};
 use crate::analysis::validate::{self, ValidateReport};
 use crate::analysis::weights::{self, PairWeights, Points};
 use crate::analysis::{spanning, Context, LayerSummary, Verdict};
+use crate::error::KernelError;
 use crate::layer::Layer;
 use rules::{Check, Rule, Rules};
 
@@ -111,7 +112,7 @@ pub fn run(rules: &Rules, layers: &[Layer], inputs: &Inputs) -> Result<CheckRepo
                 .collect();
             rule_result(rule, &used, inputs, i, &mut warnings)
         })
-        .collect();
+        .collect::<Result<_, KernelError>>()?;
     let passed = results.iter().filter(|r| r.passed).count();
     Ok(CheckReport {
         rules_file: rules.path.display().to_string(),
@@ -148,7 +149,7 @@ fn rule_result(
     inputs: &Inputs,
     i: usize,
     warnings: &mut Warnings,
-) -> RuleResult {
+) -> Result<RuleResult, KernelError> {
     let start = Instant::now();
     let (tolerance, tw) = tolerance::resolve(rule.tolerance, used);
     for w in tw {
@@ -162,8 +163,8 @@ fn rule_result(
         pts,
         inputs.mappings.get(&i),
         warnings,
-    );
-    RuleResult {
+    )?;
+    Ok(RuleResult {
         name: rule.name.clone(),
         check: rule.check.kind(),
         passed: verdict.passed,
@@ -171,7 +172,7 @@ fn rule_result(
         failures: verdict.failures,
         tolerance_m: tolerance.metres,
         seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-    }
+    })
 }
 
 /// One rule: analyse its layers, then the analysis's own verdict.
@@ -182,15 +183,15 @@ fn run_rule(
     points: Option<&Points>,
     mapping: Option<&Mapping>,
     warnings: &mut Warnings,
-) -> Verdict {
-    match &rule.check {
+) -> Result<Verdict, KernelError> {
+    Ok(match &rule.check {
         Check::Validate { strict, .. } => validate::verdict(&ValidateReport::new(
             layers[0],
             layers.get(1).copied(),
             tolerance,
             *strict,
             vec![],
-        )),
+        )?),
         Check::Coterminous {
             max_split_units,
             max_split_share,
@@ -200,7 +201,7 @@ fn run_rule(
                 max_split_units: *max_split_units,
                 max_split_share: *max_split_share,
             };
-            coterminosity::verdict(&coterminous(layers, tolerance, points, warnings), &limits)
+            coterminosity::verdict(&coterminous(layers, tolerance, points, warnings)?, &limits)
         }
         Check::MappedByFile { .. } => match mapping {
             Some(m) => mapping::cover(m, layers[0]).verdict(m, layers[0]),
@@ -211,7 +212,7 @@ fn run_rule(
             },
         },
         Check::MappedInFootprints { .. } => coterminosity::verdict_in_footprints(
-            &coterminous(layers, tolerance, None, warnings),
+            &coterminous(layers, tolerance, None, warnings)?,
             &layers[1].display_name(),
         ),
         Check::Spanning {
@@ -220,7 +221,7 @@ fn run_rule(
             ..
         } => {
             let (providers, plans) = (layers[0], layers[1]);
-            let (ov, pw) = overlay_with(providers, plans, tolerance, points, warnings);
+            let (ov, pw) = overlay_with(providers, plans, tolerance, points, warnings)?;
             let report = spanning::analyse(
                 &providers.features,
                 &plans.features,
@@ -231,7 +232,7 @@ fn run_rule(
             );
             spanning::verdict(&report, *max_plans)
         }
-    }
+    })
 }
 
 /// Units (layers[0]) against footprints (layers[1]).
@@ -240,16 +241,16 @@ fn coterminous(
     tolerance: &Tolerance,
     points: Option<&Points>,
     warnings: &mut Warnings,
-) -> coterminosity::CoterminosityReport {
+) -> Result<coterminosity::CoterminosityReport, KernelError> {
     let (units, footprints) = (layers[0], layers[1]);
-    let (ov, pw) = overlay_with(units, footprints, tolerance, points, warnings);
-    coterminosity::analyse(
+    let (ov, pw) = overlay_with(units, footprints, tolerance, points, warnings)?;
+    Ok(coterminosity::analyse(
         &units.features,
         &footprints.features,
         &ov,
         pw.as_ref(),
         bare_context(tolerance),
-    )
+    ))
 }
 
 fn overlay_with(
@@ -258,15 +259,18 @@ fn overlay_with(
     tolerance: &Tolerance,
     points: Option<&Points>,
     warnings: &mut Warnings,
-) -> (Overlay, Option<PairWeights>) {
+) -> Result<(Overlay, Option<PairWeights>), KernelError> {
     let ov = overlay(&a.features, &b.features, tolerance.metres, false);
+    if !ov.failed.is_empty() {
+        return Err(KernelError::pairs(a, b, &ov.failed));
+    }
     let pw = points.map(|p| weights::pair_weights(p, &a.features, &b.features, &ov));
     if let Some(pw) = &pw {
         for n in pw.notes(&a.display_name(), &b.display_name()) {
             warnings.add(n);
         }
     }
-    (ov, pw)
+    Ok((ov, pw))
 }
 
 /// The analyses want a report context; check reports its own, so this one stays bare.

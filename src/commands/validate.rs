@@ -35,7 +35,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         &prepared.tolerance,
         args.strict,
         prepared.warnings.clone(),
-    );
+    )?;
     report::emit(&report, emit_how(&args.output), &out)?;
     // The report's table states the verdict already; say nothing more on stderr.
     let verdict = verdict(&report);

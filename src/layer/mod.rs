@@ -27,7 +27,7 @@ use read::Read;
 use rings::Prepped;
 
 use crate::error::LoadError;
-use crate::geometry;
+use crate::geometry::{self, clean, clean::Cleaned};
 
 /// How to read one layer; every field may be left to detection.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +66,9 @@ pub enum SkipReason {
     NullGeometry,
     EmptyGeometry,
     NotPolygon(String),
+    /// Every polygon collapsed when degenerate rings were cleaned (see
+    /// [`crate::geometry::clean`]): nothing under a millimetre across is left.
+    Collapsed,
 }
 
 impl std::fmt::Display for SkipReason {
@@ -74,6 +77,9 @@ impl std::fmt::Display for SkipReason {
             SkipReason::NullGeometry => f.write_str("null geometry"),
             SkipReason::EmptyGeometry => f.write_str("empty geometry"),
             SkipReason::NotPolygon(kind) => write!(f, "{kind} is not a polygon"),
+            SkipReason::Collapsed => {
+                f.write_str("polygons that collapse to nothing (under 1 mm across)")
+            }
         }
     }
 }
@@ -139,6 +145,8 @@ pub struct Layer {
     pub input_extent: Option<([f64; 2], [f64; 2])>,
     /// Warnings found while loading (fields chosen, extent).
     pub notes: Vec<LayerWarning>,
+    /// Features whose degenerate rings were cleaned on load, with what was removed.
+    pub cleaned: Vec<(String, Cleaned)>,
 }
 
 impl Layer {
@@ -179,6 +187,9 @@ impl Layer {
         if !defective.is_empty() {
             out.push(LayerWarning::Invalid(defective));
         }
+        if !self.cleaned.is_empty() {
+            out.push(LayerWarning::Cleaned(self.cleaned.clone()));
+        }
         if !self.duplicate_codes.is_empty() {
             out.push(LayerWarning::DuplicateCodes(self.duplicate_codes.clone()));
         }
@@ -216,6 +227,7 @@ impl Layer {
             resolution: Resolution::default(),
             input_extent: None,
             notes: Vec::new(),
+            cleaned: Vec::new(),
         }
     }
 
@@ -327,6 +339,7 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         resolution: built.resolution,
         input_extent: extent,
         notes,
+        cleaned: built.cleaned,
     })
 }
 
@@ -417,6 +430,8 @@ struct Collected {
     /// Input indices of features with no code (now labelled by position).
     missing_codes: Vec<usize>,
     resolution: Resolution,
+    /// Features cleaned of degenerate rings (code, or `#index` when it has none).
+    cleaned: Vec<(String, Cleaned)>,
 }
 
 impl Collected {
@@ -426,7 +441,7 @@ impl Collected {
         code_source: &CodeSource,
         name_field: Option<&str>,
     ) -> Collected {
-        let built: Vec<Result<(Feature, Resolution), Skipped>> = raw
+        let built: Vec<Result<(Feature, Resolution, Cleaned), Skipped>> = raw
             .into_par_iter()
             .zip(prepped)
             .map(|(f, p)| build_feature(f, p, code_source, name_field))
@@ -434,9 +449,13 @@ impl Collected {
         let mut features = Vec::with_capacity(built.len());
         let mut resolutions = Vec::with_capacity(built.len());
         let mut skipped = Vec::new();
+        let mut cleaned = Vec::new();
         for b in built {
             match b {
-                Ok((f, r)) => {
+                Ok((f, r, c)) => {
+                    if c.any() {
+                        cleaned.push((f.index, c));
+                    }
                     features.push(f);
                     resolutions.push(r);
                 }
@@ -453,24 +472,43 @@ impl Collected {
         let resolution = resolutions
             .into_iter()
             .fold(Resolution::default(), Resolution::add);
+        // Labelled once codes are final (a feature without one is `#index`).
+        let cleaned = cleaned
+            .into_iter()
+            .map(|(index, c)| {
+                let code = features
+                    .iter()
+                    .find(|f| f.index == index)
+                    .map(|f| f.code.clone())
+                    .unwrap_or_else(|| format!("#{index}"));
+                (code, c)
+            })
+            .collect();
         Collected {
             features,
             skipped,
             missing_codes,
             resolution,
+            cleaned,
         }
     }
 }
 
-/// A feature (polygons still in the input's coordinates), or why it is skipped.
+/// A feature (projected, oriented, its degenerate rings cleaned) and what cleaning removed,
+/// or why it is skipped.
+///
+/// This is where every feature enters analysis, so the rings are cleaned here, once: repeated
+/// points, zero-width spikes and rings that collapse under [`clean::SNAP_M`] would otherwise
+/// reach the boolean operations, whose kernel can panic on them. What is removed is counted
+/// and said ([`LayerWarning::Cleaned`]).
 fn build_feature(
     f: RawFeature,
     p: Prepped,
     code_source: &CodeSource,
     name_field: Option<&str>,
-) -> Result<(Feature, Resolution), Skipped> {
+) -> Result<(Feature, Resolution, Cleaned), Skipped> {
     let code = fields::feature_code(code_source, f.id.as_ref(), &f.properties);
-    let built = match p.geometry {
+    let mut built = match p.geometry {
         Ok(g) => g,
         Err(reason) => {
             return Err(Skipped {
@@ -480,6 +518,20 @@ fn build_feature(
             })
         }
     };
+    let cleaned = clean::clean_multipolygon(&mut built.geometry);
+    if cleaned.any() {
+        if built.geometry.0.is_empty() {
+            return Err(Skipped {
+                index: f.index,
+                code,
+                reason: SkipReason::Collapsed,
+            });
+        }
+        built.area_m2 = geometry::multi_true_area_m2(&built.geometry);
+        if let Some(b) = geo::BoundingRect::bounding_rect(&built.geometry) {
+            built.bbox = b;
+        }
+    }
     let name = name_field
         .and_then(|n| fields::value_text(f.properties.get(n)))
         .unwrap_or_default();
@@ -494,6 +546,7 @@ fn build_feature(
             defects: built.defects,
         },
         built.resolution,
+        cleaned,
     ))
 }
 
