@@ -73,7 +73,9 @@ impl InspectReport {
             suggested_tolerance_m: tolerance::suggested_m(&layer.resolution),
             defects: DefectCounts {
                 null_geometry: count(|r| *r == SkipReason::NullGeometry),
-                empty_geometry: count(|r| *r == SkipReason::EmptyGeometry),
+                empty_geometry: count(|r| {
+                    matches!(r, SkipReason::EmptyGeometry | SkipReason::Collapsed(_))
+                }),
                 not_polygon: count(|r| matches!(r, SkipReason::NotPolygon(_))),
                 invalid_geometry: layer.invalid_count(),
                 duplicate_codes: layer.duplicate_codes.len(),

@@ -227,7 +227,7 @@ fn skipped_findings(layer: &Layer) -> Vec<Finding> {
         .iter()
         .map(|s| {
             let kind = match s.reason {
-                SkipReason::NullGeometry | SkipReason::EmptyGeometry | SkipReason::Collapsed => {
+                SkipReason::NullGeometry | SkipReason::EmptyGeometry | SkipReason::Collapsed(_) => {
                     Kind::EmptyGeometry
                 }
                 SkipReason::NotPolygon(_) => Kind::NotPolygon,

@@ -67,8 +67,9 @@ pub enum SkipReason {
     EmptyGeometry,
     NotPolygon(String),
     /// Every polygon collapsed when degenerate rings were cleaned (see
-    /// [`crate::geometry::clean`]): nothing under a millimetre across is left.
-    Collapsed,
+    /// [`crate::geometry::clean`]): nothing under a millimetre across is left. With the
+    /// defects found on load, as text (empty when there were none).
+    Collapsed(String),
 }
 
 impl std::fmt::Display for SkipReason {
@@ -77,9 +78,13 @@ impl std::fmt::Display for SkipReason {
             SkipReason::NullGeometry => f.write_str("null geometry"),
             SkipReason::EmptyGeometry => f.write_str("empty geometry"),
             SkipReason::NotPolygon(kind) => write!(f, "{kind} is not a polygon"),
-            SkipReason::Collapsed => {
+            SkipReason::Collapsed(defects) if defects.is_empty() => {
                 f.write_str("polygons that collapse to nothing (under 1 mm across)")
             }
+            SkipReason::Collapsed(defects) => write!(
+                f,
+                "polygons that collapse to nothing (under 1 mm across; {defects})"
+            ),
         }
     }
 }
@@ -521,10 +526,11 @@ fn build_feature(
     let cleaned = clean::clean_multipolygon(&mut built.geometry);
     if cleaned.any() {
         if built.geometry.0.is_empty() {
+            let defects: Vec<String> = built.defects.iter().map(ToString::to_string).collect();
             return Err(Skipped {
                 index: f.index,
                 code,
-                reason: SkipReason::Collapsed,
+                reason: SkipReason::Collapsed(defects.join("; ")),
             });
         }
         built.area_m2 = geometry::multi_true_area_m2(&built.geometry);
