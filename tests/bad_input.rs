@@ -117,6 +117,18 @@ const MALFORMED: &[(&str, Option<usize>, &[&str])] = &[
         &["EPSG:27700", "EPSG:4326"],
     ),
     ("lat_lon_swapped.geojson", None, &["swapped"]),
+    // Where British National Grid folds, areas came out negative (-85,174 km² over
+    // Australia, -534,743,091 km² round the world) with exit 0: now refused, by feature.
+    (
+        "outside_gb_australia.geojson",
+        Some(1),
+        &["X99000001", "British National Grid is valid"],
+    ),
+    (
+        "outside_gb_round_the_world.geojson",
+        Some(1),
+        &["X99000002", "British National Grid is valid"],
+    ),
     ("coordinates_out_of_any_range.geojson", None, &["9000000"]),
     ("coordinates_out_of_any_range.geojson", Some(1), &[]),
     ("mixed_lonlat_and_bng.geojson", Some(2), &[]),

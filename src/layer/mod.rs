@@ -28,6 +28,7 @@ use rings::Prepped;
 
 use crate::error::LoadError;
 use crate::geometry::{self, clean, clean::Cleaned};
+use crate::project;
 
 /// How to read one layer; every field may be left to detection.
 #[derive(Debug, Clone, Default)]
@@ -328,6 +329,9 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         &prepped,
         &mut notes,
     )?;
+    if crs == Crs::Wgs84 {
+        outside_bng(path, &raw, &prepped, &fields.code)?;
+    }
     let built = Collected::collect(raw, prepped, &fields.code, fields.name.as_deref());
     let duplicate_codes = fields::duplicates(built.features.iter().map(|f| f.code.as_str()));
     Ok(Layer {
@@ -346,6 +350,53 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         notes,
         cleaned: built.cleaned,
     })
+}
+
+/// Refuse lon/lat features that reach outside where British National Grid is valid
+/// ([`project::BNG_DOMAIN`]): their areas would be negative or meaningless.
+fn outside_bng(
+    path: &Path,
+    raw: &[RawFeature],
+    prepped: &[Prepped],
+    code_source: &CodeSource,
+) -> Result<(), LoadError> {
+    let outside: Vec<(usize, String)> = raw
+        .iter()
+        .zip(prepped)
+        .filter(|(_, p)| {
+            p.extent
+                .is_some_and(|(min, max)| !project::in_bng_domain(min, max))
+        })
+        .map(|(f, _)| {
+            let label = match fields::feature_code(code_source, f.id.as_ref(), &f.properties) {
+                Some(c) if !c.is_empty() => format!("#{} ({c})", f.index),
+                _ => format!("#{}", f.index),
+            };
+            (f.index, label)
+        })
+        .collect();
+    let Some(&(first, _)) = outside.first() else {
+        return Ok(());
+    };
+    let labels: Vec<String> = outside.into_iter().map(|(_, l)| l).collect();
+    let ((x0, y0), (x1, y1)) = (
+        (project::BNG_DOMAIN.0[0], project::BNG_DOMAIN.0[1]),
+        (project::BNG_DOMAIN.1[0], project::BNG_DOMAIN.1[1]),
+    );
+    Err(LoadError::new(
+        path,
+        Some(first),
+        format!(
+            "{} feature{} reach{} outside the area where British National Grid is valid \
+             (lon {x0}..{x1}, lat {y0}..{y1}), where areas would be meaningless: {}",
+            labels.len(),
+            plural(labels.len()),
+            if labels.len() == 1 { "es" } else { "" },
+            list_some(&labels, 10)
+        ),
+        "footprint measures places in Great Britain: remove the features outside it, or check \
+         that the coordinates are [longitude, latitude] in degrees",
+    ))
 }
 
 /// One warning per key given more than once (in properties, or as a Feature member), in the
@@ -559,7 +610,6 @@ fn build_feature(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project;
 
     fn load_str(s: &str) -> Result<Layer, LoadError> {
         let doc = geojson::parse(s.as_bytes())
