@@ -565,6 +565,27 @@ mod tests {
     }
 
     #[test]
+    fn raw_means_raw_even_under_a_square_metre() {
+        // A 0.5 m square wholly inside F1, and a unit poking 0.5 m x 0.5 m into F2.
+        let units = vec![
+            feature("TINY", rect(X + 500.0, Y + 500.0, X + 500.5, Y + 500.5)),
+            feature(
+                "POKE",
+                rect(X + 9_000.0, Y + 100.0, X + 10_000.5, Y + 100.5),
+            ),
+        ];
+        let raw = overlay(&units, &footprints(0.0), 0.0, true);
+        let pairs: Vec<(usize, usize)> = raw.pairs.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(pairs, vec![(0, 0), (1, 0), (1, 1)], "{:?}", raw.pairs);
+        assert!((raw.pairs[0].area_m2 - 0.25).abs() < 0.01);
+        assert!((raw.pairs[2].area_m2 - 0.25).abs() < 0.01);
+        assert_eq!(raw.pairs[0].pieces.len(), 1);
+        // Above 0, dust under 1 m² is dropped: the poke is noise, and TINY goes by best fit.
+        let o = overlay(&units, &footprints(0.0), 1.0, false);
+        assert!(o.pairs.iter().all(|p| p.b == 0), "{:?}", o.pairs);
+    }
+
+    #[test]
     fn a_small_unit_goes_whole_to_its_best_fit() {
         // 200 m wide, straddling the line 120/80: both parts narrower than 300 m.
         let units = vec![feature(
