@@ -491,12 +491,12 @@ fn gaps(
     Ok(findings)
 }
 
+/// Gaps, and the parts of the layer outside the extent.
+type Uncovered = (Vec<Polygon<f64>>, Vec<Polygon<f64>>);
+
 /// The gaps (ground of the extent, or holes of the union without one, covered by no
 /// feature) and what of the layer lies outside the extent.
-fn uncovered(
-    union: &MultiPolygon<f64>,
-    extent: Option<&Layer>,
-) -> Result<(Vec<Polygon<f64>>, Vec<Polygon<f64>>), Failure> {
+fn uncovered(union: &MultiPolygon<f64>, extent: Option<&Layer>) -> Result<Uncovered, Failure> {
     match extent {
         None => {
             let holes = union

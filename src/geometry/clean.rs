@@ -103,9 +103,9 @@ pub fn clean_ring(pts: &[Coord<f64>], eps: f64) -> Option<Vec<Coord<f64>>> {
         if k < 3 {
             return None;
         }
-        if degenerate(out[k - 1], out[0], out[0], eps) {
-            out.pop();
-        } else if degenerate(out[k - 2], out[k - 1], out[0], eps) {
+        if degenerate(out[k - 1], out[0], out[0], eps)
+            || degenerate(out[k - 2], out[k - 1], out[0], eps)
+        {
             out.pop();
         } else if degenerate(out[k - 1], out[0], out[1], eps) {
             out.remove(0);
