@@ -52,6 +52,7 @@ fuzz_target!(|data: &[u8]| {
             tolerance_source: "fuzz".into(),
             weights_file: None,
             weight_column: None,
+            weights_outside: Vec::new(),
             noise_pairs_dropped: result.dropped.pairs,
             noise_km2_dropped: result.dropped.area_m2 / 1e6,
             warnings: Vec::new(),

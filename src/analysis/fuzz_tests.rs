@@ -154,14 +154,21 @@ fn layer_text(seed: &mut u64) -> String {
     s
 }
 
-/// Cases run by `cargo test`; the fuzz target runs the same paths for as long as it is let.
-const CASES: u64 = 300;
+/// Cases run by `cargo test` (`FOOTPRINT_FUZZ_CASES=N` for more); the fuzz target runs the
+/// same paths for as long as it is let.
+fn cases() -> u64 {
+    std::env::var("FOOTPRINT_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300)
+}
 
 #[test]
 fn random_polygons_never_panic_and_give_sane_results() {
     let mut failed_pairs = 0;
     let mut loaded = 0;
-    for case in 0..CASES {
+    let cases = cases();
+    for case in 0..cases {
         let mut seed = 0x5eed_0000 + case;
         let (ta, tb) = (layer_text(&mut seed), layer_text(&mut seed));
         let load = |t: &str| {
@@ -209,7 +216,7 @@ fn random_polygons_never_panic_and_give_sane_results() {
             }
         }
     }
-    assert!(loaded > CASES / 2, "only {loaded} of {CASES} cases loaded");
+    assert!(loaded > cases / 2, "only {loaded} of {cases} cases loaded");
     // Cleaning on load leaves the kernel nothing it is known to fail on.
     assert_eq!(failed_pairs, 0, "kernel failures (contained)");
 }
