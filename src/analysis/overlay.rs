@@ -375,7 +375,7 @@ pub(crate) fn intersect(
         .filter_map(|polygon| {
             // The trace and the kernel can leave a spike (out and straight back) where the
             // outlines run within a hair of each other: not part of the overlap.
-            let polygon = clean::clean_polygon(&polygon, clean::SNAP_M, &mut cleaned)?;
+            let polygon = clean::clean_polygon_owned(polygon, clean::SNAP_M, &mut cleaned)?;
             let area_m2 = geometry::true_area_m2(&polygon);
             if area_m2 < min_m2 || area_m2 <= 0.0 {
                 return None;

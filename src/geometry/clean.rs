@@ -67,9 +67,10 @@ fn ring_is_clean(pts: &[Coord<f64>], eps: f64) -> bool {
     if n < 4 || pts[0] != pts[n - 1] {
         return false;
     }
-    // The open ring is pts[..n-1]; vertex i has neighbours i-1 and i+1 around it.
-    let m = n - 1;
-    (0..m).all(|i| !degenerate(pts[(i + m - 1) % m], pts[i], pts[(i + 1) % m], eps))
+    // Vertices 1..n-2 have both neighbours beside them (pts[n-1] is pts[0]); vertex 0 has
+    // pts[n-2] before it. No index arithmetic in the loop: this runs on every vertex loaded.
+    pts.windows(3).all(|w| !degenerate(w[0], w[1], w[2], eps))
+        && !degenerate(pts[n - 2], pts[0], pts[1], eps)
 }
 
 /// A closed ring without repeated points or spikes, or None when it collapses: fewer than
@@ -141,6 +142,22 @@ pub fn clean_polygon(p: &Polygon<f64>, eps: f64, cleaned: &mut Cleaned) -> Optio
     };
     let interiors = p.interiors().iter().filter_map(&mut one).collect();
     Some(Polygon::new(exterior, interiors))
+}
+
+/// [`clean_polygon`] taking the polygon: given back as it is (no copy) when clean.
+pub fn clean_polygon_owned(
+    p: Polygon<f64>,
+    eps: f64,
+    cleaned: &mut Cleaned,
+) -> Option<Polygon<f64>> {
+    let clean = std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .all(|r| ring_is_clean(&r.0, eps));
+    if clean {
+        Some(p)
+    } else {
+        clean_polygon(&p, eps, cleaned)
+    }
 }
 
 /// Clean a MultiPolygon in place (metres, [`SNAP_M`]); what was removed. Untouched (no copy)
