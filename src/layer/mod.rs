@@ -532,11 +532,11 @@ impl Collected {
         let cleaned = cleaned
             .into_iter()
             .map(|(index, c)| {
+                // Features are in file order.
                 let code = features
-                    .iter()
-                    .find(|f| f.index == index)
-                    .map(|f| f.code.clone())
-                    .unwrap_or_else(|| format!("#{index}"));
+                    .binary_search_by_key(&index, |f| f.index)
+                    .map(|k| features[k].code.clone())
+                    .unwrap_or_else(|_| format!("#{index}"));
                 (code, c)
             })
             .collect();
