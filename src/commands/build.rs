@@ -35,7 +35,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
         Some(p) => p.display().to_string(),
         None => "standard output".to_string(),
     };
-    let mut report = build(units, &map, &tolerance, warnings, output_file);
+    let mut report = build(units, &map, &tolerance, warnings, output_file)?;
     // The layer is staged before the warnings are said: what rounding to 7 decimals removed
     // is among them.
     let mut written = None;
