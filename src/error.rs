@@ -122,3 +122,45 @@ impl fmt::Display for KernelError {
 }
 
 impl std::error::Error for KernelError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixtures::{feature, rect};
+    use crate::analysis::overlay::FailedPair;
+    use crate::geometry::kernel::KernelPanic;
+    use crate::layer::Layer;
+
+    #[test]
+    fn a_failed_pair_names_both_features_and_what_to_do() {
+        let layer = |name: &str, code: &str| {
+            let mut l = Layer::empty_for_tests();
+            l.path = name.into();
+            l.features = vec![feature(code, rect(0.0, 0.0, 1.0, 1.0))];
+            l.features[0].index = 7;
+            l
+        };
+        let (a, b) = (
+            layer("a.geojson", "E01000001"),
+            layer("b.geojson", "E38000001"),
+        );
+        let e = KernelError::pairs(
+            &a,
+            &b,
+            &[FailedPair {
+                a: 0,
+                b: 0,
+                error: KernelPanic("index out of bounds".into()),
+            }],
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "a.geojson: feature #7 (E01000001) x b.geojson: feature #7 (E38000001): the \
+                 geometry kernel failed on this (index out of bounds)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\n  hint: "), "{text}");
+    }
+}
