@@ -57,3 +57,110 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// The geometry kernel failed (a panic, contained) on the features named: the analysis is
+/// incomplete and no report is made. Displayed as `WHAT: the geometry kernel failed (...)`
+/// followed by a hint line.
+#[derive(Debug)]
+pub struct KernelError {
+    /// The features concerned: `a.geojson: feature #3 (E01000001) x b.geojson: feature #7
+    /// (E38000001)`, or a layer.
+    pub what: String,
+    pub message: String,
+}
+
+impl KernelError {
+    /// The pairs of an overlay of layer `a` (features `fa`) with layer `b` that failed.
+    pub fn pairs(
+        a: &crate::layer::Layer,
+        b: &crate::layer::Layer,
+        failed: &[crate::analysis::overlay::FailedPair],
+    ) -> KernelError {
+        let name = |l: &crate::layer::Layer, i: usize| {
+            let f = &l.features[i];
+            format!("{}: feature #{} ({})", l.display_name(), f.index, f.code)
+        };
+        let shown: Vec<String> = failed
+            .iter()
+            .map(|p| format!("{} x {}", name(a, p.a), name(b, p.b)))
+            .collect();
+        let what = if failed.len() == 1 {
+            shown[0].clone()
+        } else {
+            format!(
+                "{} pairs of features, {}",
+                failed.len(),
+                crate::layer::list_some(&shown, 5)
+            )
+        };
+        KernelError {
+            what,
+            message: failed
+                .first()
+                .map(|p| p.error.0.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl fmt::Display for KernelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the geometry kernel failed on {} ({}); no report was made\n  hint: check the \
+             features with `footprint validate`, and fix or simplify their rings (repeated \
+             points, spikes, rings a millimetre across); please report the input as a bug",
+            self.what,
+            if self.what.contains(" pairs of features") {
+                "them"
+            } else {
+                "this"
+            },
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for KernelError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::fixtures::{feature, rect};
+    use crate::analysis::overlay::FailedPair;
+    use crate::geometry::kernel::KernelPanic;
+    use crate::layer::Layer;
+
+    #[test]
+    fn a_failed_pair_names_both_features_and_what_to_do() {
+        let layer = |name: &str, code: &str| {
+            let mut l = Layer::empty_for_tests();
+            l.path = name.into();
+            l.features = vec![feature(code, rect(0.0, 0.0, 1.0, 1.0))];
+            l.features[0].index = 7;
+            l
+        };
+        let (a, b) = (
+            layer("a.geojson", "E01000001"),
+            layer("b.geojson", "E38000001"),
+        );
+        let e = KernelError::pairs(
+            &a,
+            &b,
+            &[FailedPair {
+                a: 0,
+                b: 0,
+                error: KernelPanic("index out of bounds".into()),
+            }],
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "a.geojson: feature #7 (E01000001) x b.geojson: feature #7 (E38000001): the \
+                 geometry kernel failed on this (index out of bounds)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("\n  hint: "), "{text}");
+    }
+}

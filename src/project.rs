@@ -15,6 +15,21 @@
 
 use std::sync::OnceLock;
 
+/// Where lon/lat positions may be taken to British National Grid, degrees (min, max): the
+/// EPSG:27700 area of use (lon -9.01..2.01, lat 49.75..61.01: Great Britain, the Isle of Man
+/// and their seas) widened by 3° of longitude and 2° of latitude, which takes in all of
+/// Ireland, the Channel Islands and a coast's width of France. Over it the grid's scale
+/// stays within 0.6%, which true areas correct for ([`area_scale`]); far outside it the
+/// projection folds and areas come out negative or meaningless, so the loader refuses such
+/// features.
+pub const BNG_DOMAIN: ([f64; 2], [f64; 2]) = ([-12.01, 47.75], [5.01, 63.01]);
+
+/// Whether a lon/lat extent (min, max) lies inside [`BNG_DOMAIN`].
+pub fn in_bng_domain(min: [f64; 2], max: [f64; 2]) -> bool {
+    let (lo, hi) = BNG_DOMAIN;
+    min[0] >= lo[0] && min[1] >= lo[1] && max[0] <= hi[0] && max[1] <= hi[1]
+}
+
 /// Airy 1830 ellipsoid (OSGB36).
 const AIRY_A: f64 = 6_377_563.396;
 const AIRY_B: f64 = 6_356_256.909;

@@ -117,6 +117,18 @@ const MALFORMED: &[(&str, Option<usize>, &[&str])] = &[
         &["EPSG:27700", "EPSG:4326"],
     ),
     ("lat_lon_swapped.geojson", None, &["swapped"]),
+    // Where British National Grid folds, areas came out negative (-85,174 km² over
+    // Australia, -534,743,091 km² round the world) with exit 0: now refused, by feature.
+    (
+        "outside_gb_australia.geojson",
+        Some(1),
+        &["X99000001", "British National Grid is valid"],
+    ),
+    (
+        "outside_gb_round_the_world.geojson",
+        Some(1),
+        &["X99000002", "British National Grid is valid"],
+    ),
     ("coordinates_out_of_any_range.geojson", None, &["9000000"]),
     ("coordinates_out_of_any_range.geojson", Some(1), &[]),
     ("mixed_lonlat_and_bng.geojson", Some(2), &[]),
@@ -647,7 +659,87 @@ const DEFECTIVE: &[(&str, &[&str])] = &[
         "fuzz_name_key_splits_a_character.geojson",
         &["E06001012", "not closed"],
     ),
+    // A hole whose vertices lie within 1e-9 degrees of one point: the boolean-operation
+    // kernel could panic on it. Removed on load, and said.
+    (
+        "hole_collapsed_to_a_point.geojson",
+        &["E06001022", "cleaned of degenerate rings"],
+    ),
 ];
+
+/// Every command that overlays or validates, on a layer with a hole collapsed to a point
+/// (`{}` is the layer): each runs to its verdict (0 or 1), says the hole was removed, and
+/// never panics.
+const COLLAPSED_HOLE_COMMANDS: &[&[&str]] = &[
+    &["overlaps", "{}", "{}", "-t", "0"],
+    &["overlaps", "{}", "{}"],
+    &[
+        "overlaps",
+        "{}",
+        "{}",
+        "--pieces",
+        "{dir}/pieces.geojson",
+        "-o",
+        "{dir}/o.csv",
+    ],
+    &["validate", "{}"],
+    &["validate", "{}", "--extent", "{}"],
+    &["coterminosity", "{}", "--units", "{}"],
+    &["spanning", "{}", "--plans", "{}"],
+    &["map", "{}", "--units", "{}", "-o", "{dir}/map.html"],
+    &["check", "{dir}/rules.toml"],
+    &[
+        "build",
+        "{}",
+        "--mapping",
+        "{dir}/mapping.csv",
+        "-o",
+        "{dir}/built.geojson",
+    ],
+];
+
+#[test]
+fn a_hole_collapsed_to_a_point_reaches_every_command() {
+    let layer = text(&loadable("hole_collapsed_to_a_point.geojson"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = text(dir.path());
+    std::fs::write(
+        dir.path().join("rules.toml"),
+        format!(
+            "[layers]\nx = {layer:?}\n\n[[rule]]\nname = \"v\"\nvalidate = \"x\"\n\n\
+             [[rule]]\nname = \"c\"\ncoterminous = \"x\"\nunits = \"x\"\n\n\
+             [[rule]]\nname = \"s\"\nspanning = \"x\"\nplans = \"x\"\nmax_plans = 1\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("mapping.csv"),
+        "unit_code,footprint_code\nE06001022,F1\nE06001032,F1\n",
+    )
+    .unwrap();
+    each(
+        COLLAPSED_HOLE_COMMANDS,
+        |args| args.join(" "),
+        |args| {
+            let args: Vec<String> = args
+                .iter()
+                .map(|a| a.replace("{dir}", &d).replace("{}", &layer))
+                .collect();
+            let out = footprint().args(&args).output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{args:?}: exit {:?}\n{err}",
+                out.status.code()
+            );
+            assert!(!err.contains("panicked"), "{args:?}: {err}");
+            assert!(
+                err.contains("E06001022") && err.contains("cleaned of degenerate rings"),
+                "{args:?}: the cleaning is not said:\n{err}"
+            );
+        },
+    );
+}
 
 #[test]
 fn defective_layers_load_with_warnings() {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use footprint::analysis::weights;
+use footprint::input::weights;
 use libfuzzer_sys::fuzz_target;
 
 /// One scratch file per fuzzing process (the weights reader takes a path).

@@ -8,6 +8,7 @@ use super::dissolve::dissolve;
 use super::mapping::{Coverage, Mapping};
 use super::tolerance::Tolerance;
 use super::LayerSummary;
+use crate::error::KernelError;
 use crate::layer::Layer;
 
 /// One footprint written.
@@ -47,10 +48,25 @@ pub fn build(
     tolerance: &Tolerance,
     mut warnings: Vec<String>,
     output_file: String,
-) -> BuildReport {
+) -> Result<BuildReport, KernelError> {
     let coverage = super::mapping::cover(map, units);
     warnings.extend(coverage.warnings(map, units));
-    let built = dissolve(&units.features, &coverage.members, tolerance.metres);
+    let built =
+        dissolve(&units.features, &coverage.members, tolerance.metres).map_err(|(g, e)| {
+            let codes: Vec<String> = coverage.members[g]
+                .iter()
+                .map(|&i| units.features[i].code.clone())
+                .collect();
+            KernelError {
+                what: format!(
+                    "{}: footprint {}, the union of {}",
+                    units.display_name(),
+                    map.footprints[g].0,
+                    crate::layer::list_some(&codes, 10)
+                ),
+                message: e.0,
+            }
+        })?;
     let mut rows = Vec::new();
     let mut empty = Vec::new();
     for (((code, name), members), d) in map.footprints.iter().zip(&coverage.members).zip(built) {
@@ -75,7 +91,7 @@ pub fn build(
             crate::layer::list_some(&empty, 10)
         ));
     }
-    BuildReport {
+    Ok(BuildReport {
         layers: vec![LayerSummary::new("units", units)],
         mapping_file: map.path.display().to_string(),
         output_file,
@@ -85,5 +101,5 @@ pub fn build(
         coverage,
         empty_footprints: empty,
         footprints: rows,
-    }
+    })
 }

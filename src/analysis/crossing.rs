@@ -654,6 +654,8 @@ mod tests {
 
     use crate::test_rng::unit as lcg;
 
+    const MIN_M2: f64 = crate::analysis::overlay::MIN_PIECE_M2;
+
     /// A star-shaped ring about `c` with `n` vertices at radii in `r0..r1`, on a 10 m grid
     /// (so that two of them often share vertices and run along each other), clockwise or not.
     fn star(
@@ -763,9 +765,11 @@ mod tests {
             } else {
                 sharing(&mut seed, &a, base)
             };
-            let (want, by_trace) = intersect(&a, &boxes(&a), &b, &boxes(&b), false);
+            let (want, by_trace) =
+                intersect(&a, &boxes(&a), &b, &boxes(&b), false, MIN_M2).unwrap();
             assert!(!by_trace);
-            let (got_pieces, by_trace) = intersect(&a, &boxes(&a), &b, &boxes(&b), true);
+            let (got_pieces, by_trace) =
+                intersect(&a, &boxes(&a), &b, &boxes(&b), true, MIN_M2).unwrap();
             total += 1;
             let (ra, rb) = (rings(&a), rings(&b));
             if find_crossings(

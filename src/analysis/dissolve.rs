@@ -9,6 +9,7 @@ use geo::{BooleanOps, BoundingRect, MultiPolygon, Polygon};
 use rayon::prelude::*;
 
 use crate::geometry;
+use crate::geometry::kernel::{contained, KernelPanic};
 use crate::index::EnvelopeIndex;
 use crate::layer::Feature;
 
@@ -21,45 +22,61 @@ pub struct Dissolved {
     pub seams_m2: f64,
 }
 
-/// Dissolve each group of units (positions in `units`).
-pub fn dissolve(units: &[Feature], groups: &[Vec<usize>], tolerance_m: f64) -> Vec<Dissolved> {
+/// Dissolve each group of units (positions in `units`); or, when the geometry kernel fails on
+/// a group (a contained panic), the position of the first such group and the error.
+pub fn dissolve(
+    units: &[Feature],
+    groups: &[Vec<usize>],
+    tolerance_m: f64,
+) -> Result<Vec<Dissolved>, (usize, KernelPanic)> {
     let index = EnvelopeIndex::new(units);
     groups
         .par_iter()
-        .map(|members| {
-            let union = geo::unary_union(members.iter().flat_map(|&i| units[i].geometry.0.iter()));
-            let mut seams_filled = 0;
-            let mut seams_m2 = 0.0;
-            let polygons = union
-                .0
-                .into_iter()
-                .map(|p| {
-                    let (exterior, interiors) = p.into_inner();
-                    let mut kept = Vec::with_capacity(interiors.len());
-                    for ring in interiors {
-                        let hole = Polygon::new(ring.clone(), vec![]);
-                        let area = geometry::true_area_m2(&hole);
-                        let seam = geometry::mean_width_m(&hole) < tolerance_m
-                            && filled_by_others(&hole, members, units, &index) < 0.5 * area;
-                        if seam {
-                            seams_filled += 1;
-                            seams_m2 += area;
-                        } else {
-                            kept.push(ring);
-                        }
-                    }
-                    Polygon::new(exterior, kept)
-                })
-                .collect();
-            let geometry = MultiPolygon(polygons);
-            Dissolved {
-                area_m2: geometry::multi_true_area_m2(&geometry),
-                geometry,
-                seams_filled,
-                seams_m2,
-            }
+        .enumerate()
+        .map(|(g, members)| {
+            contained(|| dissolve_one(units, members, &index, tolerance_m)).map_err(|e| (g, e))
         })
         .collect()
+}
+
+/// One group's union, its seams filled.
+fn dissolve_one(
+    units: &[Feature],
+    members: &[usize],
+    index: &EnvelopeIndex,
+    tolerance_m: f64,
+) -> Dissolved {
+    let union = geo::unary_union(members.iter().flat_map(|&i| units[i].geometry.0.iter()));
+    let mut seams_filled = 0;
+    let mut seams_m2 = 0.0;
+    let polygons = union
+        .0
+        .into_iter()
+        .map(|p| {
+            let (exterior, interiors) = p.into_inner();
+            let mut kept = Vec::with_capacity(interiors.len());
+            for ring in interiors {
+                let hole = Polygon::new(ring.clone(), vec![]);
+                let area = geometry::true_area_m2(&hole);
+                let seam = geometry::mean_width_m(&hole) < tolerance_m
+                    && filled_by_others(&hole, members, units, index) < 0.5 * area;
+                if seam {
+                    seams_filled += 1;
+                    seams_m2 += area;
+                } else {
+                    kept.push(ring);
+                }
+            }
+            Polygon::new(exterior, kept)
+        })
+        .collect();
+    let geometry = MultiPolygon(polygons);
+    Dissolved {
+        area_m2: geometry::multi_true_area_m2(&geometry),
+        geometry,
+        seams_filled,
+        seams_m2,
+    }
 }
 
 /// Area of a hole covered by units outside the group, m².
@@ -95,7 +112,7 @@ mod tests {
             feature("A", rect(X, Y, X + KM, Y + KM)),
             feature("B", rect(X + KM, Y, X + 2.0 * KM, Y + KM)),
         ];
-        let d = dissolve(&units, &[vec![0, 1]], 100.0);
+        let d = dissolve(&units, &[vec![0, 1]], 100.0).unwrap();
         assert_eq!(d[0].geometry.0.len(), 1);
         assert_eq!(
             d[0].geometry.0[0].exterior().0.len(),
@@ -117,15 +134,15 @@ mod tests {
             feature("C", rect(X + KM, Y + KM, X + 2.0 * KM, Y + 2.0 * KM)),
         ];
         // Footprint 1 is the ring; the centre C belongs to footprint 2 (an enclave).
-        let d = dissolve(&ring, &[vec![0, 1, 2, 3], vec![4]], 100.0);
+        let d = dissolve(&ring, &[vec![0, 1, 2, 3], vec![4]], 100.0).unwrap();
         // The hole left is the centre plus the 10 m seam: mostly filled by C, so kept.
         assert_eq!(d[0].geometry.0[0].interiors().len(), 1);
         assert_eq!(d[0].seams_filled, 0);
         // Without C the hole is wide (1 km): kept too, it is a real gap.
-        let d = dissolve(&ring[..4], &[vec![0, 1, 2, 3]], 100.0);
+        let d = dissolve(&ring[..4], &[vec![0, 1, 2, 3]], 100.0).unwrap();
         assert_eq!(d[0].geometry.0[0].interiors().len(), 1);
         // With C in the same footprint only the seam is left, 10 m wide: filled.
-        let d = dissolve(&ring, &[vec![0, 1, 2, 3, 4]], 100.0);
+        let d = dissolve(&ring, &[vec![0, 1, 2, 3, 4]], 100.0).unwrap();
         assert!(d[0].geometry.0[0].interiors().is_empty());
         assert_eq!(d[0].seams_filled, 1);
         assert!((d[0].seams_m2 - 10_000.0).abs() < 50.0, "{}", d[0].seams_m2);

@@ -29,7 +29,9 @@ pub struct InspectReport {
     pub name_field: Option<String>,
     pub crs: String,
     pub crs_source: String,
-    /// [min_lon, min_lat, max_lon, max_lat] of the projected features, WGS84.
+    /// [min_lon, min_lat, max_lon, max_lat], WGS84: the least and greatest of the file's own
+    /// positions in a lon/lat file, of the features' vertices taken to lon/lat in a British
+    /// National Grid one.
     pub bbox_wgs84: Option<[f64; 4]>,
     /// [min_e, min_n, max_e, max_n] in British National Grid metres.
     pub bbox_bng: Option<[f64; 4]>,
@@ -66,6 +68,31 @@ impl CodeFacts {
     }
 }
 
+/// [min_lon, min_lat, max_lon, max_lat] of the layer's positions (see `bbox_wgs84`). Not the
+/// projected box taken back: grid lines are not meridians, so that box's corners lie beyond
+/// the data (by 0.6° of longitude for STP21).
+fn lonlat_extent(layer: &Layer) -> Option<[f64; 4]> {
+    if layer.crs == crate::layer::Crs::Wgs84 {
+        return layer
+            .input_extent
+            .map(|(min, max)| [min[0], min[1], max[0], max[1]]);
+    }
+    let mut b: Option<[f64; 4]> = None;
+    for f in &layer.features {
+        for p in &f.geometry.0 {
+            for c in std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .flat_map(|r| &r.0)
+            {
+                let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
+                let e = b.get_or_insert([lon, lat, lon, lat]);
+                *e = [e[0].min(lon), e[1].min(lat), e[2].max(lon), e[3].max(lat)];
+            }
+        }
+    }
+    b
+}
+
 impl InspectReport {
     pub fn from_layer(layer: &Layer) -> InspectReport {
         let count =
@@ -73,13 +100,7 @@ impl InspectReport {
         let bbox = layer.bbox();
         let bbox_bng =
             bbox.map(|r| [r.min().x, r.min().y, r.max().x, r.max().y].map(|v| v.round()));
-        let bbox_wgs84 = bbox.map(|r| {
-            let (x0, y0) = project::bng_to_wgs84(r.min().x, r.min().y);
-            let (x1, y1) = project::bng_to_wgs84(r.max().x, r.max().y);
-            let (x2, y2) = project::bng_to_wgs84(r.min().x, r.max().y);
-            let (x3, y3) = project::bng_to_wgs84(r.max().x, r.min().y);
-            [x0.min(x2), y0.min(y3), x1.max(x3), y1.max(y2)].map(round6)
-        });
+        let bbox_wgs84 = bbox.and(lonlat_extent(layer)).map(|b| b.map(round6));
         InspectReport {
             file: layer.display_name(),
             feature_count: layer.input_count,
@@ -97,7 +118,9 @@ impl InspectReport {
             suggested_tolerance_m: tolerance::suggested_m(&layer.resolution),
             defects: DefectCounts {
                 null_geometry: count(|r| *r == SkipReason::NullGeometry),
-                empty_geometry: count(|r| *r == SkipReason::EmptyGeometry),
+                empty_geometry: count(|r| {
+                    matches!(r, SkipReason::EmptyGeometry | SkipReason::Collapsed(_))
+                }),
                 not_polygon: count(|r| matches!(r, SkipReason::NotPolygon(_))),
                 invalid_geometry: layer.invalid_count(),
                 duplicate_codes: layer.duplicate_codes.len(),
@@ -106,5 +129,44 @@ impl InspectReport {
             warnings: layer.warnings().iter().map(ToString::to_string).collect(),
             codes: CodeFacts::of(layer),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::{load_bytes, LoadOptions};
+
+    fn report(text: &str) -> InspectReport {
+        let layer = load_bytes(
+            std::path::Path::new("t.geojson"),
+            text.as_bytes(),
+            &LoadOptions::default(),
+        )
+        .unwrap();
+        InspectReport::from_layer(&layer)
+    }
+
+    #[test]
+    fn bbox_wgs84_is_the_extent_of_the_positions() {
+        // A thin diagonal triangle far west of the central meridian: the projected box taken
+        // back to lon/lat reaches well beyond it.
+        let r = report(
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"XCD":"A"},
+            "geometry":{"type":"Polygon","coordinates":[[[-6.3,50.0],[-5.0,55.8],[-5.1,55.8],[-6.3,50.0]]]}}]}"#,
+        );
+        assert_eq!(r.bbox_wgs84, Some([-6.3, 50.0, -5.0, 55.8]));
+    }
+
+    #[test]
+    fn bbox_wgs84_of_a_bng_layer_is_its_vertices_in_lonlat() {
+        let (e0, n0) = project::wgs84_to_bng(-6.3, 50.0);
+        let (e1, n1) = project::wgs84_to_bng(-5.0, 55.8);
+        let (e2, n2) = project::wgs84_to_bng(-5.1, 55.8);
+        let r = report(&format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"XCD":"A"}},
+            "geometry":{{"type":"Polygon","coordinates":[[[{e0},{n0}],[{e1},{n1}],[{e2},{n2}],[{e0},{n0}]]]}}}}]}}"#
+        ));
+        assert_eq!(r.bbox_wgs84, Some([-6.3, 50.0, -5.0, 55.8]));
     }
 }

@@ -9,6 +9,8 @@ pub mod crossing;
 pub mod dissolve;
 #[cfg(test)]
 pub(crate) mod fixtures;
+#[cfg(test)]
+mod fuzz_tests;
 pub mod inspect;
 pub mod mapping;
 pub mod overlaps;

@@ -21,12 +21,24 @@ use rayon::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{clip, contain, crossing};
-use crate::geometry;
+use crate::geometry::{self, clean, kernel::KernelPanic};
 use crate::index;
 use crate::layer::Feature;
 
-/// Pieces smaller than this (m²) are numerical dust from the boolean operation.
+/// Above tolerance 0, pieces smaller than this (m²) are dust from the boolean operation and
+/// are dropped. At tolerance 0 (raw) every piece counts, however small; only traces under
+/// [`clean::SNAP_M`] wide, which are the kernel's rounding and not geometry, are removed.
 pub const MIN_PIECE_M2: f64 = 1.0;
+
+/// The least area (m²) a piece needs to count at `tolerance_m`: [`MIN_PIECE_M2`], or nothing
+/// at tolerance 0.
+pub fn min_piece_m2(tolerance_m: f64) -> f64 {
+    if tolerance_m > 0.0 {
+        MIN_PIECE_M2
+    } else {
+        0.0
+    }
+}
 
 /// The least share of a feature its best partner must hold to take it whole.
 pub const MIN_BEST_FIT_SHARE: f64 = 0.25;
@@ -91,6 +103,17 @@ pub struct Overlay {
     /// largest such overlap of each, as (a, b, raw m²), sorted by a.
     pub slivers_only: Vec<(usize, usize, f64)>,
     pub tolerance_m: f64,
+    /// Pairs whose intersection the geometry kernel failed on (positions in `a` and `b`,
+    /// sorted): the overlay is incomplete when there are any, and callers must not report it.
+    pub failed: Vec<FailedPair>,
+}
+
+/// A pair the geometry kernel failed on (it panicked, and the panic was contained).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedPair {
+    pub a: usize,
+    pub b: usize,
+    pub error: KernelPanic,
 }
 
 impl Overlay {
@@ -118,7 +141,7 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
     let start = std::time::Instant::now();
     let join = Join::new(a, b, &candidates, tolerance_m, keep_pieces);
     let bar = crate::progress::Task::new("overlaying", candidates.len() as u64, false);
-    let computed: Vec<Computed> = candidates
+    let results: Vec<Result<Computed, FailedPair>> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
             bar.inc(1);
@@ -126,7 +149,16 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
         })
         .collect();
     drop(bar);
-    let out = judge(a, b, computed, tolerance_m);
+    let mut computed = Vec::with_capacity(results.len());
+    let mut failed = Vec::new();
+    for r in results {
+        match r {
+            Ok(c) => computed.push(c),
+            Err(f) => failed.push(f),
+        }
+    }
+    let mut out = judge(a, b, computed, tolerance_m);
+    out.failed = failed;
     crate::timings::report(
         &format!(
             "overlay ({} candidate pairs, {} intersections, {} of them traced)",
@@ -209,9 +241,13 @@ impl<'l> Join<'l> {
         }
     }
 
-    /// The pieces of a[i] x b[j] and their areas, or None when they do not overlap.
-    fn pair(&self, i: usize, j: usize) -> Option<Computed> {
-        let pieces = self.pieces(i, j);
+    /// The pieces of a[i] x b[j] and their areas, None when they do not overlap, or the
+    /// kernel's failure.
+    fn pair(&self, i: usize, j: usize) -> Option<Result<Computed, FailedPair>> {
+        let pieces = match self.pieces(i, j) {
+            Ok(p) => p,
+            Err(error) => return Some(Err(FailedPair { a: i, b: j, error })),
+        };
         if pieces.is_empty() {
             return None;
         }
@@ -221,17 +257,17 @@ impl<'l> Join<'l> {
             .filter(|p| p.width_m >= self.tolerance_m)
             .map(|p| p.area_m2)
             .sum();
-        Some(Computed {
+        Some(Ok(Computed {
             a: i,
             b: j,
             raw_m2,
             wide_m2,
             pieces: if self.keep_pieces { pieces } else { Vec::new() },
-        })
+        }))
     }
 
     /// Containment or disjointness when it can be proved cheaply, else the intersection.
-    fn pieces(&self, i: usize, j: usize) -> Vec<Piece> {
+    fn pieces(&self, i: usize, j: usize) -> Result<Vec<Piece>, KernelPanic> {
         let (fa, fb) = (&self.a[i], &self.b[j]);
         let (c, f) = if self.index_b { (j, i) } else { (i, j) };
         let (coarse, fine) = if self.index_b {
@@ -243,8 +279,9 @@ impl<'l> Join<'l> {
             Some(e) => contain::relate(&fine[f], &coarse[c], e),
             None => contain::Relation::Unknown,
         };
-        let whole = |g: &MultiPolygon<f64>| whole(g, self.keep_pieces, self.widths);
-        match relation {
+        let min_m2 = min_piece_m2(self.tolerance_m);
+        let whole = |g: &MultiPolygon<f64>| whole(g, min_m2, self.keep_pieces, self.widths);
+        Ok(match relation {
             contain::Relation::Disjoint => Vec::new(),
             contain::Relation::FineInside if self.index_b => whole(&fa.geometry),
             contain::Relation::FineInside => whole(&fb.geometry),
@@ -261,24 +298,25 @@ impl<'l> Join<'l> {
                     &fb.geometry,
                     &self.boxes_b[j],
                     trace,
-                );
+                    min_m2,
+                )?;
                 if traced {
                     self.by_trace.fetch_add(1, Ordering::Relaxed);
                 }
                 pieces
             }
-        }
+        })
     }
 }
 
 /// The pieces of a feature that lies wholly inside its partner: its own polygons (copied only
-/// when the pieces are kept). Without `widths`, each is given an infinite width: wide enough
-/// for any tolerance.
-fn whole(a: &MultiPolygon<f64>, keep: bool, widths: bool) -> Vec<Piece> {
+/// when the pieces are kept), those under `min_m2` left out. Without `widths`, each is given
+/// an infinite width: wide enough for any tolerance.
+fn whole(a: &MultiPolygon<f64>, min_m2: f64, keep: bool, widths: bool) -> Vec<Piece> {
     a.0.iter()
         .filter_map(|polygon| {
             let area_m2 = geometry::true_area_m2(polygon);
-            if area_m2 < MIN_PIECE_M2 {
+            if area_m2 < min_m2 || area_m2 <= 0.0 {
                 return None;
             }
             Some(Piece {
@@ -298,44 +336,59 @@ fn whole(a: &MultiPolygon<f64>, keep: bool, widths: bool) -> Vec<Piece> {
         .collect()
 }
 
-/// Intersection pieces with their true areas and widths, dust removed, and whether they were
+/// Intersection pieces with their true areas and widths, cleaned of spikes and repeated
+/// points ([`clean`]), dust removed above tolerance 0 (`min_m2`), and whether they were
 /// traced ([`crossing`]; tried when `trace`) rather than found by the general boolean
-/// operation.
+/// operation. A panic in the boolean operation is contained ([`geometry::kernel`]) and
+/// returned as the error.
 pub(crate) fn intersect(
     a: &MultiPolygon<f64>,
     a_boxes: &[Rect<f64>],
     b: &MultiPolygon<f64>,
     b_boxes: &[Rect<f64>],
     trace: bool,
-) -> (Vec<Piece>, bool) {
+    min_m2: f64,
+) -> Result<(Vec<Piece>, bool), KernelPanic> {
     // Cheap rejection: no part boxes meet.
     let meets = a_boxes
         .iter()
         .any(|ra| b_boxes.iter().any(|rb| ra.intersects(rb)));
     if !meets {
-        return (Vec::new(), false);
+        return Ok((Vec::new(), false));
     }
     // Both are first cut to the overlap of their boxes: most of a coarse outline lies far from
     // a fine feature, and the boolean operation's cost grows with every vertex it is given.
     let Some(rect) = clip::common_rect(a_boxes, b_boxes) else {
-        return (Vec::new(), false);
+        return Ok((Vec::new(), false));
     };
     let (a, b) = (clip::cut(a, a_boxes, &rect), clip::cut(b, b_boxes, &rect));
     let traced = if trace {
-        crossing::intersection(&a, &b)
+        geometry::kernel::contained(|| crossing::intersection(&a, &b))?
     } else {
         None
     };
     let done = traced.is_some();
-    let polygons = traced.unwrap_or_else(|| a.intersection(b.as_ref()).0);
+    let polygons = match traced {
+        Some(p) => p,
+        None => geometry::kernel::contained(|| a.intersection(b.as_ref()).0)?,
+    };
+    let mut cleaned = clean::Cleaned::default();
     let pieces = polygons
         .into_iter()
         .filter_map(|polygon| {
+            // The trace and the kernel can leave a spike (out and straight back) where the
+            // outlines run within a hair of each other: not part of the overlap.
+            let polygon = clean::clean_polygon_owned(polygon, clean::SNAP_M, &mut cleaned)?;
             let area_m2 = geometry::true_area_m2(&polygon);
-            if area_m2 < MIN_PIECE_M2 {
+            if area_m2 < min_m2 || area_m2 <= 0.0 {
                 return None;
             }
+            // Narrower than a millimetre: a trace of the kernel's rounding (or of the trace's
+            // 0.1 µm shift), not geometry, at any tolerance.
             let width_m = geometry::mean_width_m(&polygon);
+            if width_m < clean::SNAP_M {
+                return None;
+            }
             Some(Piece {
                 polygon,
                 area_m2,
@@ -343,7 +396,7 @@ pub(crate) fn intersect(
             })
         })
         .collect();
-    (pieces, done)
+    Ok((pieces, done))
 }
 
 /// Keep each computed pair whose wide pieces count (every pair at tolerance 0), then give
@@ -417,6 +470,7 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
         dropped,
         slivers_only,
         tolerance_m,
+        failed: Vec::new(),
     }
 }
 
@@ -523,6 +577,27 @@ mod tests {
         let o = overlay(&units, &footprints(0.0)[..1], 0.0, false);
         assert!(o.pairs.is_empty());
         assert_eq!(o.dropped.pairs, 0);
+    }
+
+    #[test]
+    fn raw_means_raw_even_under_a_square_metre() {
+        // A 0.5 m square wholly inside F1, and a unit poking 0.5 m x 0.5 m into F2.
+        let units = vec![
+            feature("TINY", rect(X + 500.0, Y + 500.0, X + 500.5, Y + 500.5)),
+            feature(
+                "POKE",
+                rect(X + 9_000.0, Y + 100.0, X + 10_000.5, Y + 100.5),
+            ),
+        ];
+        let raw = overlay(&units, &footprints(0.0), 0.0, true);
+        let pairs: Vec<(usize, usize)> = raw.pairs.iter().map(|p| (p.a, p.b)).collect();
+        assert_eq!(pairs, vec![(0, 0), (1, 0), (1, 1)], "{:?}", raw.pairs);
+        assert!((raw.pairs[0].area_m2 - 0.25).abs() < 0.01);
+        assert!((raw.pairs[2].area_m2 - 0.25).abs() < 0.01);
+        assert_eq!(raw.pairs[0].pieces.len(), 1);
+        // Above 0, dust under 1 m² is dropped: the poke is noise, and TINY goes by best fit.
+        let o = overlay(&units, &footprints(0.0), 1.0, false);
+        assert!(o.pairs.iter().all(|p| p.b == 0), "{:?}", o.pairs);
     }
 
     #[test]

@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use super::contain::EdgeIndex;
 use super::overlay::{self, Piece, MIN_PIECE_M2};
-use crate::geometry;
+use crate::error::KernelError;
+use crate::geometry::{self, kernel, kernel::KernelPanic};
 use crate::index::EnvelopeIndex;
 use crate::layer::{Feature, Layer, SkipReason};
 use crate::project;
@@ -127,21 +128,76 @@ impl Finding {
     }
 }
 
+/// Where the geometry kernel failed: on a pair of features (positions in the layer), or on a
+/// whole-layer operation (what it was).
+#[derive(Debug)]
+enum Failure {
+    Pair(usize, usize, KernelPanic),
+    Layer(&'static str, KernelPanic),
+}
+
+impl Failure {
+    fn into_error(self, layer: &Layer, extent: Option<&Layer>) -> KernelError {
+        let name = layer.display_name();
+        match self {
+            Failure::Pair(i, j, e) => {
+                let (a, b) = (&layer.features[i], &layer.features[j]);
+                KernelError {
+                    what: format!(
+                        "{name}: features #{} ({}) and #{} ({})",
+                        a.index, a.code, b.index, b.code
+                    ),
+                    message: e.0,
+                }
+            }
+            Failure::Layer(what, e) => KernelError {
+                what: match extent {
+                    Some(x) if what == "extent" => {
+                        format!("{name} against the extent {}", x.display_name())
+                    }
+                    _ => format!("{name}: {what}"),
+                },
+                message: e.0,
+            },
+        }
+    }
+}
+
+/// A whole-layer boolean operation, its panic contained.
+fn layer_op<T>(what: &'static str, f: impl FnOnce() -> T) -> Result<T, Failure> {
+    kernel::contained(f).map_err(|e| Failure::Layer(what, e))
+}
+
 /// Every check on one layer (and its extent), findings sorted errors first, then by kind
-/// and code.
-pub fn check(layer: &Layer, extent: Option<&Layer>, tolerance_m: f64) -> Vec<Finding> {
+/// and code; or the features the geometry kernel failed on.
+pub fn check(
+    layer: &Layer,
+    extent: Option<&Layer>,
+    tolerance_m: f64,
+) -> Result<Vec<Finding>, KernelError> {
+    checked(layer, extent, tolerance_m).map_err(|f| f.into_error(layer, extent))
+}
+
+fn checked(
+    layer: &Layer,
+    extent: Option<&Layer>,
+    tolerance_m: f64,
+) -> Result<Vec<Finding>, Failure> {
     let mut out = Vec::new();
     out.extend(feature_findings(layer));
     use crate::timings::time;
-    let union = time(|| "union".into(), || union_of(&layer.features));
+    let union = time(
+        || "union".into(),
+        || layer_op("the union of its features", || union_of(&layer.features)),
+    )?;
     out.extend(time(
         || "overlaps".into(),
         || overlaps(&layer.features, &union, tolerance_m),
-    ));
+    )?);
     out.extend(time(
         || "gaps".into(),
         || gaps(&layer.features, &union, extent, tolerance_m),
-    ));
+    )?);
     // Errors first, then by kind and code; gaps (no code) largest first.
     out.sort_by(|a, b| {
         (a.severity, a.kind, &a.code, &a.other_code)
@@ -153,7 +209,7 @@ pub fn check(layer: &Layer, extent: Option<&Layer>, tolerance_m: f64) -> Vec<Fin
                 written(b).total_cmp(&written(a))
             })
     });
-    out
+    Ok(out)
 }
 
 /// Skipped features, invalid geometry, duplicate and missing codes.
@@ -171,7 +227,9 @@ fn skipped_findings(layer: &Layer) -> Vec<Finding> {
         .iter()
         .map(|s| {
             let kind = match s.reason {
-                SkipReason::NullGeometry | SkipReason::EmptyGeometry => Kind::EmptyGeometry,
+                SkipReason::NullGeometry | SkipReason::EmptyGeometry | SkipReason::Collapsed(_) => {
+                    Kind::EmptyGeometry
+                }
                 SkipReason::NotPolygon(_) => Kind::NotPolygon,
             };
             let code = s.code.clone().unwrap_or_else(|| format!("#{}", s.index));
@@ -255,15 +313,25 @@ fn code_findings(layer: &Layer) -> Vec<Finding> {
 /// Instead one operation over the whole layer finds where it is covered at least twice (see
 /// [`covered_twice`]); only pairs of features near such places are intersected, to say which
 /// features overlap and by how much. A clean coverage needs no pairwise operation at all.
-fn overlaps(features: &[Feature], union: &MultiPolygon<f64>, tolerance_m: f64) -> Vec<Finding> {
-    let doubled = covered_twice(features, union);
+fn overlaps(
+    features: &[Feature],
+    union: &MultiPolygon<f64>,
+    tolerance_m: f64,
+) -> Result<Vec<Finding>, Failure> {
+    let doubled = layer_op("where its features overlap", || {
+        covered_twice(features, union)
+    })?;
     let candidates = overlap_candidates(features, &doubled);
-    let mut out: Vec<Finding> = candidates
+    let found: Vec<Option<Finding>> = candidates
         .par_iter()
-        .filter_map(|&(i, j)| overlap_finding(&features[i], &features[j], tolerance_m))
-        .collect();
+        .map(|&(i, j)| {
+            overlap_finding(&features[i], &features[j], tolerance_m)
+                .map_err(|e| Failure::Pair(i, j, e))
+        })
+        .collect::<Result<_, Failure>>()?;
+    let mut out: Vec<Finding> = found.into_iter().flatten().collect();
     out.sort_by(|a, b| (&a.code, &a.other_code).cmp(&(&b.code, &b.other_code)));
-    out
+    Ok(out)
 }
 
 /// Pairs of features whose boxes meet near a place covered twice.
@@ -292,15 +360,22 @@ fn overlap_candidates(features: &[Feature], doubled: &MultiPolygon<f64>) -> Vec<
     candidates
 }
 
-/// The overlap of two features, or None when they only touch (or overlap by dust).
-fn overlap_finding(a: &Feature, b: &Feature, tolerance_m: f64) -> Option<Finding> {
+/// The overlap of two features, or None when they only touch (or overlap by dust); or the
+/// kernel's failure on them.
+fn overlap_finding(
+    a: &Feature,
+    b: &Feature,
+    tolerance_m: f64,
+) -> Result<Option<Finding>, KernelPanic> {
     let boxes = |g: &MultiPolygon<f64>| -> Vec<geo::Rect<f64>> {
         g.0.iter().filter_map(|p| p.bounding_rect()).collect()
     };
     let (ga, gb) = (&a.geometry, &b.geometry);
     // Neighbours in a coverage share their outlines: tracing crossings would not apply.
-    let (pieces, _) = overlay::intersect(ga, &boxes(ga), gb, &boxes(gb), false);
-    let (severity, area, widest, at) = judge(pieces, tolerance_m)?;
+    let (pieces, _) = overlay::intersect(ga, &boxes(ga), gb, &boxes(gb), false, MIN_PIECE_M2)?;
+    let Some((severity, area, widest, at)) = judge(pieces, tolerance_m) else {
+        return Ok(None);
+    };
     let detail = match severity {
         Severity::Error => format!(
             "{} and {} both cover {} (widest piece {:.0} m across on average)",
@@ -323,7 +398,7 @@ fn overlap_finding(a: &Feature, b: &Feature, tolerance_m: f64) -> Option<Finding
         .area(area)
         .at(at);
     f.other_code = b.code.clone();
-    Some(f)
+    Ok(Some(f))
 }
 
 /// Where a layer is covered by two or more features: one boolean operation over every ring of
@@ -400,11 +475,11 @@ fn gaps(
     union: &MultiPolygon<f64>,
     extent: Option<&Layer>,
     tolerance_m: f64,
-) -> Vec<Finding> {
-    let (gap_polygons, outside) = uncovered(union, extent);
+) -> Result<Vec<Finding>, Failure> {
+    let (gap_polygons, outside) = uncovered(union, extent)?;
     let index = EnvelopeIndex::new(features);
     let edges = bordering_edges(features, &index, gap_polygons.iter().chain(&outside));
-    gap_polygons
+    let findings = gap_polygons
         .into_par_iter()
         .map(|p| (p, Kind::Gap))
         .chain(outside.into_par_iter().map(|p| (p, Kind::OutsideExtent)))
@@ -412,15 +487,16 @@ fn gaps(
             let neighbours = neighbours_of(&polygon, features, &index, &edges);
             gap_finding(polygon, kind, neighbours, tolerance_m)
         })
-        .collect()
+        .collect();
+    Ok(findings)
 }
+
+/// Gaps, and the parts of the layer outside the extent.
+type Uncovered = (Vec<Polygon<f64>>, Vec<Polygon<f64>>);
 
 /// The gaps (ground of the extent, or holes of the union without one, covered by no
 /// feature) and what of the layer lies outside the extent.
-fn uncovered(
-    union: &MultiPolygon<f64>,
-    extent: Option<&Layer>,
-) -> (Vec<Polygon<f64>>, Vec<Polygon<f64>>) {
+fn uncovered(union: &MultiPolygon<f64>, extent: Option<&Layer>) -> Result<Uncovered, Failure> {
     match extent {
         None => {
             let holes = union
@@ -432,11 +508,16 @@ fn uncovered(
                     Polygon::new(ring.clone(), vec![]).orient(Direction::Default)
                 })
                 .collect();
-            (holes, Vec::new())
+            Ok((holes, Vec::new()))
         }
         Some(extent) => {
-            let whole = union_of(&extent.features);
-            rayon::join(|| whole.difference(union).0, || union.difference(&whole).0)
+            let whole = layer_op("extent", || union_of(&extent.features))?;
+            // Each side contained on the thread that runs it.
+            let (gaps, outside) = rayon::join(
+                || layer_op("extent", || whole.difference(union).0),
+                || layer_op("extent", || union.difference(&whole).0),
+            );
+            Ok((gaps?, outside?))
         }
     }
 }
@@ -667,8 +748,8 @@ impl ValidateReport {
         tolerance: &super::tolerance::Tolerance,
         strict: bool,
         warnings: Vec<super::Warning>,
-    ) -> ValidateReport {
-        let mut findings = check(layer, extent, tolerance.metres);
+    ) -> Result<ValidateReport, KernelError> {
+        let mut findings = check(layer, extent, tolerance.metres)?;
         if strict {
             for f in &mut findings {
                 f.severity = Severity::Error;
@@ -687,7 +768,7 @@ impl ValidateReport {
         if let Some(e) = extent {
             layers.push(super::LayerSummary::new("extent", e));
         }
-        ValidateReport {
+        Ok(ValidateReport {
             layers,
             tolerance_m: tolerance.metres,
             tolerance_source: tolerance.source.clone(),
@@ -704,7 +785,7 @@ impl ValidateReport {
             },
             findings,
             scope: None,
-        }
+        })
     }
 }
 
@@ -787,11 +868,11 @@ mod tests {
     #[test]
     fn a_clean_tiling_has_no_findings() {
         let f = row(rect(X + KM, Y, X + 2.0 * KM, Y + KM));
-        assert!(overlaps(&f, &union_of(&f), 100.0).is_empty());
-        assert!(gaps(&f, &union_of(&f), None, 100.0).is_empty());
+        assert!(overlaps(&f, &union_of(&f), 100.0).unwrap().is_empty());
+        assert!(gaps(&f, &union_of(&f), None, 100.0).unwrap().is_empty());
         assert!({
             let r = ring_of_squares(false);
-            gaps(&r, &union_of(&r), None, 100.0)
+            gaps(&r, &union_of(&r), None, 100.0).unwrap()
         }
         .is_empty());
     }
@@ -800,18 +881,18 @@ mod tests {
     fn a_wide_overlap_is_an_error_and_a_thin_one_a_warning() {
         // B pushed 300 m into C.
         let f = row(rect(X + KM, Y, X + 2.3 * KM, Y + KM));
-        let o = overlaps(&f, &union_of(&f), 100.0);
+        let o = overlaps(&f, &union_of(&f), 100.0).unwrap();
         assert_eq!(o.len(), 1);
         assert_eq!((o[0].code.as_str(), o[0].other_code.as_str()), ("B", "C"));
         assert_eq!(o[0].severity, Severity::Error);
         assert!((o[0].area_km2.unwrap() - 0.3).abs() < 0.001);
         // 20 m into C: a sliver at 100 m.
         let f = row(rect(X + KM, Y, X + 2.02 * KM, Y + KM));
-        let o = overlaps(&f, &union_of(&f), 100.0);
+        let o = overlaps(&f, &union_of(&f), 100.0).unwrap();
         assert_eq!(o[0].severity, Severity::Warning);
         // ... but an error at tolerance 0.
         assert_eq!(
-            overlaps(&f, &union_of(&f), 0.0)[0].severity,
+            overlaps(&f, &union_of(&f), 0.0).unwrap()[0].severity,
             Severity::Error
         );
     }
@@ -819,7 +900,7 @@ mod tests {
     #[test]
     fn a_hole_in_the_union_is_a_gap_with_its_neighbours() {
         let r = ring_of_squares(true);
-        let g = gaps(&r, &union_of(&r), None, 100.0);
+        let g = gaps(&r, &union_of(&r), None, 100.0).unwrap();
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].kind, Kind::Gap);
         assert_eq!(g[0].severity, Severity::Error);
@@ -835,11 +916,11 @@ mod tests {
         let f = row(rect(X + KM, Y, X + 1.98 * KM, Y + KM));
         // Not a hole of the union (it opens to the outside at both ends), so not a gap
         // without an extent...
-        assert!(gaps(&f, &union_of(&f), None, 100.0).is_empty());
+        assert!(gaps(&f, &union_of(&f), None, 100.0).unwrap().is_empty());
         // ... but against an extent it is.
         let mut extent = Layer::empty_for_tests();
         extent.features = vec![feature(0, "E", rect(X, Y, X + 3.0 * KM, Y + KM))];
-        let g = gaps(&f, &union_of(&f), Some(&extent), 100.0);
+        let g = gaps(&f, &union_of(&f), Some(&extent), 100.0).unwrap();
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].severity, Severity::Warning);
         assert_eq!(g[0].neighbours, vec!["B".to_string(), "C".to_string()]);
@@ -850,7 +931,7 @@ mod tests {
         let f = row(rect(X + KM, Y, X + 2.0 * KM, Y + 1.5 * KM));
         let mut extent = Layer::empty_for_tests();
         extent.features = vec![feature(0, "E", rect(X, Y, X + 3.0 * KM, Y + KM))];
-        let g = gaps(&f, &union_of(&f), Some(&extent), 100.0);
+        let g = gaps(&f, &union_of(&f), Some(&extent), 100.0).unwrap();
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].kind, Kind::OutsideExtent);
         assert!((g[0].area_km2.unwrap() - 0.5).abs() < 0.001);

@@ -20,6 +20,7 @@ use crate::analysis::tolerance::{self, Tolerance};
 use crate::analysis::validate::{self, ValidateReport};
 use crate::analysis::weights::{self, PairWeights, Points};
 use crate::analysis::{spanning, Context, LayerSummary, Verdict};
+use crate::error::KernelError;
 use crate::layer::Layer;
 use rules::{Check, Rule, Rules};
 
@@ -112,7 +113,7 @@ pub fn run(rules: &Rules, layers: &[Layer], inputs: &Inputs) -> Result<CheckRepo
                 .collect();
             rule_result(rule, &used, inputs, i, &mut warnings)
         })
-        .collect();
+        .collect::<Result<_, KernelError>>()?;
     let passed = results.iter().filter(|r| r.passed).count();
     Ok(CheckReport {
         rules_file: rules.path.display().to_string(),
@@ -149,7 +150,7 @@ fn rule_result(
     inputs: &Inputs,
     i: usize,
     warnings: &mut Warnings,
-) -> RuleResult {
+) -> Result<RuleResult, KernelError> {
     let start = Instant::now();
     let (tolerance, tw) = tolerance::resolve(rule.tolerance, used);
     for w in tw {
@@ -163,8 +164,8 @@ fn rule_result(
         pts,
         inputs.mappings.get(&i),
         warnings,
-    );
-    RuleResult {
+    )?;
+    Ok(RuleResult {
         name: rule.name.clone(),
         check: rule.check.kind(),
         passed: verdict.passed,
@@ -172,7 +173,7 @@ fn rule_result(
         failures: verdict.failures,
         tolerance_m: tolerance.metres,
         seconds: (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-    }
+    })
 }
 
 /// One rule: analyse its layers, then the analysis's own verdict.
@@ -183,8 +184,8 @@ fn run_rule(
     points: Option<&Points>,
     mapping: Option<&Mapping>,
     warnings: &mut Warnings,
-) -> Verdict {
-    match &rule.check {
+) -> Result<Verdict, KernelError> {
+    Ok(match &rule.check {
         Check::Validate {
             strict,
             all_countries,
@@ -201,7 +202,7 @@ fn run_rule(
                 tolerance,
                 *strict,
                 vec![],
-            ))
+            )?)
         }
         Check::Coterminous {
             max_split_units,
@@ -213,7 +214,7 @@ fn run_rule(
                 max_split_units: *max_split_units,
                 max_split_share: *max_split_share,
             };
-            let report = coterminous(layers, tolerance, points, *all_countries, warnings);
+            let report = coterminous(layers, tolerance, points, *all_countries, warnings)?;
             coterminosity::verdict(&report, &limits)
         }
         Check::MappedByFile { .. } => match mapping {
@@ -225,7 +226,7 @@ fn run_rule(
             },
         },
         Check::MappedInFootprints { all_countries, .. } => coterminosity::verdict_in_footprints(
-            &coterminous(layers, tolerance, None, *all_countries, warnings),
+            &coterminous(layers, tolerance, None, *all_countries, warnings)?,
             &layers[1].display_name(),
         ),
         Check::Spanning {
@@ -234,7 +235,7 @@ fn run_rule(
             ..
         } => {
             let (providers, plans) = (layers[0], layers[1]);
-            let (ov, pw) = overlay_with(providers, plans, tolerance, points, warnings);
+            let (ov, pw) = overlay_with(providers, plans, tolerance, points, warnings)?;
             let report = spanning::analyse(
                 &providers.features,
                 &plans.features,
@@ -245,7 +246,7 @@ fn run_rule(
             );
             spanning::verdict(&report, *max_plans)
         }
-    }
+    })
 }
 
 /// Units (layers[0]) against footprints (layers[1]).
@@ -255,9 +256,9 @@ fn coterminous(
     points: Option<&Points>,
     all_countries: bool,
     warnings: &mut Warnings,
-) -> coterminosity::CoterminosityReport {
+) -> Result<coterminosity::CoterminosityReport, KernelError> {
     let (units, footprints) = (layers[0], layers[1]);
-    let (ov, pw) = overlay_with(units, footprints, tolerance, points, warnings);
+    let (ov, pw) = overlay_with(units, footprints, tolerance, points, warnings)?;
     let mut report = coterminosity::analyse(
         &units.features,
         &footprints.features,
@@ -269,7 +270,7 @@ fn coterminous(
     if let Some(s) = Scope::decide("footprints", &footprints.features).filter(|_| !all_countries) {
         scope::coterminosity(&mut report, s);
     }
-    report
+    Ok(report)
 }
 
 /// A validate rule's extent (layers[1]) limited to the country of every code of its layer
@@ -292,15 +293,18 @@ fn overlay_with(
     tolerance: &Tolerance,
     points: Option<&Points>,
     warnings: &mut Warnings,
-) -> (Overlay, Option<PairWeights>) {
+) -> Result<(Overlay, Option<PairWeights>), KernelError> {
     let ov = overlay(&a.features, &b.features, tolerance.metres, false);
+    if !ov.failed.is_empty() {
+        return Err(KernelError::pairs(a, b, &ov.failed));
+    }
     let pw = points.map(|p| weights::pair_weights(p, &a.features, &b.features, &ov));
     if let Some(pw) = &pw {
         for n in pw.notes(&a.display_name(), &b.display_name()) {
             warnings.add(n);
         }
     }
-    (ov, pw)
+    Ok((ov, pw))
 }
 
 /// The analyses want a report context; check reports its own, so this one stays bare.

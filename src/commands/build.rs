@@ -38,7 +38,21 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
         Some(p) => p.display().to_string(),
         None => "standard output".to_string(),
     };
-    let report = build(units, &map, &tolerance, warnings, output_file);
+    let mut report = build(units, &map, &tolerance, warnings, output_file)?;
+    // The layer is staged before the warnings are said: what rounding to 7 decimals removed
+    // is among them.
+    let mut written = None;
+    let staged = if report.footprints.is_empty() {
+        None
+    } else {
+        Some(layer_out.stage(|w| {
+            written = Some(write_layer(&report, w)?);
+            Ok(())
+        })?)
+    };
+    report
+        .warnings
+        .extend(written.unwrap_or_default().notes(&report.output_file));
     if !args.quiet {
         if args.tolerance == tolerance::ToleranceArg::Auto {
             diag::line(format_args!("tolerance: {tolerance}"));
@@ -55,7 +69,9 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
             units.code_field
         );
     }
-    layer_out.write(|w| write_layer(&report, w))?;
+    if let Some(s) = staged {
+        s.commit()?;
+    }
     let how = Emit {
         format: args.format.into(),
         spreadsheet_safe: !args.raw_csv,

@@ -24,7 +24,7 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
         &[&out],
     )?;
     let (units, footprints) = (&prepared.layers[0], &prepared.layers[1]);
-    let (result, weights) = prepared.overlay(0, 1, false);
+    let (result, weights) = prepared.overlay(0, 1, false)?;
     let context = prepared.context(&result, weights.as_ref(), 0, 1);
     let said = context.warnings.len();
     let mut report = analyse(

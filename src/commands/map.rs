@@ -23,9 +23,9 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
     check_args(&args)?;
     let out = Output::new(Some(&args.output));
     let prepared = load(&args, &out)?;
-    let (overlay, weights) = prepared.overlay(0, 1, true);
+    let (overlay, weights) = prepared.overlay(0, 1, true)?;
     let cot = analyse_coterminosity(&prepared, &overlay, weights.as_ref(), &args);
-    let span = analyse_spanning(&prepared, args.min_share);
+    let span = analyse_spanning(&prepared, args.min_share)?;
     let Some(extent) = opening_extent(&prepared.layers[0], &prepared.layers[1..]) else {
         bail!("nothing to draw: the layers have no polygon features");
     };
@@ -98,9 +98,14 @@ fn analyse_coterminosity(
 }
 
 /// Providers against footprints, when there are providers.
-fn analyse_spanning(prepared: &Prepared, min_share: f64) -> Option<(&[Feature], SpanningReport)> {
-    let providers = prepared.layers.get(2)?;
-    let (overlay, weights) = prepared.overlay(2, 1, false);
+fn analyse_spanning(
+    prepared: &Prepared,
+    min_share: f64,
+) -> Result<Option<(&[Feature], SpanningReport)>> {
+    let Some(providers) = prepared.layers.get(2) else {
+        return Ok(None);
+    };
+    let (overlay, weights) = prepared.overlay(2, 1, false)?;
     let report = spanning::analyse(
         &providers.features,
         &prepared.layers[1].features,
@@ -109,7 +114,7 @@ fn analyse_spanning(prepared: &Prepared, min_share: f64) -> Option<(&[Feature], 
         min_share,
         prepared.context(&overlay, weights.as_ref(), 2, 1),
     );
-    Some((&providers.features, report))
+    Ok(Some((&providers.features, report)))
 }
 
 /// `--title`, or the footprints against the units by file name.

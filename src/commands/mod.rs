@@ -362,14 +362,23 @@ fn require_polygons(layer: &Layer, role: &str) -> Result<()> {
 impl Prepared {
     /// Overlay prepared layer `a` with prepared layer `b` (positions in `layers`), with
     /// weighted shares when there are weights: the common step of every two-layer analysis.
-    pub fn overlay(&self, a: usize, b: usize, keep_pieces: bool) -> (Overlay, Option<PairWeights>) {
+    /// A pair the geometry kernel failed on is an error naming both features (exit 2).
+    pub fn overlay(
+        &self,
+        a: usize,
+        b: usize,
+        keep_pieces: bool,
+    ) -> Result<(Overlay, Option<PairWeights>)> {
         let (a, b) = (&self.layers[a], &self.layers[b]);
         let result = overlay(&a.features, &b.features, self.tolerance.metres, keep_pieces);
+        if !result.failed.is_empty() {
+            return Err(footprint::error::KernelError::pairs(a, b, &result.failed).into());
+        }
         let weights = self
             .weights
             .as_ref()
             .map(|w| weights::pair_weights(w, &a.features, &b.features, &result));
-        (result, weights)
+        Ok((result, weights))
     }
 
     /// The report context: layers by role, tolerance, weights, noise dropped by `overlay`;

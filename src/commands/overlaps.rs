@@ -5,6 +5,8 @@ use anyhow::Result;
 use super::{emit_how, prepare, Outcome};
 use crate::cli::OverlapsArgs;
 use footprint::analysis::overlaps::{rows, OverlapsReport};
+use footprint::analysis::Warning;
+use footprint::diag;
 use footprint::output::Output;
 use footprint::report::{self, pieces};
 
@@ -24,17 +26,34 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
         &outputs,
     )?;
     let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
-    let (result, weights) = prepared.overlay(0, 1, pieces_out.is_some());
-    let report = OverlapsReport {
+    let (result, weights) = prepared.overlay(0, 1, pieces_out.is_some())?;
+    let mut report = OverlapsReport {
         context: prepared.context(&result, weights.as_ref(), 0, 1),
         pair_count: result.pairs.len(),
         rows: rows(&a.features, &b.features, &result, weights.as_ref()),
     };
     // The pieces are staged first and moved into place only after the report is written,
     // so a failure leaves neither file.
-    let staged = match &pieces_out {
-        Some(o) => Some(o.stage(|w| pieces::write(w, &a.features, &b.features, &result))?),
-        None => None,
+    let staged = match (&pieces_out, &args.pieces) {
+        (Some(o), Some(path)) => {
+            let mut written = None;
+            let staged = o.stage(|w| {
+                written = Some(pieces::write(w, &a.features, &b.features, &result)?);
+                Ok(())
+            })?;
+            // What rounding to 7 decimals removed is said, and kept in the report.
+            for note in written
+                .unwrap_or_default()
+                .notes(&path.display().to_string())
+            {
+                if !args.output.quiet {
+                    diag::warn(&note);
+                }
+                report.context.warnings.push(Warning::Note(note));
+            }
+            Some(staged)
+        }
+        _ => None,
     };
     report::emit(&report, emit_how(&args.output), &out)?;
     if let Some(s) = staged {

@@ -27,7 +27,7 @@ pub fn run(args: SpanningArgs) -> Result<Outcome> {
         &[&out],
     )?;
     let (providers, plans) = (&prepared.layers[0], &prepared.layers[1]);
-    let (result, weights) = prepared.overlay(0, 1, false);
+    let (result, weights) = prepared.overlay(0, 1, false)?;
     let report = analyse(
         &providers.features,
         &plans.features,

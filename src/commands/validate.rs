@@ -44,7 +44,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         &prepared.tolerance,
         args.strict,
         warnings,
-    );
+    )?;
     report.scope = scope;
     report::emit(&report, emit_how(&args.output), &out)?;
     // The report's table states the verdict already; say nothing more on stderr.

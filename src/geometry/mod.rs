@@ -8,6 +8,8 @@ use geo::{Coord, LineString, MultiPolygon, Polygon, Rect};
 use crate::project;
 
 pub mod chains;
+pub mod clean;
+pub mod kernel;
 
 /// True area on the ground, in square metres, of a polygon in British National Grid.
 ///

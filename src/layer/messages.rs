@@ -89,6 +89,8 @@ pub enum LayerWarning {
     },
     /// Features loaded with defects: code and defects of each.
     Invalid(Vec<(String, Vec<Defect>)>),
+    /// Features whose degenerate rings were cleaned on load (code, what was removed).
+    Cleaned(Vec<(String, crate::geometry::clean::Cleaned)>),
     /// Codes used more than once, with their counts.
     DuplicateCodes(Vec<(String, usize)>),
     /// Features with no value in the code field, by input index.
@@ -124,6 +126,29 @@ impl fmt::Display for LayerWarning {
                 write!(
                     f,
                     "{} invalid polygon{} loaded as is (results near them may be off): {}",
+                    labels.len(),
+                    plural(labels.len()),
+                    list_some(&labels, 5)
+                )
+            }
+            LayerWarning::Cleaned(features) => {
+                let labels: Vec<String> = features
+                    .iter()
+                    .map(|(code, c)| {
+                        let mut what = Vec::new();
+                        if c.points > 0 {
+                            what.push(format!("{} point{}", c.points, plural(c.points)));
+                        }
+                        if c.rings > 0 {
+                            what.push(format!("{} ring{}", c.rings, plural(c.rings)));
+                        }
+                        format!("{code} ({})", what.join(", "))
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "{} feature{} cleaned of degenerate rings before analysis (repeated points, \
+                     zero-width spikes, rings under 1 mm across removed): {}",
                     labels.len(),
                     plural(labels.len()),
                     list_some(&labels, 5)

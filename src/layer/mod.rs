@@ -28,7 +28,8 @@ use read::Read;
 use rings::Prepped;
 
 use crate::error::LoadError;
-use crate::geometry;
+use crate::geometry::{self, clean, clean::Cleaned};
+use crate::project;
 
 /// How to read one layer; every field may be left to detection.
 #[derive(Debug, Clone, Default)]
@@ -69,6 +70,10 @@ pub enum SkipReason {
     NullGeometry,
     EmptyGeometry,
     NotPolygon(String),
+    /// Every polygon collapsed when degenerate rings were cleaned (see
+    /// [`crate::geometry::clean`]): nothing under a millimetre across is left. With the
+    /// defects found on load, as text (empty when there were none).
+    Collapsed(String),
 }
 
 impl std::fmt::Display for SkipReason {
@@ -77,6 +82,13 @@ impl std::fmt::Display for SkipReason {
             SkipReason::NullGeometry => f.write_str("null geometry"),
             SkipReason::EmptyGeometry => f.write_str("empty geometry"),
             SkipReason::NotPolygon(kind) => write!(f, "{kind} is not a polygon"),
+            SkipReason::Collapsed(defects) if defects.is_empty() => {
+                f.write_str("polygons that collapse to nothing (under 1 mm across)")
+            }
+            SkipReason::Collapsed(defects) => write!(
+                f,
+                "polygons that collapse to nothing (under 1 mm across; {defects})"
+            ),
         }
     }
 }
@@ -153,6 +165,8 @@ pub struct Layer {
     pub notes: Vec<LayerWarning>,
     /// Features left out on purpose, neither analysed nor skipped.
     pub left_out: Vec<LeftOut>,
+    /// Features whose degenerate rings were cleaned on load, with what was removed.
+    pub cleaned: Vec<(String, Cleaned)>,
 }
 
 impl Layer {
@@ -193,6 +207,9 @@ impl Layer {
         if !defective.is_empty() {
             out.push(LayerWarning::Invalid(defective));
         }
+        if !self.cleaned.is_empty() {
+            out.push(LayerWarning::Cleaned(self.cleaned.clone()));
+        }
         if !self.duplicate_codes.is_empty() {
             out.push(LayerWarning::DuplicateCodes(self.duplicate_codes.clone()));
         }
@@ -231,6 +248,7 @@ impl Layer {
             input_extent: None,
             notes: Vec::new(),
             left_out: Vec::new(),
+            cleaned: Vec::new(),
         }
     }
 
@@ -338,6 +356,9 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         &prepped,
         &mut notes,
     )?;
+    if crs == Crs::Wgs84 {
+        outside_bng(path, &raw, &prepped, &fields.code)?;
+    }
     let built = Collected::collect(raw, prepped, &fields.code, fields.name.as_deref());
     let duplicate_codes = fields::duplicates(built.features.iter().map(|f| f.code.as_str()));
     Ok(Layer {
@@ -355,6 +376,7 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
         input_extent: extent,
         notes,
         left_out,
+        cleaned: built.cleaned,
     })
 }
 
@@ -414,6 +436,53 @@ fn apply_filters(
         count: before - raw.len(),
     }];
     Ok(((raw, prepped), left_out))
+}
+
+/// Refuse lon/lat features that reach outside where British National Grid is valid
+/// ([`project::BNG_DOMAIN`]): their areas would be negative or meaningless.
+fn outside_bng(
+    path: &Path,
+    raw: &[RawFeature],
+    prepped: &[Prepped],
+    code_source: &CodeSource,
+) -> Result<(), LoadError> {
+    let outside: Vec<(usize, String)> = raw
+        .iter()
+        .zip(prepped)
+        .filter(|(_, p)| {
+            p.extent
+                .is_some_and(|(min, max)| !project::in_bng_domain(min, max))
+        })
+        .map(|(f, _)| {
+            let label = match fields::feature_code(code_source, f.id.as_ref(), &f.properties) {
+                Some(c) if !c.is_empty() => format!("#{} ({c})", f.index),
+                _ => format!("#{}", f.index),
+            };
+            (f.index, label)
+        })
+        .collect();
+    let Some(&(first, _)) = outside.first() else {
+        return Ok(());
+    };
+    let labels: Vec<String> = outside.into_iter().map(|(_, l)| l).collect();
+    let ((x0, y0), (x1, y1)) = (
+        (project::BNG_DOMAIN.0[0], project::BNG_DOMAIN.0[1]),
+        (project::BNG_DOMAIN.1[0], project::BNG_DOMAIN.1[1]),
+    );
+    Err(LoadError::new(
+        path,
+        Some(first),
+        format!(
+            "{} feature{} reach{} outside the area where British National Grid is valid \
+             (lon {x0}..{x1}, lat {y0}..{y1}), where areas would be meaningless: {}",
+            labels.len(),
+            plural(labels.len()),
+            if labels.len() == 1 { "es" } else { "" },
+            list_some(&labels, 10)
+        ),
+        "footprint measures places in Great Britain: remove the features outside it, or check \
+         that the coordinates are [longitude, latitude] in degrees",
+    ))
 }
 
 /// One warning per key given more than once (in properties, or as a Feature member), in the
@@ -503,6 +572,8 @@ struct Collected {
     /// Input indices of features with no code (now labelled by position).
     missing_codes: Vec<usize>,
     resolution: Resolution,
+    /// Features cleaned of degenerate rings (code, or `#index` when it has none).
+    cleaned: Vec<(String, Cleaned)>,
 }
 
 impl Collected {
@@ -512,7 +583,7 @@ impl Collected {
         code_source: &CodeSource,
         name_field: Option<&str>,
     ) -> Collected {
-        let built: Vec<Result<(Feature, Resolution), Skipped>> = raw
+        let built: Vec<Result<(Feature, Resolution, Cleaned), Skipped>> = raw
             .into_par_iter()
             .zip(prepped)
             .map(|(f, p)| build_feature(f, p, code_source, name_field))
@@ -520,9 +591,13 @@ impl Collected {
         let mut features = Vec::with_capacity(built.len());
         let mut resolutions = Vec::with_capacity(built.len());
         let mut skipped = Vec::new();
+        let mut cleaned = Vec::new();
         for b in built {
             match b {
-                Ok((f, r)) => {
+                Ok((f, r, c)) => {
+                    if c.any() {
+                        cleaned.push((f.index, c));
+                    }
                     features.push(f);
                     resolutions.push(r);
                 }
@@ -539,24 +614,43 @@ impl Collected {
         let resolution = resolutions
             .into_iter()
             .fold(Resolution::default(), Resolution::add);
+        // Labelled once codes are final (a feature without one is `#index`).
+        let cleaned = cleaned
+            .into_iter()
+            .map(|(index, c)| {
+                // Features are in file order.
+                let code = features
+                    .binary_search_by_key(&index, |f| f.index)
+                    .map(|k| features[k].code.clone())
+                    .unwrap_or_else(|_| format!("#{index}"));
+                (code, c)
+            })
+            .collect();
         Collected {
             features,
             skipped,
             missing_codes,
             resolution,
+            cleaned,
         }
     }
 }
 
-/// A feature (polygons still in the input's coordinates), or why it is skipped.
+/// A feature (projected, oriented, its degenerate rings cleaned) and what cleaning removed,
+/// or why it is skipped.
+///
+/// This is where every feature enters analysis, so the rings are cleaned here, once: repeated
+/// points, zero-width spikes and rings that collapse under [`clean::SNAP_M`] would otherwise
+/// reach the boolean operations, whose kernel can panic on them. What is removed is counted
+/// and said ([`LayerWarning::Cleaned`]).
 fn build_feature(
     f: RawFeature,
     p: Prepped,
     code_source: &CodeSource,
     name_field: Option<&str>,
-) -> Result<(Feature, Resolution), Skipped> {
+) -> Result<(Feature, Resolution, Cleaned), Skipped> {
     let code = fields::feature_code(code_source, f.id.as_ref(), &f.properties);
-    let built = match p.geometry {
+    let mut built = match p.geometry {
         Ok(g) => g,
         Err(reason) => {
             return Err(Skipped {
@@ -566,6 +660,21 @@ fn build_feature(
             })
         }
     };
+    let cleaned = clean::clean_multipolygon(&mut built.geometry);
+    if cleaned.any() {
+        if built.geometry.0.is_empty() {
+            let defects: Vec<String> = built.defects.iter().map(ToString::to_string).collect();
+            return Err(Skipped {
+                index: f.index,
+                code,
+                reason: SkipReason::Collapsed(defects.join("; ")),
+            });
+        }
+        built.area_m2 = geometry::multi_true_area_m2(&built.geometry);
+        if let Some(b) = geo::BoundingRect::bounding_rect(&built.geometry) {
+            built.bbox = b;
+        }
+    }
     let name = name_field
         .and_then(|n| fields::value_text(f.properties.get(n)))
         .unwrap_or_default();
@@ -580,13 +689,13 @@ fn build_feature(
             defects: built.defects,
         },
         built.resolution,
+        cleaned,
     ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project;
 
     fn load_str(s: &str) -> Result<Layer, LoadError> {
         let doc = geojson::parse(s.as_bytes())

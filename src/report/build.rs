@@ -3,10 +3,10 @@
 use std::io::Write;
 
 use anyhow::Result;
-use geo::orient::{Direction, Orient};
 use serde_json::{json, Map};
 
-use super::{col, geojson_out, round6, table_of, Cell, Column, Csv, Render};
+use super::geojson_out::{self, Written};
+use super::{col, round6, table_of, Cell, Column, Csv, Render};
 use crate::analysis::build::{BuildReport, BuiltRow};
 
 /// The code and name properties of a built layer, found by the other commands' detection.
@@ -53,19 +53,16 @@ impl Render for BuildReport {
     }
 }
 
-/// The built footprints as a GeoJSON layer (code, name, unit count, area).
-pub fn write_layer(report: &BuildReport, w: &mut dyn Write) -> Result<()> {
-    let features: Vec<_> = report
-        .footprints
-        .iter()
-        .map(|r| {
-            let mut props = Map::new();
-            props.insert(CODE_FIELD.into(), json!(r.footprint_code));
-            props.insert(NAME_FIELD.into(), json!(r.footprint_name));
-            props.insert("unit_count".into(), json!(r.unit_count));
-            props.insert("area_km2".into(), json!(round6(r.area_km2)));
-            (props, r.geometry.orient(Direction::Default))
-        })
-        .collect();
-    geojson_out::write_multipolygons(w, features.iter().map(|(p, g)| (p.clone(), g)))
+/// The built footprints as a GeoJSON layer (code, name, unit count, area); what rounding to
+/// the written grid removed or dropped is counted in the [`Written`] (labels: codes).
+pub fn write_layer(report: &BuildReport, w: &mut dyn Write) -> Result<Written> {
+    let features = report.footprints.iter().map(|r| {
+        let mut props = Map::new();
+        props.insert(CODE_FIELD.into(), json!(r.footprint_code));
+        props.insert(NAME_FIELD.into(), json!(r.footprint_name));
+        props.insert("unit_count".into(), json!(r.unit_count));
+        props.insert("area_km2".into(), json!(round6(r.area_km2)));
+        (r.footprint_code.clone(), props, r.geometry.0.as_slice())
+    });
+    geojson_out::write_features(w, features, false)
 }

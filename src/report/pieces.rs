@@ -3,16 +3,22 @@
 use std::io::Write;
 
 use anyhow::Result;
-use geo::orient::{Direction, Orient};
 use serde_json::json;
 
-use super::{geojson_out, round6};
+use super::geojson_out::{self, Written};
+use super::round6;
 use crate::analysis::overlay::Overlay;
 use crate::layer::Feature;
 
-/// Write every kept piece of `overlay` (of layers `a` and `b`).
-pub fn write(w: &mut dyn Write, a: &[Feature], b: &[Feature], overlay: &Overlay) -> Result<()> {
-    let oriented: Vec<_> = overlay
+/// Write every kept piece of `overlay` (of layers `a` and `b`); what rounding to the written
+/// grid removed or dropped is counted in the [`Written`] (labels `A_CODE x B_CODE`).
+pub fn write(
+    w: &mut dyn Write,
+    a: &[Feature],
+    b: &[Feature],
+    overlay: &Overlay,
+) -> Result<Written> {
+    let features = overlay
         .pairs
         .iter()
         .flat_map(|p| p.pieces.iter().map(move |piece| (p, piece)))
@@ -25,8 +31,8 @@ pub fn write(w: &mut dyn Write, a: &[Feature], b: &[Feature], overlay: &Overlay)
                 "retained_by": p.retained_by.as_str(),
             });
             let props = props.as_object().cloned().unwrap_or_default();
-            (props, piece.polygon.orient(Direction::Default))
-        })
-        .collect();
-    geojson_out::write_polygons(w, oriented.iter().map(|(m, p)| (m.clone(), p)))
+            let label = format!("{} x {}", fa.code, fb.code);
+            (label, props, std::slice::from_ref(&piece.polygon))
+        });
+    geojson_out::write_features(w, features, true)
 }

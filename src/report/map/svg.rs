@@ -8,6 +8,7 @@ use anyhow::Result;
 use geo::{LineString, MultiPolygon, Rect};
 
 use super::{escape, Label, MapReport, Shape};
+use crate::geometry::clean;
 use crate::report::fixed;
 
 /// The SVG's viewBox, SVG units (metres, y flipped).
@@ -139,6 +140,8 @@ pub fn path_data(mp: &MultiPolygon<f64>) -> String {
     d
 }
 
+/// One ring on the drawn grid (whole metres), cleaned there of repeated points and spikes
+/// ([`clean::clean_grid_ring`]); a ring that collapses on it is not drawn.
 fn ring_data(d: &mut String, ring: &LineString<f64>) {
     let pts = &ring.0;
     // The closing point repeats the first: `z` draws that edge.
@@ -147,19 +150,18 @@ fn ring_data(d: &mut String, ring: &LineString<f64>) {
     } else {
         pts.len()
     };
-    if n < 3 {
+    let mut grid: Vec<(i64, i64)> = pts[..n]
+        .iter()
+        .map(|p| (p.x.round() as i64, -(p.y.round() as i64)))
+        .collect();
+    if !clean::clean_grid_ring(&mut grid) {
         return;
     }
-    let at = |i: usize| (pts[i].x.round() as i64, -(pts[i].y.round() as i64));
-    let (mut px, mut py) = at(0);
+    let (mut px, mut py) = grid[0];
     let _ = write!(d, "M{px}{}", signed(py));
     let mut first = true;
-    for i in 1..n {
-        let (x, y) = at(i);
+    for &(x, y) in &grid[1..] {
         let (dx, dy) = (x - px, y - py);
-        if dx == 0 && dy == 0 {
-            continue;
-        }
         if first {
             d.push('l');
             let _ = write!(d, "{dx}");
