@@ -158,15 +158,18 @@ fn polygon_problems(p: &Polygon<f64>) -> Vec<InvalidPolygon> {
     out
 }
 
-/// Validity problems of a feature's polygons. Parts are checked pairwise only where their
+/// Validity problems of a feature's polygons: geo's rules for each part, then two OGC rules
+/// that geo does not check ([`ogc_problems`]); parts are checked pairwise only where their
 /// boxes meet.
 pub(super) fn validate(mp: &MultiPolygon<f64>) -> Vec<Defect> {
     let many = mp.0.len() > 1;
     let mut out: Vec<Defect> = Vec::new();
     for (i, p) in mp.0.iter().enumerate() {
         let part = many.then_some(i);
+        let problems = polygon_problems(p);
+        out.extend(ogc_problems(p, &problems, part));
         out.extend(
-            polygon_problems(p)
+            problems
                 .into_iter()
                 .map(|error| Defect::Invalid { part, error }),
         );
@@ -189,6 +192,175 @@ pub(super) fn validate(mp: &MultiPolygon<f64>) -> Vec<Defect> {
         }
     }
     out
+}
+
+/// What OGC forbids and geo's rules let through, for polygon `p` (part `part`) given the
+/// problems geo's rules found in it:
+/// - a ring with no area, all its points on one line, such as `(0 0, 10 0, 20 0, 0 0)`: every
+///   pair of its segments are neighbours or share an end, so geo never tests their overlap;
+/// - an interior cut into pieces by holes that touch the shell or each other at points
+///   ([`interior_disconnected`]); checked only when geo found nothing, as GEOS does.
+///
+/// These come first in the feature's list: they say most plainly what is wrong.
+fn ogc_problems(p: &Polygon<f64>, found: &[InvalidPolygon], part: Option<usize>) -> Vec<Defect> {
+    let mut out = Vec::new();
+    for (r, ring) in std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .enumerate()
+    {
+        let role = if r == 0 {
+            RingRole::Exterior
+        } else {
+            RingRole::Interior(r - 1)
+        };
+        let faulty = found.iter().any(|e| {
+            matches!(e, InvalidPolygon::TooFewPointsInRing(x)
+                | InvalidPolygon::SelfIntersection(x)
+                | InvalidPolygon::NonFiniteCoord(x, _) if *x == role)
+        });
+        if !faulty && !ring.0.is_empty() && all_on_one_line(&ring.0) {
+            out.push(Defect::ZeroAreaRing { part, ring: role });
+        }
+    }
+    if out.is_empty() && found.is_empty() && interior_disconnected(p) {
+        out.push(Defect::DisconnectedInterior { part });
+    }
+    out
+}
+
+/// Whether every point of `pts` lies on one line (robust orientation test), or all are one
+/// point.
+fn all_on_one_line(pts: &[Coord<f64>]) -> bool {
+    use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
+    let Some(&a) = pts.first() else {
+        return false;
+    };
+    let Some(&b) = pts.iter().find(|&&c| c != a) else {
+        return true;
+    };
+    pts.iter()
+        .all(|&c| RobustKernel::orient2d(a, b, c) == Orientation::Collinear)
+}
+
+/// Whether the rings of `p` (valid by geo's rules: simple rings, holes inside the shell,
+/// sharing no line or area) cut its interior into pieces. Rings may touch at points; take the
+/// graph whose nodes are the rings and the distinct touch points, with an edge from each touch
+/// point to each ring through it. The interior is disconnected exactly when that graph has a
+/// cycle: two rings touching at two points, or a chain of rings touching round in a loop
+/// (the test of JTS's `PolygonRing`). Several rings through one point make no cycle.
+///
+/// Only pairs that can touch are traced: a hole proved clear inside the shell
+/// ([`clear_inside`]) is not traced against it, and holes only against holes whose boxes meet.
+pub(crate) fn interior_disconnected(p: &Polygon<f64>) -> bool {
+    let holes = p.interiors();
+    if holes.is_empty() {
+        return false;
+    }
+    let rings: Vec<&[Coord<f64>]> = std::iter::once(p.exterior())
+        .chain(holes)
+        .map(|r| r.0.as_slice())
+        .collect();
+    if !rings.iter().all(|r| r.len() >= 4 && finite(r)) {
+        return false;
+    }
+    let shell_chains = ring_chains(&[rings[0]]);
+    // Pairs of rings (0 the shell) that may touch.
+    let mut pairs: Vec<(usize, usize)> = (1..rings.len())
+        .filter(|&h| !clear_inside(rings[0], &shell_chains, rings[h]))
+        .map(|h| (0, h))
+        .collect();
+    let boxes: Vec<Option<Rect<f64>>> = holes.iter().map(|r| r.bounding_rect()).collect();
+    pairs.extend(
+        meeting_pairs(&boxes)
+            .into_iter()
+            .map(|(i, j)| (i + 1, j + 1)),
+    );
+    if pairs.is_empty() {
+        return false;
+    }
+    let mut chains: Vec<Option<Vec<Chain>>> = (0..rings.len()).map(|_| None).collect();
+    // (touch point, ring through it), -0 read as 0.
+    let mut touches: Vec<(Coord<f64>, usize)> = Vec::new();
+    for (a, b) in pairs {
+        for r in [a, b] {
+            if chains[r].is_none() {
+                chains[r] = Some(monotone_chains(rings[r]));
+            }
+        }
+        let (ca, cb) = (
+            chains[a].as_deref().unwrap_or(&[]),
+            chains[b].as_deref().unwrap_or(&[]),
+        );
+        touch_points(rings[a], ca, rings[b], cb, &mut |c| {
+            let c = Coord {
+                x: c.x + 0.0,
+                y: c.y + 0.0,
+            };
+            touches.push((c, a));
+            touches.push((c, b));
+        });
+    }
+    touches.sort_unstable_by(|p, q| {
+        (p.0.x.total_cmp(&q.0.x))
+            .then(p.0.y.total_cmp(&q.0.y))
+            .then(p.1.cmp(&q.1))
+    });
+    touches.dedup();
+    // Union-find over the rings (0..n) and the touch points (n..): an edge whose ends are
+    // already joined closes a cycle.
+    let n = rings.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut last: Option<Coord<f64>> = None;
+    for (c, ring) in touches {
+        if last != Some(c) {
+            parent.push(parent.len());
+            last = Some(c);
+        }
+        let point = parent.len() - 1;
+        let (x, y) = (root(&mut parent, point), root(&mut parent, ring));
+        if x == y {
+            return true;
+        }
+        parent[x] = y;
+    }
+    false
+}
+
+/// Calls `found` with each point where a segment of ring `pa` (chains `ca`) meets one of ring
+/// `pb` (chains `cb`): the single point, or both ends of a shared stretch.
+fn touch_points(
+    pa: &[Coord<f64>],
+    ca: &[Chain],
+    pb: &[Coord<f64>],
+    cb: &[Chain],
+    found: &mut dyn FnMut(Coord<f64>),
+) {
+    use geo::algorithm::line_intersection::{line_intersection, LineIntersection};
+    for a in ca {
+        for b in cb {
+            if a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y {
+                continue;
+            }
+            walk_chain_pair(pa, a, pb, b, 0.0, |i, k| {
+                match line_intersection(Line::new(pa[i], pa[i + 1]), Line::new(pb[k], pb[k + 1])) {
+                    Some(LineIntersection::SinglePoint { intersection, .. }) => found(intersection),
+                    Some(LineIntersection::Collinear { intersection }) => {
+                        found(intersection.start);
+                        found(intersection.end);
+                    }
+                    None => {}
+                }
+                false
+            });
+        }
+    }
 }
 
 /// The pairs `(i, j)`, `i < j`, whose boxes meet, in order: a sweep along x, so that 20,000
@@ -623,6 +795,161 @@ mod tests {
         ours.sort();
         assert!(geo.len() >= 5, "{geo:?}");
         assert_eq!(ours, geo);
+    }
+
+    fn ring(pts: &[(f64, f64)]) -> LineString<f64> {
+        let mut v: Vec<Coord<f64>> = pts.iter().map(|&(x, y)| Coord { x, y }).collect();
+        v.push(v[0]);
+        LineString(v)
+    }
+
+    fn square(x: f64, y: f64, d: f64) -> LineString<f64> {
+        ring(&[(x, y), (x + d, y), (x + d, y + d), (x, y + d)])
+    }
+
+    fn defects(p: Polygon<f64>) -> Vec<Defect> {
+        validate(&MultiPolygon(vec![p]))
+    }
+
+    #[test]
+    fn zero_area_ring_is_a_defect() {
+        // POLYGON((0 0,10 0,20 0,0 0,0 0)): every pair of segments are neighbours or share an
+        // end, so geo's rules never test their overlap.
+        let flat = LineString::from(vec![(0., 0.), (10., 0.), (20., 0.), (0., 0.), (0., 0.)]);
+        let p = Polygon::new(flat.clone(), vec![]);
+        assert!(p.validation_errors().is_empty(), "geo lets it through");
+        assert_eq!(
+            defects(p),
+            vec![Defect::ZeroAreaRing {
+                part: None,
+                ring: RingRole::Exterior
+            }]
+        );
+        assert_eq!(
+            Defect::ZeroAreaRing {
+                part: None,
+                ring: RingRole::Exterior
+            }
+            .to_string(),
+            "exterior ring is flat: all its points lie on one line"
+        );
+        // A flat hole, in the second part of a feature.
+        let with_hole = Polygon::new(
+            square(0.0, 0.0, 10.0),
+            vec![ring(&[(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)])],
+        );
+        let mp = MultiPolygon(vec![
+            Polygon::new(square(20.0, 0.0, 1.0), vec![]),
+            with_hole,
+        ]);
+        assert!(validate(&mp).contains(&Defect::ZeroAreaRing {
+            part: Some(1),
+            ring: RingRole::Interior(0)
+        }));
+        // A thin triangle is not flat; nor is any ordinary ring.
+        let thin = Polygon::new(ring(&[(0.0, 0.0), (10.0, 0.0), (20.0, 1e-9)]), vec![]);
+        assert_eq!(defects(thin), vec![]);
+        assert_eq!(defects(Polygon::new(square(0.0, 0.0, 1.0), vec![])), vec![]);
+    }
+
+    #[test]
+    fn ordinary_spikes_and_cut_lines_are_still_caught() {
+        let spike = Polygon::new(
+            ring(&[(0., 0.), (2., 0.), (2., 2.), (3., 3.), (2., 2.), (0., 2.)]),
+            vec![],
+        );
+        let cut = Polygon::new(
+            ring(&[
+                (0., 0.),
+                (4., 0.),
+                (4., 4.),
+                (2., 4.),
+                (2., 1.),
+                (2., 4.),
+                (0., 4.),
+            ]),
+            vec![],
+        );
+        for p in [spike, cut] {
+            assert!(
+                defects(p.clone()).iter().any(|d| matches!(
+                    d,
+                    Defect::Invalid {
+                        error: InvalidPolygon::SelfIntersection(RingRole::Exterior),
+                        ..
+                    }
+                )),
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn holes_cutting_the_interior_into_pieces_are_a_defect() {
+        let shell = || square(0.0, 0.0, 10.0);
+        let disconnected = |holes: Vec<LineString<f64>>| {
+            let p = Polygon::new(shell(), holes);
+            assert!(
+                p.validation_errors().is_empty(),
+                "geo lets it through: {p:?}"
+            );
+            defects(p) == vec![Defect::DisconnectedInterior { part: None }]
+        };
+        // A hole touching the shell at two points cuts off a corner.
+        assert!(disconnected(vec![ring(&[
+            (0.0, 5.0),
+            (5.0, 0.0),
+            (5.0, 5.0)
+        ])]));
+        // Two holes touching each other at two points enclose a piece between them.
+        assert!(disconnected(vec![
+            ring(&[(2.0, 2.0), (8.0, 2.0), (5.0, 5.0)]),
+            ring(&[(2.0, 2.0), (5.0, 1.0), (8.0, 2.0), (5.0, 0.5)]),
+        ]));
+        // A loop through three rings: shell, hole, hole, shell, each touch at its own point.
+        assert!(disconnected(vec![
+            ring(&[(0.0, 5.0), (4.0, 3.0), (4.0, 7.0)]),
+            ring(&[(4.0, 5.0), (10.0, 5.0), (8.0, 8.0)]),
+        ]));
+        // Touching at one point each, or several rings through one point: connected.
+        assert!(!disconnected(vec![ring(&[
+            (0.0, 5.0),
+            (3.0, 4.0),
+            (3.0, 6.0)
+        ])]));
+        assert!(!disconnected(vec![
+            ring(&[(0.0, 5.0), (4.0, 6.0), (4.0, 8.0)]),
+            ring(&[(0.0, 5.0), (4.0, 4.0), (4.0, 2.0)]),
+        ]));
+        assert!(!disconnected(vec![
+            ring(&[(1.0, 1.0), (3.0, 1.0), (3.0, 3.0)]),
+            ring(&[(3.0, 3.0), (5.0, 3.0), (5.0, 5.0)]),
+            square(6.0, 6.0, 1.0),
+        ]));
+        // Three holes in a 12 x 12 shell, two touching at a point and one of those touching
+        // the shell: GEOS calls it valid. In the 10 x 10 shell the second touches it too,
+        // closing a loop.
+        let three = || {
+            vec![
+                ring(&[(0.0, 6.0), (7.0, 1.0), (3.0, 9.0)]),
+                ring(&[(9.0, 6.0), (10.0, 9.0), (3.0, 9.0)]),
+                ring(&[(8.0, 6.0), (6.0, 4.0), (9.0, 4.0)]),
+            ]
+        };
+        assert!(!interior_disconnected(&Polygon::new(
+            square(0.0, 0.0, 12.0),
+            three()
+        )));
+        assert!(disconnected(three()));
+        // In a part of a multi-part feature, worded with the part.
+        let d = validate(&MultiPolygon(vec![
+            Polygon::new(square(20.0, 0.0, 1.0), vec![]),
+            Polygon::new(shell(), vec![ring(&[(0.0, 5.0), (5.0, 0.0), (5.0, 5.0)])]),
+        ]));
+        assert_eq!(d, vec![Defect::DisconnectedInterior { part: Some(1) }]);
+        assert!(d[0].to_string().starts_with(
+            "polygon 1: holes touch the exterior ring or each other at two or more points"
+        ));
     }
 
     #[test]
