@@ -73,7 +73,10 @@ impl InspectReport {
             suggested_tolerance_m: tolerance::suggested_m(&layer.resolution),
             defects: DefectCounts {
                 null_geometry: count(|r| *r == SkipReason::NullGeometry),
-                empty_geometry: count(|r| *r == SkipReason::EmptyGeometry),
+                // Polygons with no area cover nothing either (and count as invalid too).
+                empty_geometry: count(|r| {
+                    matches!(r, SkipReason::EmptyGeometry | SkipReason::NoArea(_))
+                }),
                 not_polygon: count(|r| matches!(r, SkipReason::NotPolygon(_))),
                 invalid_geometry: layer.invalid_count(),
                 duplicate_codes: layer.duplicate_codes.len(),
