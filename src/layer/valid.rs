@@ -568,11 +568,12 @@ pub(crate) fn ring_crossing(pts: &[Coord<f64>], margin: f64) -> Crossing {
 /// (with a factor of 2 to spare) for every d from (La² + Lb²) / 16 to 7°: far beyond any
 /// feature with segments under 0.5°, whose chords move by under 320 m.
 pub(crate) fn projection_margin(pts: &[Coord<f64>]) -> Option<f64> {
-    let longest = pts
+    // Squared, without a square root per segment: this reads every vertex of the layer.
+    let longest2 = pts
         .windows(2)
-        .map(|w| (w[1].x - w[0].x).hypot(w[1].y - w[0].y))
+        .map(|w| length2(w[0], w[1]))
         .fold(0.0, f64::max);
-    (longest <= 0.5).then(|| longest * longest / 8.0 + 1e-9)
+    (longest2 <= 0.25).then(|| longest2 / 8.0 + 1e-9)
 }
 
 /// Whether a segment of `a` and one of `b` meet (geo's rule, see `has_self_intersection`);
