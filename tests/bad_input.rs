@@ -653,6 +653,25 @@ const DEFECTIVE: &[(&str, &[&str])] = &[
         "hole_outside_shell.geojson",
         &["E06001012", "interior ring", "not contained"],
     ),
+    // Issue 15: what OGC forbids and geo's rules let through. A hole enclosing its shell
+    // leaves no area (shares would be infinite): skipped, saying why. A flat ring has no area
+    // either. Holes touching the shell at two points cut the interior in pieces.
+    (
+        "hole_encloses_shell.geojson",
+        &[
+            "E06001022",
+            "skipped 1 feature with no area",
+            "not contained",
+        ],
+    ),
+    (
+        "flat_ring.geojson",
+        &["E06001032", "no area", "exterior ring is flat"],
+    ),
+    (
+        "holes_cut_the_interior.geojson",
+        &["E06001042", "cut the interior into pieces"],
+    ),
     // Found by the loader fuzz target: a key "LA\u{feff}" beside LADCD made the name-field
     // detection slice "LA\u{feff}" at byte 3, inside the character, and panic.
     (
@@ -748,6 +767,56 @@ fn defective_layers_load_with_warnings() {
         |(name, _)| name.to_string(),
         |(name, mentions)| loads_with_warnings(name, mentions),
     );
+}
+
+#[test]
+fn features_with_no_area_are_skipped_and_shares_stay_finite() {
+    // Before issue 15 a hole enclosing its shell gave area 0, shares of inf in CSV (null in
+    // JSON) and exit 0. Now the feature is skipped with its reason, every other number is
+    // finite, and validate counts it as an error (exit 1) naming the file and the feature.
+    for (name, code) in [
+        ("hole_encloses_shell.geojson", "E06001022"),
+        ("flat_ring.geojson", "E06001032"),
+    ] {
+        let path = loadable(name);
+        let a = footprint()
+            .args(["overlaps", "-t", "0", "-f", "json"])
+            .arg(&path)
+            .arg(loadable("bng_without_crs.geojson"))
+            .assert()
+            .code(0)
+            .stderr(predicate::str::contains(code))
+            .stderr(predicate::str::contains("panicked").not());
+        let out = stdout_of(&a);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let skipped = report["layers"][0]["skipped"].to_string();
+        assert!(
+            skipped.contains(code) && skipped.contains("no area"),
+            "{name}: {report}"
+        );
+        assert!(
+            !report.to_string().contains("share\":null"),
+            "{name}: a share is not a number: {report}"
+        );
+        let csv = footprint()
+            .args(["overlaps", "-t", "0", "-f", "csv"])
+            .arg(&path)
+            .arg(loadable("bng_without_crs.geojson"))
+            .assert()
+            .code(0);
+        let csv = stdout_of(&csv);
+        let cells = || csv.lines().flat_map(|l| l.split(','));
+        assert!(
+            !cells().any(|c| matches!(c, "inf" | "-inf" | "NaN")) && csv.lines().count() > 1,
+            "{name}:\n{csv}"
+        );
+        let v = footprint().arg("validate").arg(&path).assert().code(1);
+        let out = stdout_of(&v) + &stderr_of(&v);
+        assert!(
+            out.contains(code) && out.contains("no area"),
+            "{name}:\n{out}"
+        );
+    }
 }
 
 #[test]

@@ -142,8 +142,11 @@ fn inspect_suggests_hundreds_of_metres_for_generalised_layers() {
         "-q",
     ]);
     assert_eq!(lsoa["feature_count"], 34753);
-    assert_eq!(lsoa["defects"]["invalid_geometry"], 1);
-    assert!(lsoa["warnings"][0].as_str().unwrap().contains("E01019828"));
+    // The published invalid polygon, and E01013170, which crosses itself once projected to
+    // British National Grid (issue 15).
+    assert_eq!(lsoa["defects"]["invalid_geometry"], 2);
+    let w = lsoa["warnings"][0].as_str().unwrap();
+    assert!(w.contains("E01019828") && w.contains("E01013170"), "{w}");
 }
 
 /// A BNG copy of the STPs (with and without a crs member) gives the same answer as lon/lat.

@@ -118,8 +118,14 @@ impl InspectReport {
             suggested_tolerance_m: tolerance::suggested_m(&layer.resolution),
             defects: DefectCounts {
                 null_geometry: count(|r| *r == SkipReason::NullGeometry),
+                // Polygons with no area cover nothing either (and count as invalid too).
                 empty_geometry: count(|r| {
-                    matches!(r, SkipReason::EmptyGeometry | SkipReason::Collapsed(_))
+                    matches!(
+                        r,
+                        SkipReason::EmptyGeometry
+                            | SkipReason::Collapsed(_)
+                            | SkipReason::NoArea(_)
+                    )
                 }),
                 not_polygon: count(|r| matches!(r, SkipReason::NotPolygon(_))),
                 invalid_geometry: layer.invalid_count(),

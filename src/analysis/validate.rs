@@ -231,6 +231,7 @@ fn skipped_findings(layer: &Layer) -> Vec<Finding> {
                     Kind::EmptyGeometry
                 }
                 SkipReason::NotPolygon(_) => Kind::NotPolygon,
+                SkipReason::NoArea(_) => Kind::InvalidGeometry,
             };
             let code = s.code.clone().unwrap_or_else(|| format!("#{}", s.index));
             Finding::new(

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use geo::algorithm::validation::InvalidPolygon;
+use geo::algorithm::validation::{InvalidPolygon, RingRole};
 
 use super::crs::ExtentProblem;
 use super::SkipReason;
@@ -24,6 +24,15 @@ pub enum Defect {
         part: Option<usize>,
         error: InvalidPolygon,
     },
+    /// A ring of part `part` has no area: all its points lie on one line (OGC forbids it;
+    /// geo's rules let it through).
+    ZeroAreaRing { part: Option<usize>, ring: RingRole },
+    /// The holes of part `part` touch its exterior ring or each other at points in a loop,
+    /// cutting its interior into pieces (OGC forbids it; geo's rules let it through).
+    DisconnectedInterior { part: Option<usize> },
+    /// Found in British National Grid, where the analysis measures, and not in the file's
+    /// lon/lat: projecting moved near-touching lines across each other.
+    Projected(Box<Defect>),
     /// Two parts share area.
     PartsOverlap(usize, usize),
     /// Two parts share a stretch of boundary.
@@ -38,6 +47,18 @@ impl fmt::Display for RingLabel {
         match self.0 {
             0 => f.write_str("exterior ring"),
             r => write!(f, "hole {r}"),
+        }
+    }
+}
+
+/// "polygon N: " for part N of a multi-part feature, nothing for a single polygon.
+struct PartLabel(Option<usize>);
+
+impl fmt::Display for PartLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(i) => write!(f, "polygon {i}: "),
+            None => Ok(()),
         }
     }
 }
@@ -64,6 +85,21 @@ impl fmt::Display for Defect {
                 error,
             } => write!(f, "polygon {i}: {error}"),
             Defect::Invalid { part: None, error } => write!(f, "{error}"),
+            Defect::ZeroAreaRing { part, ring } => write!(
+                f,
+                "{}{ring} is flat: all its points lie on one line",
+                PartLabel(*part)
+            ),
+            Defect::DisconnectedInterior { part } => write!(
+                f,
+                "{}holes touch the exterior ring or each other at two or more points and cut \
+                 the interior into pieces (make each piece its own polygon)",
+                PartLabel(*part)
+            ),
+            Defect::Projected(d) => write!(
+                f,
+                "{d}, in British National Grid, where it is measured (not in the file's lon/lat)"
+            ),
             Defect::PartsOverlap(i, j) => write!(f, "polygons {i} and {j} overlap"),
             Defect::PartsTouch(i, j) => write!(
                 f,

@@ -74,6 +74,8 @@ pub enum SkipReason {
     /// [`crate::geometry::clean`]): nothing under a millimetre across is left. With the
     /// defects found on load, as text (empty when there were none).
     Collapsed(String),
+    /// Polygons with no area (their defects, worded): shares of it would be infinite.
+    NoArea(Vec<String>),
 }
 
 impl std::fmt::Display for SkipReason {
@@ -89,6 +91,8 @@ impl std::fmt::Display for SkipReason {
                 f,
                 "polygons that collapse to nothing (under 1 mm across; {defects})"
             ),
+            SkipReason::NoArea(defects) if defects.is_empty() => f.write_str("no area"),
+            SkipReason::NoArea(defects) => write!(f, "no area ({})", defects.join("; ")),
         }
     }
 }
@@ -263,12 +267,20 @@ impl Layer {
         count
     }
 
-    /// Number of features with at least one defect.
+    /// Number of features with at least one defect, including those skipped for having no
+    /// area.
     pub fn invalid_count(&self) -> usize {
-        self.features
+        let skipped = self
+            .skipped
             .iter()
-            .filter(|f| !f.defects.is_empty())
-            .count()
+            .filter(|s| matches!(s.reason, SkipReason::NoArea(_)))
+            .count();
+        skipped
+            + self
+                .features
+                .iter()
+                .filter(|f| !f.defects.is_empty())
+                .count()
     }
 }
 
@@ -760,6 +772,94 @@ mod tests {
             "{:?}",
             layer.features[0].defects
         );
+    }
+
+    #[test]
+    fn features_with_no_area_are_skipped_saying_why() {
+        // A hole enclosing its shell (area 0: shares would be infinite), a flat ring (area 0:
+        // shares would be NaN), and an ordinary square, in grid metres.
+        let layer = load_str(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","properties":{"XCD":"HOLE"},"geometry":{"type":"Polygon","coordinates":[
+                [[400000,300000],[401000,300000],[401000,301000],[400000,301000],[400000,300000]],
+                [[399000,299000],[402000,299000],[402000,302000],[399000,302000],[399000,299000]]]}},
+            {"type":"Feature","properties":{"XCD":"FLAT"},"geometry":{"type":"Polygon","coordinates":[
+                [[400000,300000],[410000,300000],[420000,300000],[400000,300000],[400000,300000]]]}},
+            {"type":"Feature","properties":{"XCD":"OK"},"geometry":{"type":"Polygon","coordinates":[
+                [[400000,300000],[401000,300000],[401000,301000],[400000,301000],[400000,300000]]]}}
+            ]}"#,
+        )
+        .unwrap();
+        assert_eq!(layer.input_count, 3);
+        assert_eq!(layer.features.len(), 1);
+        assert!(layer.features.iter().all(|f| f.area_m2 > 0.0));
+        let skipped: Vec<(Option<&str>, String)> = layer
+            .skipped
+            .iter()
+            .map(|s| (s.code.as_deref(), s.reason.to_string()))
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![
+                (
+                    Some("HOLE"),
+                    "no area (interior ring at index 0 is not contained within the polygon's \
+                     exterior)"
+                        .to_string()
+                ),
+                (
+                    Some("FLAT"),
+                    "no area (exterior ring is flat: all its points lie on one line)".to_string()
+                ),
+            ]
+        );
+        assert_eq!(layer.invalid_count(), 2);
+        let warnings = list_some(&layer.warnings(), 100);
+        assert!(
+            warnings.contains("skipped 1 feature with no area (exterior ring is flat"),
+            "{warnings}"
+        );
+    }
+
+    #[test]
+    fn e01013170_crosses_itself_in_british_national_grid() {
+        // Valid in the file's lon/lat, self-intersecting once projected: found either way.
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/england/lsoa11.geojson");
+        let Ok(bytes) = std::fs::read(&path) else {
+            eprintln!("skipped: {} is not here", path.display());
+            return;
+        };
+        let doc = geojson::parse(&bytes).unwrap();
+        let one: Vec<RawFeature> = doc
+            .features
+            .into_iter()
+            .filter(|f| {
+                fields::value_text(f.properties.get("LSOA11CD")).as_deref() == Some("E01013170")
+            })
+            .collect();
+        assert_eq!(one.len(), 1);
+        let lonlat = one[0].geometry.as_ref().unwrap().coords.clone();
+        let doc = geojson::RawDocument {
+            crs_name: None,
+            features: one,
+        };
+        let layer = from_raw(Path::new("lsoa11.geojson"), doc, &LoadOptions::default()).unwrap();
+        let defects = &layer.features[0].defects;
+        assert!(
+            defects.iter().any(|d| matches!(d, Defect::Projected(_))),
+            "{defects:?}"
+        );
+        assert!(
+            defects[0].to_string().ends_with(
+                "in British National Grid, where it is measured (not in the file's lon/lat)"
+            ),
+            "{}",
+            defects[0]
+        );
+        // In lon/lat, as read, the same polygons are valid.
+        let (mp, _) = rings::to_multipolygon_for_tests(lonlat);
+        assert_eq!(valid::validate(&mp), vec![]);
     }
 
     #[test]

@@ -10,7 +10,8 @@ use super::{valid, Defect, Resolution, SkipReason, CORNER_DEGREES};
 use crate::{geometry, project};
 
 /// A feature's polygons, checked in the file's coordinates, then (when they are lon/lat)
-/// projected to British National Grid, oriented and measured.
+/// projected to British National Grid, checked again there where projecting could change the
+/// answer, oriented and measured.
 pub(super) struct Built {
     pub(super) geometry: MultiPolygon<f64>,
     pub(super) defects: Vec<Defect>,
@@ -62,24 +63,48 @@ fn build(coords: Nested, extent: Option<Extent>) -> Result<Built, SkipReason> {
     if geometry.0.is_empty() {
         return Err(SkipReason::EmptyGeometry);
     }
-    // Validated in the file's own coordinates, as any other tool would see them.
-    defects.extend(valid::validate(&geometry));
-    // Then projected here, on the checking threads, while the file is still being
-    // read. A feature whose coordinates look like lon/lat is projected now: if the
-    // layer loads at all, it loads as lon/lat, because every feature must fit the
-    // layer's one coordinate system (`check_one_system`, `decide_crs`).
+    // A feature whose coordinates look like lon/lat is projected here, on the checking
+    // threads, while the file is still being read: if the layer loads at all, it loads as
+    // lon/lat, because every feature must fit the layer's one coordinate system
+    // (`check_one_system`, `decide_crs`).
     let lonlat = extent.is_some_and(|(min, max)| Crs::from_extent(min, max) == Some(Crs::Wgs84));
+    // Validated first in the file's own coordinates, as any other tool would see them.
+    let again = if lonlat {
+        let (found, again) = valid::validate_lonlat(&geometry);
+        defects.extend(found);
+        again
+    } else {
+        defects.extend(valid::validate(&geometry));
+        false
+    };
     let projector = lonlat.then(project::british_isles);
-    match finish_geometry(&mut geometry, projector) {
-        Some((area_m2, bbox)) => Ok(Built {
-            resolution: resolution_of(&geometry),
-            geometry,
-            defects,
-            bbox,
-            area_m2,
-        }),
-        None => Err(SkipReason::EmptyGeometry),
+    let Some((area_m2, bbox)) = finish_geometry(&mut geometry, projector) else {
+        return Err(SkipReason::EmptyGeometry);
+    };
+    if again {
+        // And again where the analysis works, when projecting could have changed the answer:
+        // it can move lines that nearly touch across each other (LSOA E01013170 crosses
+        // itself in British National Grid, not in lon/lat). Only what is new there is added.
+        for d in valid::validate(&geometry) {
+            if !defects.contains(&d) {
+                defects.push(Defect::Projected(Box::new(d)));
+            }
+        }
     }
+    // Shares are fractions of the feature's area: a feature with none (a ring with no area,
+    // a hole enclosing its shell) cannot be analysed, and is skipped, saying why.
+    if !(area_m2 > 0.0 && area_m2.is_finite()) {
+        return Err(SkipReason::NoArea(
+            defects.iter().map(ToString::to_string).collect(),
+        ));
+    }
+    Ok(Built {
+        resolution: resolution_of(&geometry),
+        geometry,
+        defects,
+        bbox,
+        area_m2,
+    })
 }
 
 /// Nesting must match the declared type; unknown types are errors.
@@ -197,6 +222,12 @@ fn to_multipolygon(c: Nested) -> (MultiPolygon<f64>, Vec<Defect>) {
         })
         .collect();
     (MultiPolygon(polygons), defects)
+}
+
+/// [`to_multipolygon`], for the loader's tests.
+#[cfg(test)]
+pub(super) fn to_multipolygon_for_tests(c: Nested) -> (MultiPolygon<f64>, Vec<Defect>) {
+    to_multipolygon(c)
 }
 
 /// The rings (ranges of `points`, grouped by polygon) cut off the end of the buffer, last

@@ -7,8 +7,7 @@
 //! unknown members) are handed to serde_json, which also validates them.
 //!
 //! It is deliberately strict and does not report errors: anything it does not expect (a syntax
-//! error, an escape in a key, a lone Feature document, a number it cannot convert exactly the
-//! way serde_json does, ...) makes it give up, and the caller parses the file again with the
+//! error, an escape in a key, a lone Feature document, ...) makes it give up, and the caller parses the file again with the
 //! serde reader, which accepts or rejects it with its precise, located error message. So the
 //! result, and every error message, is the same as the serde reader's; only the speed differs.
 
@@ -121,8 +120,8 @@ fn nesting(text: &[u8]) -> usize {
     max
 }
 
-/// Exact powers of ten (the range where serde_json's conversion is one correctly rounded
-/// multiplication or division).
+/// Exact powers of ten: with a significand of at most 2^53, one multiplication or division by
+/// one of these is correctly rounded (Clinger's fast path).
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -454,8 +453,13 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A JSON number, converted exactly as serde_json (without `float_roundtrip`) does:
-    /// the decimal significand as f64, then one multiplication or division by a power of ten.
+    /// A JSON number, correctly rounded (IEEE round-to-nearest of the exact decimal, as
+    /// `str::parse::<f64>` and serde_json with `float_roundtrip` give it).
+    ///
+    /// The fast path is Clinger's: a significand of at most 2^53 is exact as an f64, and so is
+    /// 10^e for |e| <= 22, so one multiplication or division rounds the exact value once,
+    /// correctly. Every other number (16-17 significant digits and more, large exponents)
+    /// goes to the standard library's parser, which is correct for all inputs.
     ///
     /// Written over a local slice with plain index loops, so the compiler drops the bounds
     /// checks: this reads every coordinate of the file (12 million numbers for LSOA11
@@ -504,8 +508,11 @@ impl<'a> Scanner<'a> {
             exponent += if negative_exp { -e } else { e };
         }
         self.i = start + k;
-        // Up to 19 digits cannot overflow u64: serde_json keeps them all too.
-        if digits > 19 || exponent.unsigned_abs() as usize >= POW10.len() {
+        // Up to 19 digits cannot overflow u64 (more may have wrapped: then the slow path).
+        if digits > 19
+            || significand > MAX_EXACT_SIGNIFICAND
+            || exponent.unsigned_abs() as usize >= POW10.len()
+        {
             return self.slow_number(start);
         }
         let mut f = significand as f64;
@@ -517,14 +524,19 @@ impl<'a> Scanner<'a> {
         Ok(if negative { -f } else { f })
     }
 
-    /// Numbers outside the fast range: serde_json itself, so the value is the same.
+    /// Numbers outside Clinger's fast path, already checked as JSON syntax: the standard
+    /// library's correctly rounded parser (Eisel-Lemire, with an exact fallback). Out of range
+    /// comes back infinite, which the callers give up on, as serde_json rejects it.
     #[cold]
     fn slow_number(&mut self, start: usize) -> R<f64> {
-        let text = &self.b[start..self.i];
-        let v: f64 = serde_json::from_slice(text).map_err(|_| GiveUp)?;
-        Ok(v)
+        let text = std::str::from_utf8(&self.b[start..self.i]).map_err(|_| GiveUp)?;
+        text.parse::<f64>().map_err(|_| GiveUp)
     }
 }
+
+/// The largest significand that converts to f64 exactly on the fast path: 2^53 (every
+/// integer up to it is an f64).
+const MAX_EXACT_SIGNIFICAND: u64 = 1 << 53;
 
 /// Appends the decimal digits of `b` from `k` on to `significand` (wrapping, like
 /// serde_json: more than 19 digits go to the slow path anyway); returns where they end.
@@ -632,17 +644,43 @@ mod tests {
         }
     }
 
+    /// The x coordinate the fast path reads from a one-point document with `text` for x
+    /// and y; `None` when it gives up.
+    fn fast_number(text: &str) -> Option<f64> {
+        let doc = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{text},{text}]}}}}]}}"#
+        );
+        let got = fast(&doc)?.features[0].geometry.as_ref()?.coords.points[0];
+        assert!(agrees(&doc), "{text}");
+        Some(got.x)
+    }
+
+    /// `text` reads as the correctly rounded f64 (`str::parse`), bit for bit, on the fast
+    /// path and in the serde reader (`agrees`), and so does its negation.
+    fn correctly_rounded(text: &str) {
+        for t in [text.to_string(), format!("-{text}")] {
+            let want: f64 = t.parse().unwrap_or_else(|e| panic!("{t}: {e}"));
+            if !want.is_finite() {
+                // Out of range: the serde reader's error, not a number.
+                assert_eq!(fast_number(&t), None, "{t}");
+                continue;
+            }
+            let got = fast_number(&t).unwrap_or_else(|| panic!("gave up on {t}"));
+            assert_eq!(got.to_bits(), want.to_bits(), "{t}: {got:e} vs {want:e}");
+            let serde: f64 = serde_json::from_str(&t).unwrap();
+            assert_eq!(serde.to_bits(), want.to_bits(), "serde_json: {t}");
+        }
+    }
+
     #[test]
-    fn numbers_convert_exactly_as_serde_json_does() {
+    fn numbers_are_correctly_rounded() {
         for text in [
             "0",
-            "-0",
             "1",
-            "-1",
             "0.5",
-            "-0.0",
+            "0.0",
             "51.4778100",
-            "-1.2345678",
+            "1.2345678",
             "400000",
             "1e3",
             "1E+2",
@@ -655,21 +693,100 @@ mod tests {
             "1e-22",
             "1e-23",
             "9007199254740993",
-            "-9223372036854775808",
+            "9223372036854775808",
             "18446744073709551615",
             "18446744073709551616",
         ] {
-            let doc = format!(
-                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{text},{text}]}}}}]}}"#
-            );
-            let got = fast(&doc).unwrap().features[0]
-                .geometry
-                .as_ref()
-                .unwrap()
-                .coords
-                .points[0];
-            let want: f64 = serde_json::from_str(text).unwrap();
-            assert_eq!(got.x.to_bits(), want.to_bits(), "{text}");
+            correctly_rounded(text);
+        }
+        // Out of range: the fast path gives up (serde_json rejects it with its message).
+        assert_eq!(fast_number("1e400"), None);
+        assert_eq!(fast_number("-1e400"), None);
+    }
+
+    #[test]
+    fn hard_decimals_are_correctly_rounded() {
+        for text in [
+            // 16-17 significant digits, as Python, R and GDAL write full-precision floats:
+            // one multiplication of a rounded significand lands an ulp off on some of these.
+            "0.30000000000000004",
+            "0.30000000000000003",
+            "0.1000000000000000055511151231257827",
+            "0.10000000000000002",
+            "0.10000000000000001",
+            "1.2345678901234567",
+            "51.507350912345678",
+            "53.198769040000002",
+            "0.097266000000000001",
+            "0.8039302000000001",
+            "51.789705000000003",
+            "530291.40000000002",
+            "180694.99999999997",
+            "9.9999999999999995e-08",
+            "1.7976931348623157e308",
+            "2.2250738585072011e-308",
+            "2.2250738585072012e-308",
+            "2.2250738585072014e-308",
+            // 2^53 + 1 and neighbours: ties go to even.
+            "9007199254740992",
+            "9007199254740993",
+            "9007199254740995",
+            "9007199254740993.0",
+            "900719925474099.3e1",
+            "9007199254740993e-5",
+            // 19 digits, the most a u64 holds whole, and 20 and more.
+            "1234567890123456789",
+            "9999999999999999999",
+            "0.9999999999999999999",
+            "12345678901234567890",
+            "123456789012345678901234567890",
+            "0.000000000000000000000000000000000123456789012345678901234567890",
+            // Exactly half-way between 1 and the next f64 (ties to even, down), and just above.
+            "1.00000000000000011102230246251565404236316680908203125",
+            "1.00000000000000011102230246251565404236316680908203126",
+            // Big and small exponents, subnormals, underflow to zero.
+            "1e308",
+            "8.988465674311579e307",
+            "1e-307",
+            "123e-330",
+            "4.9e-324",
+            "5e-324",
+            "2.4703282292062327e-324",
+            "2.4703282292062328e-324",
+            "1e-400",
+            "1e-1000000000",
+            "0e999999999",
+            "7.3177701707893310e+15",
+            "1e0023",
+        ] {
+            correctly_rounded(text);
+        }
+    }
+
+    #[test]
+    fn random_long_decimals_are_correctly_rounded() {
+        // 16 to 25 significant digits with exponents near coordinates' (lon/lat degrees,
+        // grid metres) and far from them, from a fixed sequence: the same numbers every run.
+        let mut seed = 15u64;
+        let mut next = |m: u64| (crate::test_rng::step(&mut seed) >> 33) % m;
+        for _ in 0..20_000 {
+            let digits = 16 + next(10) as usize;
+            let mut mantissa: String = (0..digits)
+                .map(|i| {
+                    let d = next(10) as u8;
+                    (b'0' + if i == 0 { d.max(1) } else { d }) as char
+                })
+                .collect();
+            let point = next(digits as u64 + 1) as usize;
+            mantissa.insert(point.max(1), '.');
+            if mantissa.ends_with('.') {
+                mantissa.push('0');
+            }
+            let text = match next(4) {
+                0 => format!("{mantissa}e{}", next(600) as i64 - 300),
+                _ => mantissa,
+            };
+            correctly_rounded(&text);
         }
     }
 
@@ -785,6 +902,50 @@ mod tests {
             if let Some(doc) = std::str::from_utf8(body).ok().and_then(fast) {
                 let want = parse_serde(&bytes).expect("serde accepts what the fast path accepts");
                 assert!(format!("{doc:?}") == format!("{want:?}"), "{}", p.display());
+                coordinates_are_correctly_rounded(body, &doc, &p.display().to_string());
+            }
+        }
+    }
+
+    /// Every coordinate of `doc`, in order, is `str::parse::<f64>` of a number token of
+    /// `text`, bit for bit (the fuzz target `scan_agrees` checks the same): tokens found by a
+    /// lexer of its own, matched greedily in order (which finds them whenever they are there).
+    fn coordinates_are_correctly_rounded(text: &[u8], doc: &RawDocument, name: &str) {
+        let mut tokens = Vec::new();
+        let (mut i, mut in_string, mut escaped) = (0, false, false);
+        while i < text.len() {
+            let c = text[i];
+            i += 1;
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if c == b'\\' {
+                    escaped = true;
+                } else if c == b'"' {
+                    in_string = false;
+                }
+            } else if c == b'"' {
+                in_string = true;
+            } else if c == b'-' || c.is_ascii_digit() {
+                let start = i - 1;
+                while i < text.len() && b"0123456789-+.eE".contains(&text[i]) {
+                    i += 1;
+                }
+                if let Ok(v) = std::str::from_utf8(&text[start..i]).unwrap().parse::<f64>() {
+                    tokens.push(v);
+                }
+            }
+        }
+        let mut next = tokens.iter();
+        for f in &doc.features {
+            for c in f.geometry.iter().flat_map(|g| &g.coords.points) {
+                for v in [c.x, c.y] {
+                    assert!(
+                        next.any(|t| t.to_bits() == v.to_bits()),
+                        "{name}: feature #{}: {v:e} is not correctly rounded",
+                        f.index
+                    );
+                }
             }
         }
     }

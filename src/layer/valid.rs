@@ -25,18 +25,25 @@ use super::Defect;
 /// Every validity problem of `polygon`, exactly as `geo::Validation::validation_errors`
 /// reports them (the same variants, in the same order).
 pub fn polygon_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
+    errors_in_geo_order(polygon, None)
+}
+
+/// [`polygon_errors`]; with `near`, also set it when a ring comes near crossing itself
+/// ([`ring_crossing`] with [`projection_margin`]).
+fn errors_in_geo_order(polygon: &Polygon<f64>, near: Option<&mut bool>) -> Vec<InvalidPolygon> {
     if polygon.exterior().0.is_empty() {
         // geo: an empty polygon is valid.
         return Vec::new();
     }
-    let mut out = ring_errors(polygon);
+    let mut out = ring_errors(polygon, near);
     hole_relations(polygon, &mut out);
     out
 }
 
 /// geo's checks of each ring on its own: too few points, self-intersection, non-finite
-/// coordinates. Empty rings are passed over.
-fn ring_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
+/// coordinates. Empty rings are passed over. With `near`, also set it when a ring comes within
+/// [`projection_margin`] of crossing itself.
+fn ring_errors(polygon: &Polygon<f64>, mut near: Option<&mut bool>) -> Vec<InvalidPolygon> {
     let mut out = Vec::new();
     for (ring_idx, ring) in std::iter::once(polygon.exterior())
         .chain(polygon.interiors())
@@ -53,7 +60,22 @@ fn ring_errors(polygon: &Polygon<f64>) -> Vec<InvalidPolygon> {
         if too_few_points(ring) {
             out.push(InvalidPolygon::TooFewPointsInRing(role));
         }
-        if has_self_intersection(&ring.0) {
+        let crosses = match near.as_deref_mut() {
+            None => has_self_intersection(&ring.0),
+            Some(flag) => match projection_margin(&ring.0).map(|m| ring_crossing(&ring.0, m)) {
+                Some(Crossing::Yes) => true,
+                Some(Crossing::Near) => {
+                    *flag = true;
+                    false
+                }
+                Some(Crossing::No) => false,
+                None => {
+                    *flag = true;
+                    has_self_intersection(&ring.0)
+                }
+            },
+        };
+        if crosses {
             out.push(InvalidPolygon::SelfIntersection(role));
         }
         for (i, c) in ring.0.iter().enumerate() {
@@ -136,11 +158,11 @@ const FEW_HOLES: usize = 16;
 /// A polygon's validity problems as the loader reports them: geo's, in geo's order, except
 /// that with more than [`FEW_HOLES`] holes the rings are checked even under an empty shell, and
 /// the holes' faults against the shell are listed before their faults against each other.
-fn polygon_problems(p: &Polygon<f64>) -> Vec<InvalidPolygon> {
+fn polygon_problems(p: &Polygon<f64>, near: Option<&mut bool>) -> Vec<InvalidPolygon> {
     if p.interiors().len() <= FEW_HOLES {
-        return polygon_errors(p);
+        return errors_in_geo_order(p, near);
     }
-    let mut out = ring_errors(p);
+    let mut out = ring_errors(p, near);
     if p.exterior().0.is_empty() {
         return out;
     }
@@ -158,15 +180,40 @@ fn polygon_problems(p: &Polygon<f64>) -> Vec<InvalidPolygon> {
     out
 }
 
-/// Validity problems of a feature's polygons. Parts are checked pairwise only where their
+/// Validity problems of a feature's polygons: geo's rules for each part, then two OGC rules
+/// that geo does not check ([`ogc_problems`]); parts are checked pairwise only where their
 /// boxes meet.
 pub(super) fn validate(mp: &MultiPolygon<f64>) -> Vec<Defect> {
+    validate_near(mp, None)
+}
+
+/// [`validate`] for polygons in lon/lat degrees, and whether they must be validated again
+/// once projected to British National Grid, where the analysis measures them. Projecting
+/// bends lines a little, so it can move lines that nearly meet across each other (LSOA
+/// E01013170), but nothing else: a ring that stays clear of itself by [`projection_margin`]
+/// cannot cross itself after projection. So only features with a ring that comes nearer,
+/// with holes or several parts (whose relations are not traced with a margin), or outside
+/// Great Britain (where the bound is not worked out) are validated again: a few hundred of
+/// LSOA11's 34,753, instead of doubling the cost.
+pub(super) fn validate_lonlat(mp: &MultiPolygon<f64>) -> (Vec<Defect>, bool) {
+    let mut near = false;
+    let out = validate_near(mp, Some(&mut near));
+    let in_gb = mp.bounding_rect().is_some_and(|r| {
+        r.min().x >= -11.0 && r.max().x <= 4.0 && r.min().y >= 49.0 && r.max().y <= 62.0
+    });
+    let again = near || !in_gb || mp.0.len() > 1 || mp.0.iter().any(|p| !p.interiors().is_empty());
+    (out, again)
+}
+
+fn validate_near(mp: &MultiPolygon<f64>, mut near: Option<&mut bool>) -> Vec<Defect> {
     let many = mp.0.len() > 1;
     let mut out: Vec<Defect> = Vec::new();
     for (i, p) in mp.0.iter().enumerate() {
         let part = many.then_some(i);
+        let problems = polygon_problems(p, near.as_deref_mut());
+        out.extend(ogc_problems(p, &problems, part));
         out.extend(
-            polygon_problems(p)
+            problems
                 .into_iter()
                 .map(|error| Defect::Invalid { part, error }),
         );
@@ -189,6 +236,175 @@ pub(super) fn validate(mp: &MultiPolygon<f64>) -> Vec<Defect> {
         }
     }
     out
+}
+
+/// What OGC forbids and geo's rules let through, for polygon `p` (part `part`) given the
+/// problems geo's rules found in it:
+/// - a ring with no area, all its points on one line, such as `(0 0, 10 0, 20 0, 0 0)`: every
+///   pair of its segments are neighbours or share an end, so geo never tests their overlap;
+/// - an interior cut into pieces by holes that touch the shell or each other at points
+///   ([`interior_disconnected`]); checked only when geo found nothing, as GEOS does.
+///
+/// These come first in the feature's list: they say most plainly what is wrong.
+fn ogc_problems(p: &Polygon<f64>, found: &[InvalidPolygon], part: Option<usize>) -> Vec<Defect> {
+    let mut out = Vec::new();
+    for (r, ring) in std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .enumerate()
+    {
+        let role = if r == 0 {
+            RingRole::Exterior
+        } else {
+            RingRole::Interior(r - 1)
+        };
+        let faulty = found.iter().any(|e| {
+            matches!(e, InvalidPolygon::TooFewPointsInRing(x)
+                | InvalidPolygon::SelfIntersection(x)
+                | InvalidPolygon::NonFiniteCoord(x, _) if *x == role)
+        });
+        if !faulty && !ring.0.is_empty() && all_on_one_line(&ring.0) {
+            out.push(Defect::ZeroAreaRing { part, ring: role });
+        }
+    }
+    if out.is_empty() && found.is_empty() && interior_disconnected(p) {
+        out.push(Defect::DisconnectedInterior { part });
+    }
+    out
+}
+
+/// Whether every point of `pts` lies on one line (robust orientation test), or all are one
+/// point.
+fn all_on_one_line(pts: &[Coord<f64>]) -> bool {
+    use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
+    let Some(&a) = pts.first() else {
+        return false;
+    };
+    let Some(&b) = pts.iter().find(|&&c| c != a) else {
+        return true;
+    };
+    pts.iter()
+        .all(|&c| RobustKernel::orient2d(a, b, c) == Orientation::Collinear)
+}
+
+/// Whether the rings of `p` (valid by geo's rules: simple rings, holes inside the shell,
+/// sharing no line or area) cut its interior into pieces. Rings may touch at points; take the
+/// graph whose nodes are the rings and the distinct touch points, with an edge from each touch
+/// point to each ring through it. The interior is disconnected exactly when that graph has a
+/// cycle: two rings touching at two points, or a chain of rings touching round in a loop
+/// (the test of JTS's `PolygonRing`). Several rings through one point make no cycle.
+///
+/// Only pairs that can touch are traced: a hole proved clear inside the shell
+/// ([`clear_inside`]) is not traced against it, and holes only against holes whose boxes meet.
+pub(crate) fn interior_disconnected(p: &Polygon<f64>) -> bool {
+    let holes = p.interiors();
+    if holes.is_empty() {
+        return false;
+    }
+    let rings: Vec<&[Coord<f64>]> = std::iter::once(p.exterior())
+        .chain(holes)
+        .map(|r| r.0.as_slice())
+        .collect();
+    if !rings.iter().all(|r| r.len() >= 4 && finite(r)) {
+        return false;
+    }
+    let shell_chains = ring_chains(&[rings[0]]);
+    // Pairs of rings (0 the shell) that may touch.
+    let mut pairs: Vec<(usize, usize)> = (1..rings.len())
+        .filter(|&h| !clear_inside(rings[0], &shell_chains, rings[h]))
+        .map(|h| (0, h))
+        .collect();
+    let boxes: Vec<Option<Rect<f64>>> = holes.iter().map(|r| r.bounding_rect()).collect();
+    pairs.extend(
+        meeting_pairs(&boxes)
+            .into_iter()
+            .map(|(i, j)| (i + 1, j + 1)),
+    );
+    if pairs.is_empty() {
+        return false;
+    }
+    let mut chains: Vec<Option<Vec<Chain>>> = (0..rings.len()).map(|_| None).collect();
+    // (touch point, ring through it), -0 read as 0.
+    let mut touches: Vec<(Coord<f64>, usize)> = Vec::new();
+    for (a, b) in pairs {
+        for r in [a, b] {
+            if chains[r].is_none() {
+                chains[r] = Some(monotone_chains(rings[r]));
+            }
+        }
+        let (ca, cb) = (
+            chains[a].as_deref().unwrap_or(&[]),
+            chains[b].as_deref().unwrap_or(&[]),
+        );
+        touch_points(rings[a], ca, rings[b], cb, &mut |c| {
+            let c = Coord {
+                x: c.x + 0.0,
+                y: c.y + 0.0,
+            };
+            touches.push((c, a));
+            touches.push((c, b));
+        });
+    }
+    touches.sort_unstable_by(|p, q| {
+        (p.0.x.total_cmp(&q.0.x))
+            .then(p.0.y.total_cmp(&q.0.y))
+            .then(p.1.cmp(&q.1))
+    });
+    touches.dedup();
+    // Union-find over the rings (0..n) and the touch points (n..): an edge whose ends are
+    // already joined closes a cycle.
+    let n = rings.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut last: Option<Coord<f64>> = None;
+    for (c, ring) in touches {
+        if last != Some(c) {
+            parent.push(parent.len());
+            last = Some(c);
+        }
+        let point = parent.len() - 1;
+        let (x, y) = (root(&mut parent, point), root(&mut parent, ring));
+        if x == y {
+            return true;
+        }
+        parent[x] = y;
+    }
+    false
+}
+
+/// Calls `found` with each point where a segment of ring `pa` (chains `ca`) meets one of ring
+/// `pb` (chains `cb`): the single point, or both ends of a shared stretch.
+fn touch_points(
+    pa: &[Coord<f64>],
+    ca: &[Chain],
+    pb: &[Coord<f64>],
+    cb: &[Chain],
+    found: &mut dyn FnMut(Coord<f64>),
+) {
+    use geo::algorithm::line_intersection::{line_intersection, LineIntersection};
+    for a in ca {
+        for b in cb {
+            if a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y {
+                continue;
+            }
+            walk_chain_pair(pa, a, pb, b, 0.0, |i, k| {
+                match line_intersection(Line::new(pa[i], pa[i + 1]), Line::new(pb[k], pb[k + 1])) {
+                    Some(LineIntersection::SinglePoint { intersection, .. }) => found(intersection),
+                    Some(LineIntersection::Collinear { intersection }) => {
+                        found(intersection.start);
+                        found(intersection.end);
+                    }
+                    None => {}
+                }
+                false
+            });
+        }
+    }
 }
 
 /// The pairs `(i, j)`, `i < j`, whose boxes meet, in order: a sweep along x, so that 20,000
@@ -282,43 +498,132 @@ fn too_few_points(ring: &LineString<f64>) -> bool {
 /// boxes meet are tested, found by a sweep over the chains' boxes and, inside a pair of chains,
 /// by walking both in x order (a chain's segments are already sorted in x).
 pub fn has_self_intersection(pts: &[Coord<f64>]) -> bool {
+    ring_crossing(pts, 0.0) == Crossing::Yes
+}
+
+/// What [`ring_crossing`] found.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub(crate) enum Crossing {
+    /// Two segments count as crossing (geo's rule).
+    Yes,
+    /// None do, but two segments of different monotone chains that geo's rule would compare
+    /// come within the margin of each other.
+    Near,
+    /// No two such segments come within the margin.
+    No,
+}
+
+/// [`has_self_intersection`], and whether the ring comes within `margin` of it: segment boxes
+/// grown by `margin` are compared. Segments of one monotone chain are never near: their
+/// directions lie within one quadrant, so no smooth map that turns them by less than 45°
+/// (a projection over a small area) can make them cross.
+pub(crate) fn ring_crossing(pts: &[Coord<f64>], margin: f64) -> Crossing {
     if pts.len() < 3 {
-        return false;
+        return Crossing::No;
     }
     if pts.iter().any(|c| !(c.x.is_finite() && c.y.is_finite())) {
-        return has_self_intersection_sweep(pts);
+        return if has_self_intersection_sweep(pts) {
+            Crossing::Yes
+        } else {
+            Crossing::No
+        };
     }
     let chains = monotone_chains(pts);
     let mut order: Vec<usize> = (0..chains.len()).collect();
     order.sort_unstable_by(|&p, &q| chains[p].min.x.total_cmp(&chains[q].min.x));
+    let mut near = false;
     for (k, &ci) in order.iter().enumerate() {
         let a = &chains[ci];
         for &cj in &order[k + 1..] {
             let b = &chains[cj];
-            if b.min.x > a.max.x {
+            if b.min.x > a.max.x + margin {
                 break;
             }
-            if b.min.y > a.max.y || b.max.y < a.min.y {
+            if b.min.y > a.max.y + margin || b.max.y + margin < a.min.y {
                 continue;
             }
-            if chains_meet(pts, a, b) {
-                return true;
+            if chains_meet(pts, a, b, margin, &mut near) {
+                return Crossing::Yes;
             }
         }
     }
-    false
+    if near {
+        Crossing::Near
+    } else {
+        Crossing::No
+    }
 }
 
-/// Whether a segment of `a` and one of `b` meet (geo's rule, see `has_self_intersection`).
-fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain) -> bool {
-    walk_chain_pair(pts, a, pts, b, 0.0, |i, k| {
+/// How near, in degrees, two segments of a lon/lat ring must come for projecting to British
+/// National Grid to be able to make them cross: (La² + Lb²) / 16 (plus 1e-9° for rounding),
+/// La and Lb their lengths in degrees, at most L² / 8 with L the ring's longest segment, which
+/// is returned (the sweep's margin); `None` (always near enough) when L is over 0.5°.
+///
+/// Why: over Great Britain the projection's second derivatives are under 2,500 m per degree²
+/// (taken as M = 10,000) and it stretches every direction by at least 52 km per degree (taken
+/// as s = 40,000). A projected segment is the chord between two projected vertices, and lies
+/// within M L² / 8 of the projected curve of the lon/lat segment. Two lon/lat segments d apart
+/// have projected curves at least s d - M d² / 2 apart (Taylor's theorem at the nearest
+/// points). So their chords stay apart when s d - M d² / 2 > M (La² + Lb²) / 8, which holds
+/// (with a factor of 2 to spare) for every d from (La² + Lb²) / 16 to 7°: far beyond any
+/// feature with segments under 0.5°, whose chords move by under 320 m.
+pub(crate) fn projection_margin(pts: &[Coord<f64>]) -> Option<f64> {
+    // Squared, without a square root per segment: this reads every vertex of the layer.
+    let longest2 = pts
+        .windows(2)
+        .map(|w| length2(w[0], w[1]))
+        .fold(0.0, f64::max);
+    (longest2 <= 0.25).then(|| longest2 / 8.0 + 1e-9)
+}
+
+/// Whether a segment of `a` and one of `b` meet (geo's rule, see `has_self_intersection`);
+/// sets `near` when two that geo's rule compares come within `margin` without meeting.
+fn chains_meet(pts: &[Coord<f64>], a: &Chain, b: &Chain, margin: f64, near: &mut bool) -> bool {
+    walk_chain_pair(pts, a, pts, b, margin, |i, k| {
         let (a0, a1) = (pts[i], pts[i + 1]);
-        segments_count(
-            (a0, a1),
-            (a0.y.min(a1.y), a0.y.max(a1.y)),
-            (pts[k], pts[k + 1]),
-        )
+        let (b0, b1) = (pts[k], pts[k + 1]);
+        if segments_count((a0, a1), (a0.y.min(a1.y), a0.y.max(a1.y)), (b0, b1)) {
+            return true;
+        }
+        // Pairs that share an end the way neighbours do never count, whatever the projection
+        // does (equal points stay equal). Others are near when closer than their own bound
+        // (see `projection_margin`; `margin` is the ring's largest).
+        if margin > 0.0 && !(a0 == b1 || a1 == b0) {
+            let bound = (length2(a0, a1) + length2(b0, b1)) / 16.0 + 1e-9;
+            if segments_distance((a0, a1), (b0, b1)) <= bound {
+                *near = true;
+            }
+        }
+        false
     })
+}
+
+fn length2(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    (b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)
+}
+
+/// Distance between two segments that do not meet: the least from an end of one to the other.
+fn segments_distance(
+    (a0, a1): (Coord<f64>, Coord<f64>),
+    (b0, b1): (Coord<f64>, Coord<f64>),
+) -> f64 {
+    fn to_segment(p: Coord<f64>, s0: Coord<f64>, s1: Coord<f64>) -> f64 {
+        let l2 = length2(s0, s1);
+        let t = if l2 > 0.0 {
+            (((p.x - s0.x) * (s1.x - s0.x) + (p.y - s0.y) * (s1.y - s0.y)) / l2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let q = Coord {
+            x: s0.x + t * (s1.x - s0.x),
+            y: s0.y + t * (s1.y - s0.y),
+        };
+        length2(p, q).sqrt()
+    }
+    to_segment(a0, b0, b1)
+        .min(to_segment(a1, b0, b1))
+        .min(to_segment(b0, a0, a1))
+        .min(to_segment(b1, a0, a1))
 }
 
 /// geo's rule for one pair of a ring's segments, `a` (whose y range is `ay`) and `b`, already
@@ -618,11 +923,221 @@ mod tests {
             .iter()
             .map(|e| e.to_string())
             .collect();
-        let mut ours: Vec<String> = polygon_problems(&p).iter().map(|e| e.to_string()).collect();
+        let mut ours: Vec<String> = polygon_problems(&p, None)
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
         geo.sort();
         ours.sort();
         assert!(geo.len() >= 5, "{geo:?}");
         assert_eq!(ours, geo);
+    }
+
+    fn ring(pts: &[(f64, f64)]) -> LineString<f64> {
+        let mut v: Vec<Coord<f64>> = pts.iter().map(|&(x, y)| Coord { x, y }).collect();
+        v.push(v[0]);
+        LineString(v)
+    }
+
+    fn square(x: f64, y: f64, d: f64) -> LineString<f64> {
+        ring(&[(x, y), (x + d, y), (x + d, y + d), (x, y + d)])
+    }
+
+    fn defects(p: Polygon<f64>) -> Vec<Defect> {
+        validate(&MultiPolygon(vec![p]))
+    }
+
+    #[test]
+    fn zero_area_ring_is_a_defect() {
+        // POLYGON((0 0,10 0,20 0,0 0,0 0)): every pair of segments are neighbours or share an
+        // end, so geo's rules never test their overlap.
+        let flat = LineString::from(vec![(0., 0.), (10., 0.), (20., 0.), (0., 0.), (0., 0.)]);
+        let p = Polygon::new(flat.clone(), vec![]);
+        assert!(p.validation_errors().is_empty(), "geo lets it through");
+        assert_eq!(
+            defects(p),
+            vec![Defect::ZeroAreaRing {
+                part: None,
+                ring: RingRole::Exterior
+            }]
+        );
+        assert_eq!(
+            Defect::ZeroAreaRing {
+                part: None,
+                ring: RingRole::Exterior
+            }
+            .to_string(),
+            "exterior ring is flat: all its points lie on one line"
+        );
+        // A flat hole, in the second part of a feature.
+        let with_hole = Polygon::new(
+            square(0.0, 0.0, 10.0),
+            vec![ring(&[(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)])],
+        );
+        let mp = MultiPolygon(vec![
+            Polygon::new(square(20.0, 0.0, 1.0), vec![]),
+            with_hole,
+        ]);
+        assert!(validate(&mp).contains(&Defect::ZeroAreaRing {
+            part: Some(1),
+            ring: RingRole::Interior(0)
+        }));
+        // A thin triangle is not flat; nor is any ordinary ring.
+        let thin = Polygon::new(ring(&[(0.0, 0.0), (10.0, 0.0), (20.0, 1e-9)]), vec![]);
+        assert_eq!(defects(thin), vec![]);
+        assert_eq!(defects(Polygon::new(square(0.0, 0.0, 1.0), vec![])), vec![]);
+    }
+
+    #[test]
+    fn ordinary_spikes_and_cut_lines_are_still_caught() {
+        let spike = Polygon::new(
+            ring(&[(0., 0.), (2., 0.), (2., 2.), (3., 3.), (2., 2.), (0., 2.)]),
+            vec![],
+        );
+        let cut = Polygon::new(
+            ring(&[
+                (0., 0.),
+                (4., 0.),
+                (4., 4.),
+                (2., 4.),
+                (2., 1.),
+                (2., 4.),
+                (0., 4.),
+            ]),
+            vec![],
+        );
+        for p in [spike, cut] {
+            assert!(
+                defects(p.clone()).iter().any(|d| matches!(
+                    d,
+                    Defect::Invalid {
+                        error: InvalidPolygon::SelfIntersection(RingRole::Exterior),
+                        ..
+                    }
+                )),
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn holes_cutting_the_interior_into_pieces_are_a_defect() {
+        let shell = || square(0.0, 0.0, 10.0);
+        let disconnected = |holes: Vec<LineString<f64>>| {
+            let p = Polygon::new(shell(), holes);
+            assert!(
+                p.validation_errors().is_empty(),
+                "geo lets it through: {p:?}"
+            );
+            defects(p) == vec![Defect::DisconnectedInterior { part: None }]
+        };
+        // A hole touching the shell at two points cuts off a corner.
+        assert!(disconnected(vec![ring(&[
+            (0.0, 5.0),
+            (5.0, 0.0),
+            (5.0, 5.0)
+        ])]));
+        // Two holes touching each other at two points enclose a piece between them.
+        assert!(disconnected(vec![
+            ring(&[(2.0, 2.0), (8.0, 2.0), (5.0, 5.0)]),
+            ring(&[(2.0, 2.0), (5.0, 1.0), (8.0, 2.0), (5.0, 0.5)]),
+        ]));
+        // A loop through three rings: shell, hole, hole, shell, each touch at its own point.
+        assert!(disconnected(vec![
+            ring(&[(0.0, 5.0), (4.0, 3.0), (4.0, 7.0)]),
+            ring(&[(4.0, 5.0), (10.0, 5.0), (8.0, 8.0)]),
+        ]));
+        // Touching at one point each, or several rings through one point: connected.
+        assert!(!disconnected(vec![ring(&[
+            (0.0, 5.0),
+            (3.0, 4.0),
+            (3.0, 6.0)
+        ])]));
+        assert!(!disconnected(vec![
+            ring(&[(0.0, 5.0), (4.0, 6.0), (4.0, 8.0)]),
+            ring(&[(0.0, 5.0), (4.0, 4.0), (4.0, 2.0)]),
+        ]));
+        assert!(!disconnected(vec![
+            ring(&[(1.0, 1.0), (3.0, 1.0), (3.0, 3.0)]),
+            ring(&[(3.0, 3.0), (5.0, 3.0), (5.0, 5.0)]),
+            square(6.0, 6.0, 1.0),
+        ]));
+        // Three holes in a 12 x 12 shell, two touching at a point and one of those touching
+        // the shell: GEOS calls it valid. In the 10 x 10 shell the second touches it too,
+        // closing a loop.
+        let three = || {
+            vec![
+                ring(&[(0.0, 6.0), (7.0, 1.0), (3.0, 9.0)]),
+                ring(&[(9.0, 6.0), (10.0, 9.0), (3.0, 9.0)]),
+                ring(&[(8.0, 6.0), (6.0, 4.0), (9.0, 4.0)]),
+            ]
+        };
+        assert!(!interior_disconnected(&Polygon::new(
+            square(0.0, 0.0, 12.0),
+            three()
+        )));
+        assert!(disconnected(three()));
+        // In a part of a multi-part feature, worded with the part.
+        let d = validate(&MultiPolygon(vec![
+            Polygon::new(square(20.0, 0.0, 1.0), vec![]),
+            Polygon::new(shell(), vec![ring(&[(0.0, 5.0), (5.0, 0.0), (5.0, 5.0)])]),
+        ]));
+        assert_eq!(d, vec![Defect::DisconnectedInterior { part: Some(1) }]);
+        assert!(d[0].to_string().starts_with(
+            "polygon 1: holes touch the exterior ring or each other at two or more points"
+        ));
+    }
+
+    #[test]
+    fn rings_clear_by_the_margin_stay_clear_once_projected() {
+        // Lon/lat rings over Great Britain with a notch whose tip comes a random distance
+        // (1e-9 to 1/4 of the ring's width) above the long bottom edge: projecting bends that
+        // edge's chord by up to ~30 m (a few cm on LSOA-sized rings), so some tips cross it in British National Grid. Every
+        // one that does must have been flagged as near in lon/lat.
+        let projector = crate::project::british_isles();
+        let mut seed = 17;
+        let (mut crossed, mut clear, mut near) = (0, 0, 0);
+        for _ in 0..3000 {
+            let (lon0, lat0) = (-8.0 + lcg(&mut seed) * 9.5, 50.0 + lcg(&mut seed) * 8.0);
+            let w = 0.002 + lcg(&mut seed) * lcg(&mut seed) * 0.3;
+            let (h, e) = (w * 0.3, w * 0.05);
+            let g = w * 10f64.powf(-9.0 + 8.4 * lcg(&mut seed));
+            let local = [
+                (0.0, 0.0),
+                (w, 0.0),
+                (w, h),
+                (w / 2.0 + e, h),
+                (w / 2.0, g),
+                (w / 2.0 - e, h),
+                (0.0, h),
+            ];
+            let lonlat: Vec<(f64, f64)> =
+                local.iter().map(|&(x, y)| (lon0 + x, lat0 + y)).collect();
+            let r = ring(&lonlat);
+            if has_self_intersection(&r.0) {
+                continue;
+            }
+            let found = projection_margin(&r.0).map_or(Crossing::Near, |m| ring_crossing(&r.0, m));
+            let projected: Vec<Coord<f64>> =
+                r.0.iter()
+                    .map(|c| {
+                        let (x, y) = projector.project(c.x, c.y);
+                        Coord { x, y }
+                    })
+                    .collect();
+            if has_self_intersection(&projected) {
+                crossed += 1;
+                assert_eq!(found, Crossing::Near, "{lonlat:?}");
+            } else if found == Crossing::Near {
+                near += 1;
+            } else {
+                clear += 1;
+            }
+        }
+        assert!(
+            crossed > 50 && clear > 30 && near > 50,
+            "{crossed} {clear} {near}"
+        );
     }
 
     #[test]
