@@ -18,9 +18,9 @@
 //!   neighbours farther in, in no footprint and not near one, or near one only through a
 //!   chain that ends farther in.
 
-use geo::{
-    BoundingRect, CoordsIter, Distance, Euclidean, Intersects, Line, LinesIter, Point, Rect,
-};
+use geo::{CoordsIter, Intersects, LinesIter, Point};
+use rstar::primitives::{GeomWithData, Line as RLine};
+use rstar::{PointDistance, RTree};
 
 use super::overlay::Overlay;
 use crate::index::EnvelopeIndex;
@@ -47,25 +47,25 @@ pub fn homes(units: &[Feature], footprints: &[Feature], overlay: &Overlay) -> Ve
     for p in &overlay.pairs {
         kept[p.a] = true;
     }
-    for &(u, footprint, raw_m2) in &overlay.slivers_only {
-        home[u] = Some(Home { footprint, raw_m2 });
-    }
     let outside: Vec<usize> = (0..units.len()).filter(|&u| !kept[u]).collect();
     if outside.is_empty() {
         return home;
     }
-    let index = EnvelopeIndex::new(footprints);
+    let mut sliver: Vec<Option<Home>> = vec![None; units.len()];
+    for &(u, footprint, raw_m2) in &overlay.slivers_only {
+        sliver[u] = Some(Home { footprint, raw_m2 });
+    }
+    let shore = Shore::new(footprints);
     for u in outside {
-        if home[u].is_none() {
-            home[u] =
-                nearest_within(&units[u], footprints, &index, tolerance).map(|footprint| Home {
-                    footprint,
-                    raw_m2: 0.0,
-                });
-        }
-        if home[u].is_some() && !within_reach(&units[u], footprints, &index, tolerance) {
-            home[u] = None;
-        }
+        // Every vertex within reach, and the footprint nearest the unit (for a unit that
+        // overlaps none at all).
+        let Some(nearest) = shore.reach(&units[u], tolerance) else {
+            continue;
+        };
+        home[u] = sliver[u].or(Some(Home {
+            footprint: nearest,
+            raw_m2: 0.0,
+        }));
     }
     // Only units whose every neighbour is in a footprint or at the shore itself keep theirs,
     // until no more is lost: a chain of units near a border loses its homes from the far end.
@@ -90,56 +90,62 @@ pub fn homes(units: &[Feature], footprints: &[Feature], overlay: &Overlay) -> Ve
     home
 }
 
-/// The footprint nearest `unit` within `tolerance` metres, if any.
-fn nearest_within(
-    unit: &Feature,
-    footprints: &[Feature],
-    index: &EnvelopeIndex,
-    tolerance: f64,
-) -> Option<usize> {
-    let b = unit.bbox;
-    let reach = Rect::new(
-        (b.min().x - tolerance, b.min().y - tolerance),
-        (b.max().x + tolerance, b.max().y + tolerance),
-    );
-    index
-        .query(&reach)
-        .map(|j| {
-            (
-                Euclidean.distance(&unit.geometry, &footprints[j].geometry),
-                j,
-            )
-        })
-        .filter(|(d, _)| *d <= tolerance)
-        .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)))
-        .map(|(_, j)| j)
+/// The footprints' edges, indexed, and their boxes: how far a unit reaches beyond them.
+struct Shore<'f> {
+    footprints: &'f [Feature],
+    index: EnvelopeIndex,
+    edges: RTree<GeomWithData<RLine<[f64; 2]>, usize>>,
 }
 
-/// Whether every vertex of `unit` lies in a footprint or within `tolerance` metres of one.
-fn within_reach(
-    unit: &Feature,
-    footprints: &[Feature],
-    index: &EnvelopeIndex,
-    tolerance: f64,
-) -> bool {
-    let b = unit.bbox;
-    let reach = Rect::new(
-        (b.min().x - tolerance, b.min().y - tolerance),
-        (b.max().x + tolerance, b.max().y + tolerance),
-    );
-    let near: Vec<usize> = index.query(&reach).collect();
-    // The footprints' edges within reach: a vertex outside every footprint must be within
-    // the tolerance of one of them.
-    let edges: Vec<Line<f64>> = near
-        .iter()
-        .flat_map(|&j| footprints[j].geometry.lines_iter())
-        .filter(|l| l.bounding_rect().intersects(&reach))
-        .collect();
-    unit.geometry.coords_iter().all(|c| {
-        let p = Point::from(c);
-        edges.iter().any(|l| Euclidean.distance(l, &p) <= tolerance)
-            || near.iter().any(|&j| footprints[j].geometry.intersects(&p))
-    })
+impl<'f> Shore<'f> {
+    fn new(footprints: &'f [Feature]) -> Shore<'f> {
+        let edges = footprints
+            .iter()
+            .enumerate()
+            .flat_map(|(j, f)| {
+                f.geometry
+                    .lines_iter()
+                    .map(move |l| GeomWithData::new(RLine::new(l.start.into(), l.end.into()), j))
+            })
+            .collect();
+        Shore {
+            footprints,
+            index: EnvelopeIndex::new(footprints),
+            edges: RTree::bulk_load(edges),
+        }
+    }
+
+    /// When every vertex of `unit` lies in a footprint or within `tolerance` metres of one's
+    /// edge, the footprint whose edge comes nearest; else None.
+    fn reach(&self, unit: &Feature, tolerance: f64) -> Option<usize> {
+        let mut nearest: Option<(f64, usize)> = None;
+        for c in unit.geometry.coords_iter() {
+            let at = [c.x, c.y];
+            let close = self
+                .edges
+                .locate_within_distance(at, tolerance * tolerance)
+                .map(|e| (e.geom().distance_2(&at), e.data))
+                .min_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+            match close {
+                Some(d) => {
+                    if nearest.is_none_or(|n| d.0 < n.0) {
+                        nearest = Some(d);
+                    }
+                }
+                None => {
+                    let p = Point::from(c);
+                    let inside = self
+                        .index
+                        .at_point(c.x, c.y)
+                        .any(|j| self.footprints[j].geometry.intersects(&p));
+                    if !inside {
+                        return None;
+                    }
+                }
+            }
+        }
+        nearest.map(|(_, j)| j)
+    }
 }
 
 /// The units that touch unit `u`.
