@@ -78,19 +78,29 @@ fn ring_is_clean(pts: &[Coord<f64>], eps: f64) -> bool {
 /// Only these are removed: a ring that crosses itself (a bow tie) is left as it is, to be
 /// reported, not repaired.
 pub fn clean_ring(pts: &[Coord<f64>], eps: f64) -> Option<Vec<Coord<f64>>> {
-    let mut open: Vec<Coord<f64>> = pts.to_vec();
+    let mut open: &[Coord<f64>] = pts;
     if open.len() > 1 && open.first() == open.last() {
-        open.pop();
+        open = &open[..open.len() - 1];
     }
-    let mut out: Vec<Coord<f64>> = Vec::with_capacity(open.len() + 1);
-    for &p in &open {
+    let mut out = strip_open_ring(open, |a, b, c| degenerate(a, b, c, eps))?;
+    out.push(out[0]);
+    Some(out)
+}
+
+/// An open ring (the closing point left out) without repeated points or spikes, by
+/// `degenerate(a, b, c)`: whether `b` repeats `a` (asked as `degenerate(a, b, b)`) or is the
+/// tip of a spike between `a` and `c`. None when fewer than three points are left. The one
+/// removal of both cleaners: within `eps` in metres, and exact on the written grid.
+fn strip_open_ring<P: Copy>(open: &[P], degenerate: impl Fn(P, P, P) -> bool) -> Option<Vec<P>> {
+    let mut out: Vec<P> = Vec::with_capacity(open.len() + 1);
+    for &p in open {
         loop {
             let k = out.len();
-            if k >= 1 && degenerate(out[k - 1], p, p, eps) {
+            if k >= 1 && degenerate(out[k - 1], p, p) {
                 // p repeats the last point kept.
                 break;
             }
-            if k >= 2 && degenerate(out[k - 2], out[k - 1], p, eps) {
+            if k >= 2 && degenerate(out[k - 2], out[k - 1], p) {
                 out.pop();
                 continue;
             }
@@ -104,17 +114,14 @@ pub fn clean_ring(pts: &[Coord<f64>], eps: f64) -> Option<Vec<Coord<f64>>> {
         if k < 3 {
             return None;
         }
-        if degenerate(out[k - 1], out[0], out[0], eps)
-            || degenerate(out[k - 2], out[k - 1], out[0], eps)
-        {
+        if degenerate(out[k - 1], out[0], out[0]) || degenerate(out[k - 2], out[k - 1], out[0]) {
             out.pop();
-        } else if degenerate(out[k - 1], out[0], out[1], eps) {
+        } else if degenerate(out[k - 1], out[0], out[1]) {
             out.remove(0);
         } else {
             break;
         }
     }
-    out.push(out[0]);
     Some(out)
 }
 
@@ -199,36 +206,14 @@ pub fn clean_grid_ring(pts: &mut Vec<(i64, i64)>) -> bool {
     let clean =
         m >= 3 && (0..m).all(|i| !grid_degenerate(pts[(i + m - 1) % m], pts[i], pts[(i + 1) % m]));
     if !clean {
-        let mut out: Vec<(i64, i64)> = Vec::with_capacity(m);
-        for &p in pts.iter() {
-            loop {
-                let k = out.len();
-                if k >= 1 && out[k - 1] == p {
-                    break;
-                }
-                if k >= 2 && grid_degenerate(out[k - 2], out[k - 1], p) {
-                    out.pop();
-                    continue;
-                }
-                out.push(p);
-                break;
-            }
-        }
-        loop {
-            let k = out.len();
-            if k < 3 {
+        // grid_degenerate(a, b, b) holds exactly when b repeats a.
+        match strip_open_ring(pts, grid_degenerate) {
+            Some(out) => *pts = out,
+            None => {
                 pts.clear();
                 return false;
             }
-            if out[k - 1] == out[0] || grid_degenerate(out[k - 2], out[k - 1], out[0]) {
-                out.pop();
-            } else if grid_degenerate(out[k - 1], out[0], out[1]) {
-                out.remove(0);
-            } else {
-                break;
-            }
         }
-        *pts = out;
     }
     let m = pts.len();
     let twice: i128 = (0..m)
