@@ -112,12 +112,9 @@ pub fn analyse(
         });
     }
     let mut context = context;
-    if let Some(w) = weights {
-        let coarse = super::weights::coarse_parts(w, overlay, providers, plans);
-        if !coarse.is_empty() {
-            context.warnings.push(super::Warning::CoarseWeights(coarse));
-        }
-    }
+    context
+        .warnings
+        .extend(weights.and_then(|w| super::weights::coarse_warning(w, overlay, providers, plans)));
     SpanningReport {
         context,
         min_share,

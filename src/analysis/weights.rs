@@ -306,32 +306,45 @@ pub fn coarse_parts(
     b: &[Feature],
 ) -> Vec<String> {
     let mut out = Vec::new();
-    let mut k = 0;
-    while k < overlay.pairs.len() {
-        let i = overlay.pairs[k].a;
-        let end = k + overlay.pairs[k..].iter().take_while(|p| p.a == i).count();
+    let mut first = 0;
+    // Pairs are sorted by a: one group per feature of a, `first` its first pair's position.
+    for group in overlay.pairs.chunk_by(|x, y| x.a == y.a) {
+        let start = first;
+        first += group.len();
+        let i = group[0].a;
         let count = w.a_count.get(i).copied().unwrap_or(0);
-        if end - k >= 2 && count > 0 {
-            for (k, p) in overlay.pairs.iter().enumerate().take(end).skip(k) {
-                let share = p.area_m2 / a[i].area_m2;
-                let expected = count as f64 * share;
-                let held = w.a_points.get(k).copied().unwrap_or(0);
-                if held == 0 && expected >= COARSE_EXPECTED_POINTS {
-                    let name = &a[i].name;
-                    out.push(format!(
-                        "{}{}{name} in {} ({:.1} km², {:.0}% of its area, none of its {count} points)",
-                        a[i].code,
-                        if name.is_empty() { "" } else { " " },
-                        b[p.b].code,
-                        p.area_m2 / 1e6,
-                        share * 100.0
-                    ));
-                }
+        if group.len() < 2 || count == 0 {
+            continue;
+        }
+        for (k, p) in (start..).zip(group) {
+            let share = p.area_m2 / a[i].area_m2;
+            let expected = count as f64 * share;
+            let held = w.a_points.get(k).copied().unwrap_or(0);
+            if held == 0 && expected >= COARSE_EXPECTED_POINTS {
+                let name = &a[i].name;
+                out.push(format!(
+                    "{}{}{name} in {} ({:.1} km², {:.0}% of its area, none of its {count} points)",
+                    a[i].code,
+                    if name.is_empty() { "" } else { " " },
+                    b[p.b].code,
+                    p.area_m2 / 1e6,
+                    share * 100.0
+                ));
             }
         }
-        k = end;
     }
     out
+}
+
+/// The coarse-weights warning for the parts [`coarse_parts`] finds, if any.
+pub fn coarse_warning(
+    w: &PairWeights,
+    overlay: &Overlay,
+    a: &[Feature],
+    b: &[Feature],
+) -> Option<super::Warning> {
+    let parts = coarse_parts(w, overlay, a, b);
+    (!parts.is_empty()).then_some(super::Warning::CoarseWeights(parts))
 }
 
 /// Where one point of one feature goes.
