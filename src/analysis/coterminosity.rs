@@ -118,6 +118,13 @@ pub struct CoterminosityReport {
     pub units: Vec<UnitRow>,
 }
 
+impl CoterminosityReport {
+    /// The unit rows of `status`, in order.
+    pub fn units_with(&self, status: Status) -> impl Iterator<Item = &UnitRow> {
+        self.units.iter().filter(move |r| r.status == status)
+    }
+}
+
 pub fn analyse(
     units: &[Feature],
     footprints: &[Feature],
@@ -130,12 +137,9 @@ pub fn analyse(
     let fp_rows = footprint_rows(units, footprints, overlay, weights, &status_of, &homes);
     let mut context = context;
     context.warnings.extend(overlap_warning(units, overlay));
-    if let Some(w) = weights {
-        let coarse = super::weights::coarse_parts(w, overlay, units, footprints);
-        if !coarse.is_empty() {
-            context.warnings.push(Warning::CoarseWeights(coarse));
-        }
-    }
+    context.warnings.extend(
+        weights.and_then(|w| super::weights::coarse_warning(w, overlay, units, footprints)),
+    );
     let count = |s: Status| status_of.iter().filter(|x| **x == s).count();
     let summary = Summary {
         units: units.len(),
@@ -330,7 +334,7 @@ struct SplitUnit<'a> {
 
 fn split_units(report: &CoterminosityReport) -> Vec<SplitUnit<'_>> {
     let mut split: Vec<SplitUnit> = Vec::new();
-    for row in report.units.iter().filter(|r| r.status == Status::Split) {
+    for row in report.units_with(Status::Split) {
         let weighted = row.unit_weight_share.flatten();
         // The share as the report writes it (6 decimals): the verdict judges and words the
         // figures the reader sees.
@@ -413,9 +417,7 @@ pub fn verdict(report: &CoterminosityReport, limits: &Limits) -> Verdict {
 /// Pass when every unit lies in some footprint (`footprints` names the footprint layer).
 pub fn verdict_in_footprints(report: &CoterminosityReport, footprints: &str) -> Verdict {
     let outside: Vec<String> = report
-        .units
-        .iter()
-        .filter(|r| r.status == Status::Outside)
+        .units_with(Status::Outside)
         .map(|r| format!("{} {}", r.unit_code, r.unit_name))
         .collect();
     let summary = format!(

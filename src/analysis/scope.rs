@@ -125,9 +125,7 @@ pub fn coterminosity(report: &mut CoterminosityReport, mut scope: Scope) {
 /// `code_field` is the units' code field, for the example filter.
 pub fn unscoped_note(report: &CoterminosityReport, code_field: &str) -> Option<Warning> {
     let outside = report
-        .units
-        .iter()
-        .filter(|r| r.status == Status::Outside)
+        .units_with(Status::Outside)
         .map(|r| r.unit_code.as_str());
     let countries = Tally::of(outside).countries;
     if countries.len() < 2 {

@@ -75,13 +75,11 @@ impl Render for View<'_> {
         book.about(super::about(self, Some(&r.context))?)?;
         book.rows("Footprints", &footprint_columns(weighted), &r.footprints)?;
         book.rows("Units", &unit_columns(weighted), &r.units)?;
-        let split: Vec<UnitRow> = r
-            .units
-            .iter()
-            .filter(|u| u.status == Status::Split)
-            .cloned()
-            .collect();
-        book.rows("Split parts", &unit_columns(weighted), &split)
+        book.rows(
+            "Split parts",
+            &unit_columns(weighted),
+            r.units_with(Status::Split),
+        )
     }
 
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
@@ -120,16 +118,14 @@ impl Render for View<'_> {
             "{}",
             table_of(&footprint_columns(r.context.weighted()), &r.footprints)
         )?;
-        let split = r.units.iter().filter(|u| u.status == Status::Split);
+        let split = r.units_with(Status::Split);
         if s.units_split > 0 {
             writeln!(w, "\nSplit units, part by part (best fit marked *):")?;
             let columns = unit_columns(r.context.weighted());
             write!(w, "{}", table_of(&columns, split))?;
         }
         let shore_units: Vec<String> = r
-            .units
-            .iter()
-            .filter(|u| u.status == Status::PartlyOutside)
+            .units_with(Status::PartlyOutside)
             .map(|u| {
                 format!(
                     "{} ({}, {}% inside)",
@@ -148,9 +144,7 @@ impl Render for View<'_> {
             )?;
         }
         let outside: Vec<String> = r
-            .units
-            .iter()
-            .filter(|u| u.status == Status::Outside)
+            .units_with(Status::Outside)
             .map(|u| u.unit_code.clone())
             .collect();
         if !outside.is_empty() {
@@ -163,9 +157,7 @@ impl Render for View<'_> {
         }
         if let Some(scope) = scope.filter(|_| s.units_out_of_scope > 0) {
             let codes: Vec<String> = r
-                .units
-                .iter()
-                .filter(|u| u.status == Status::OutOfScope)
+                .units_with(Status::OutOfScope)
                 .map(|u| u.unit_code.clone())
                 .collect();
             writeln!(

@@ -70,14 +70,12 @@ impl Book {
     }
 
     /// A sheet of `rows` in `columns` (all of them, as in CSV), named `name`.
-    pub fn rows<R>(&mut self, name: &str, columns: &[Column<R>], rows: &[R]) -> Result<()> {
-        if rows.len() + 1 > MAX_ROWS {
-            bail!(
-                "the {name} table has {} rows, more than Excel's {MAX_ROWS} a sheet: write CSV \
-                 instead (--format csv)",
-                rows.len()
-            );
-        }
+    pub fn rows<'r, R: 'r>(
+        &mut self,
+        name: &str,
+        columns: &[Column<R>],
+        rows: impl IntoIterator<Item = &'r R>,
+    ) -> Result<()> {
         let header = self.header.clone();
         let sheet = self.workbook.add_worksheet();
         sheet.set_name(sheet_name(name))?;
@@ -85,7 +83,13 @@ impl Book {
         for (c, column) in columns.iter().enumerate() {
             sheet.write_string_with_format(0, col(c)?, column.name, &header)?;
         }
-        for (r, item) in rows.iter().enumerate() {
+        for (r, item) in rows.into_iter().enumerate() {
+            if r + 1 >= MAX_ROWS {
+                bail!(
+                    "the {name} table has more rows than Excel's {MAX_ROWS} a sheet: write CSV \
+                     instead (--format csv)"
+                );
+            }
             for (c, column) in columns.iter().enumerate() {
                 let cell = (column.cell)(item);
                 let shown = put(

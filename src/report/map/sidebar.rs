@@ -245,17 +245,13 @@ fn more_rows(w: &mut dyn Write, more: usize, command: &str) -> Result<()> {
     Ok(())
 }
 
-fn units_with(cot: &CoterminosityReport, status: Status) -> Vec<&UnitRow> {
-    cot.units.iter().filter(|r| r.status == status).collect()
-}
-
 /// Split units, part by part.
 fn write_split_units(
     cot: &CoterminosityReport,
     with_weights: bool,
     w: &mut dyn Write,
 ) -> Result<()> {
-    let split = units_with(cot, Status::Split);
+    let split: Vec<&UnitRow> = cot.units_with(Status::Split).collect();
     writeln!(w, "<h2>Split units ({})</h2>", cot.summary.units_split)?;
     if split.is_empty() {
         writeln!(
@@ -290,7 +286,7 @@ fn write_split_units(
 
 /// Units outside every footprint, when there are any.
 fn write_outside_units(cot: &CoterminosityReport, w: &mut dyn Write) -> Result<()> {
-    let outside = units_with(cot, Status::Outside);
+    let outside: Vec<&UnitRow> = cot.units_with(Status::Outside).collect();
     if outside.is_empty() {
         return Ok(());
     }
