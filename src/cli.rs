@@ -202,10 +202,23 @@ pub struct OverlapsArgs {
 /// residents) and unit_weight (the unit's) with --weights, and best_fit (the footprint the
 /// unit fits best: largest weight share, else area). With --by footprint: one row per
 /// footprint with its verdict (and its weight, with --weights).
+///
+/// With --small-areas SMALL (e.g. LSOAs), each split unit is explained by its small areas: a
+/// small area belongs to the unit it fits best and goes whole to one footprint (most of its
+/// weight with --weights where it holds any, else most of its area; the same overlay and
+/// tolerance as the units). The table sums each part (small areas, km², weight, the largest
+/// few) and lists small areas that straddle a footprint line. --by small-area writes one row
+/// per small area of a split unit: unit_code, unit_name, footprint_code, footprint_name,
+/// small_area_code, small_area_name, small_area_km2, small_area_weight (with --weights), best_fit
+/// (the footprint is the unit's best fit), small_area_share (of the small area in this
+/// footprint), assigned (it goes whole here), straddles (two footprints hold it beyond the
+/// tolerance: it has a row in each; the footprints were not built from these small areas).
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
     --weights data/demo/population.csv\n  \
+    footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
+    --small-areas data/demo/neighbourhoods.geojson --by small-area -o split-neighbourhoods.csv\n  \
     footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson \
     --weights data/demo/population.csv --max-split-share 0.05   # exit 1 if a split goes past 5%\n  \
     footprint coterminosity stp21.geojson --units ltla21.geojson --where units:LTLA21CD=E*   # English councils only"
@@ -218,9 +231,17 @@ pub struct CoterminosityArgs {
     #[arg(long, value_name = "UNITS")]
     pub units: PathBuf,
 
-    /// Rows per unit-footprint pair (unit), or one per footprint with its verdict (footprint).
+    /// Rows per unit-footprint pair (unit), one per footprint with its verdict (footprint),
+    /// or one per small area of a split unit (small-area, with --small-areas).
     #[arg(long, value_enum, default_value_t = By::Unit)]
     pub by: By,
+
+    /// Explain each split unit by its small areas (e.g. LSOAs; ROLE: small-areas): each small
+    /// area of a split unit goes whole to one footprint, the one holding most of its weight
+    /// (with --weights, where it holds any), else most of its area; one that two footprints
+    /// hold beyond the tolerance straddles the line, and is listed in each part and flagged.
+    #[arg(long, value_name = "SMALL")]
+    pub small_areas: Option<PathBuf>,
 
     /// Exit 1 when any footprint splits a unit (the same as --max-split-units 0).
     #[arg(long)]
@@ -257,6 +278,7 @@ pub struct CoterminosityArgs {
 pub enum By {
     Unit,
     Footprint,
+    SmallArea,
 }
 
 impl From<By> for footprint::report::coterminosity::By {
@@ -264,6 +286,7 @@ impl From<By> for footprint::report::coterminosity::By {
         match b {
             By::Unit => footprint::report::coterminosity::By::Unit,
             By::Footprint => footprint::report::coterminosity::By::Footprint,
+            By::SmallArea => footprint::report::coterminosity::By::SmallArea,
         }
     }
 }

@@ -76,9 +76,23 @@ impl KernelError {
         b: &crate::layer::Layer,
         failed: &[crate::analysis::overlay::FailedPair],
     ) -> KernelError {
-        let name = |l: &crate::layer::Layer, i: usize| {
-            let f = &l.features[i];
-            format!("{}: feature #{} ({})", l.display_name(), f.index, f.code)
+        KernelError::pairs_of(
+            (&a.display_name(), &a.features),
+            (&b.display_name(), &b.features),
+            failed,
+        )
+    }
+
+    /// As [`KernelError::pairs`], for features of the layers named (some of a layer's
+    /// features: a failed pair's positions are in these lists).
+    pub fn pairs_of(
+        a: (&str, &[crate::layer::Feature]),
+        b: (&str, &[crate::layer::Feature]),
+        failed: &[crate::analysis::overlay::FailedPair],
+    ) -> KernelError {
+        let name = |(layer, features): (&str, &[crate::layer::Feature]), i: usize| {
+            let f = &features[i];
+            format!("{layer}: feature #{} ({})", f.index, f.code)
         };
         let shown: Vec<String> = failed
             .iter()

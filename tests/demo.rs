@@ -58,6 +58,127 @@ fn coterminosity_finds_the_split_council_the_gap_and_the_overlap() {
     assert!(r["noise_pairs_dropped"].as_u64().unwrap() > 0);
 }
 
+/// The split council's neighbourhoods on each side of the line: by the generator's design,
+/// Oakhurst and Wendle's cells in columns 0-4 are in footprint 1, columns 5-6 in footprint 2;
+/// numbered from the north-west, that puts these nine in footprint 2.
+#[test]
+fn small_areas_explain_the_split_council() {
+    let r = json(&[
+        "coterminosity",
+        &demo("footprints.geojson"),
+        "--units",
+        &demo("councils.geojson"),
+        "--small-areas",
+        &demo("neighbourhoods.geojson"),
+        "--weights",
+        &demo("population.csv"),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let e = &r["small_areas"];
+    let rows = e["rows"].as_array().unwrap();
+    let east = [6, 10, 13, 16, 17, 19, 20, 21, 22];
+    let oakhurst: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["unit_code"] == "X07000004")
+        .collect();
+    assert_eq!(oakhurst.len(), 22);
+    for row in &oakhurst {
+        let name = row["small_area_name"].as_str().unwrap();
+        let n: usize = name.rsplit(' ').next().unwrap().parse().unwrap();
+        let want = if east.contains(&n) {
+            "X54000002"
+        } else {
+            "X54000001"
+        };
+        assert_eq!(row["footprint_code"], want, "{name}");
+        assert_eq!(row["assigned"], true);
+        assert_eq!(row["straddles"], false);
+        assert_eq!(row["best_fit"], want == "X54000001", "{name}");
+    }
+    // Stanmoor lies whole in two footprints (the designed overlap): each neighbourhood is in
+    // both, so it straddles, with a row in each and goes whole to one.
+    let stanmoor: Vec<&serde_json::Value> = rows
+        .iter()
+        .filter(|r| r["unit_code"] == "X07000006")
+        .collect();
+    assert_eq!(stanmoor.len(), 18);
+    assert!(stanmoor.iter().all(|r| r["straddles"] == true));
+    assert_eq!(stanmoor.iter().filter(|r| r["assigned"] == true).count(), 9);
+    let s = &e["summary"];
+    assert_eq!(s["split_units"], 2);
+    assert_eq!(s["small_areas"], 31);
+    assert_eq!(s["straddling"], 9);
+    // Each part sums the neighbourhoods it holds whole, weight included.
+    let parts = e["parts"].as_array().unwrap();
+    for p in parts {
+        let whole: Vec<&serde_json::Value> = rows
+            .iter()
+            .filter(|r| {
+                r["unit_code"] == p["unit_code"]
+                    && r["footprint_code"] == p["footprint_code"]
+                    && r["assigned"] == true
+            })
+            .collect();
+        assert_eq!(p["small_areas"].as_u64().unwrap() as usize, whole.len());
+        let weight: f64 = whole
+            .iter()
+            .map(|r| r["small_area_weight"].as_f64().unwrap())
+            .sum();
+        assert!((p["small_area_weight"].as_f64().unwrap() - weight).abs() < 1e-6);
+    }
+    let oakhurst_east = parts
+        .iter()
+        .find(|p| p["unit_code"] == "X07000004" && p["footprint_code"] == "X54000002")
+        .unwrap();
+    assert_eq!(oakhurst_east["small_areas"], 9);
+    assert_eq!(oakhurst_east["best_fit"], false);
+}
+
+#[test]
+fn by_small_area_rows_and_refusals() {
+    let out = footprint()
+        .args([
+            "coterminosity",
+            &demo("footprints.geojson"),
+            "--units",
+            &demo("councils.geojson"),
+            "--small-areas",
+            &demo("neighbourhoods.geojson"),
+            "--by",
+            "small-area",
+            "--format",
+            "csv",
+            "-q",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "unit_code,unit_name,footprint_code,footprint_name,small_area_code,small_area_name,\
+             small_area_km2,best_fit,small_area_share,assigned,straddles"
+        )
+    );
+    assert_eq!(lines.count(), 22 + 18);
+    // --by small-area needs the small areas.
+    footprint()
+        .args([
+            "coterminosity",
+            &demo("footprints.geojson"),
+            "--units",
+            &demo("councils.geojson"),
+            "--by",
+            "small-area",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--small-areas SMALL"));
+}
+
 #[test]
 fn require_coterminous_exits_1_on_a_split() {
     footprint()

@@ -158,6 +158,32 @@ const CASES: &[Case] = &[
         ],
     ),
     case(
+        "coterminosity_small_areas",
+        &[
+            "coterminosity",
+            "data/demo/footprints.geojson",
+            "--units",
+            "data/demo/councils.geojson",
+            "--small-areas",
+            "data/demo/neighbourhoods.geojson",
+            "--weights",
+            "data/demo/population.csv",
+        ],
+    ),
+    case(
+        "coterminosity_by_small_area",
+        &[
+            "coterminosity",
+            "data/demo/footprints.geojson",
+            "--units",
+            "data/demo/councils.geojson",
+            "--small-areas",
+            "data/demo/neighbourhoods.geojson",
+            "--by",
+            "small-area",
+        ],
+    ),
+    case(
         "coterminosity_require",
         &[
             "coterminosity",

@@ -77,7 +77,7 @@ fn coterminosity_workbook_has_about_and_a_sheet_per_table() {
 #[test]
 fn every_report_writes_a_workbook() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], &[&str]); 6] = [
+    let cases: [(&[&str], &[&str]); 7] = [
         (
             &["overlaps", "councils.geojson", "footprints.geojson"],
             &["About", "Overlaps"],
@@ -112,6 +112,24 @@ fn every_report_writes_a_workbook() {
                 "footprint",
             ],
             &["About", "Footprints", "Units", "Split parts"],
+        ),
+        (
+            &[
+                "coterminosity",
+                "footprints.geojson",
+                "--units",
+                "councils.geojson",
+                "--small-areas",
+                "neighbourhoods.geojson",
+            ],
+            &[
+                "About",
+                "Footprints",
+                "Units",
+                "Split parts",
+                "Small-area parts",
+                "Small areas",
+            ],
         ),
     ];
     for (k, (args, sheets)) in cases.iter().enumerate() {

@@ -12,6 +12,9 @@ Writes, next to this script:
     ccgs.geojson        5 clinical commissioning groups (CCGCD, CCGNM)
     footprints.geojson  3 proposed planning footprints / STPs (STPCD, STPNM)
     trusts.geojson      3 hospital-trust catchments   (TRUSTCD, TRUSTNM)
+    neighbourhoods.geojson 140 small areas, one per cell, each whole in one
+                        council (NBHCD, NBHNM), like LSOAs: for
+                        `coterminosity --small-areas`
     population.csv      lon,lat,population points
     ccg_footprints.csv  which CCGs make each footprint (unit_code,footprint_code,
                         footprint_name), for `footprint build`; CCG 5 is left out
@@ -219,6 +222,19 @@ council_of = parse_map(COUNCIL_MAP)
 ccg_of = parse_map(CCG_MAP)
 
 council_cells = {L: {c for c in ALL_CELLS if council_of[c] == L} for L, _, _ in COUNCILS}
+
+
+def neighbourhoods():
+    """One small area per cell, numbered within its council from the north-west, as ONS
+    names LSOAs ("Ashcombe 001"); codes X01000001... in the same order."""
+    out = []
+    for L, _, name in COUNCILS:
+        cells = sorted(council_cells[L], key=lambda c: (-c[1], c[0]))
+        for k, c in enumerate(cells):
+            out.append(("%s %03d" % (name, k + 1), c))
+    return [({"NBHCD": "X01%06d" % (k + 1), "NBHNM": name}, {c}) for k, (name, c) in enumerate(out)]
+
+
 ccg_cells = {d: {c for c in ALL_CELLS if ccg_of[c] == d} for d, _, _ in CCGS}
 fp_cells = {}
 for code, _, ccgs, extra in FOOTPRINTS:
@@ -550,6 +566,7 @@ def main():
         "ccgs": [({"CCGCD": code, "CCGNM": name}, ccg_cells[d]) for d, code, name in CCGS],
         "footprints": [({"STPCD": code, "STPNM": name}, fp_cells[code]) for code, name, _, _ in FOOTPRINTS],
         "trusts": [({"TRUSTCD": code, "TRUSTNM": name}, trust_cells[code]) for code, name in TRUSTS],
+        "neighbourhoods": neighbourhoods(),
     }
     km_polys = {}
     print("== Geometry ==")
@@ -582,7 +599,7 @@ def main():
         check(size < 150_000, "%s is %d bytes" % (path, size))
         print("  -> %s.geojson: %d features, %d bytes, summed feature area %.1f km2" % (
             layer, len(out), size, total))
-        if layer in ("councils", "ccgs"):
+        if layer in ("councils", "ccgs", "neighbourhoods"):
             layer_region = sum(signed_area([pos(layer, v) for v in cell_ring_ids(c)]) for c in ALL_CELLS)
             check(abs(total - layer_region) < 1e-6, "%s does not tile the region" % layer)
 
@@ -599,7 +616,7 @@ def main():
     all_ids = set()
     for c in ALL_CELLS:
         all_ids.update(cell_ring_ids(c))
-    for layer in ("ccgs", "footprints", "trusts"):
+    for layer in ("ccgs", "footprints", "trusts", "neighbourhoods"):
         devs = [math.hypot(pos(layer, v)[0] - pos("councils", v)[0], pos(layer, v)[1] - pos("councils", v)[1])
                 for v in all_ids]
         mx, mean = max(devs), sum(devs) / len(devs)

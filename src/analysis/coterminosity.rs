@@ -116,6 +116,9 @@ pub struct CoterminosityReport {
     pub summary: Summary,
     pub footprints: Vec<FootprintRow>,
     pub units: Vec<UnitRow>,
+    /// With `--small-areas`: the split units explained by their small areas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub small_areas: Option<super::small_areas::SmallAreas>,
 }
 
 impl CoterminosityReport {
@@ -156,6 +159,7 @@ pub fn analyse(
         summary,
         footprints: fp_rows,
         units: rows,
+        small_areas: None,
     }
 }
 
@@ -229,7 +233,7 @@ fn unit_rows(
 
 /// The pair (of `pairs`, all of unit `u`) the unit fits best: the largest weight share when
 /// the unit holds weight, else the largest area.
-fn best_fit(
+pub(crate) fn best_fit(
     overlay: &Overlay,
     weights: Option<&PairWeights>,
     u: usize,
@@ -484,6 +488,7 @@ mod verdict_tests {
             },
             footprints: vec![],
             units,
+            small_areas: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod mapping;
 pub mod overlaps;
 pub mod overlay;
 pub mod scope;
+pub mod small_areas;
 pub mod spanning;
 pub mod tolerance;
 pub mod validate;

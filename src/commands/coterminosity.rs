@@ -2,22 +2,36 @@
 
 use anyhow::{bail, Result};
 
+use super::Prepared;
 use super::{emit_how, outcome, prepare, Outcome};
-use crate::cli::CoterminosityArgs;
+use crate::cli::{By, CoterminosityArgs};
 use footprint::analysis::coterminosity::{analyse, verdict, Limits};
+use footprint::analysis::overlay::Overlay;
+use footprint::analysis::small_areas::{self, Against, SmallAreas};
+use footprint::analysis::weights::PairWeights;
 use footprint::diag;
+use footprint::layer::Layer;
 use footprint::output::Output;
 use footprint::report::{self, coterminosity::View};
 
-/// Layers in load order: units are the overlay's first layer.
-const ROLES: [&str; 2] = ["units", "footprints"];
+/// Layers in load order: units are the overlay's first layer; small areas, when asked for,
+/// come last.
+const ROLES: [&str; 3] = ["units", "footprints", "small-areas"];
 
 pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
     let limits = limits(&args)?;
+    if args.by == By::SmallArea && args.small_areas.is_none() {
+        bail!(
+            "--by small-area lists the small areas of split units: give them with \
+             --small-areas SMALL (e.g. LSOAs)"
+        );
+    }
     let out = Output::new(args.output.output.as_deref());
+    let mut paths: Vec<&std::path::Path> = vec![&args.units, &args.footprints];
+    paths.extend(args.small_areas.as_deref());
     let prepared = prepare(
-        &[&args.units, &args.footprints],
-        &ROLES,
+        &paths,
+        &ROLES[..paths.len()],
         &args.layer_args,
         &args.analysis,
         args.output.quiet,
@@ -35,6 +49,11 @@ pub fn run(args: CoterminosityArgs) -> Result<Outcome> {
         context,
     );
     super::apply_scope(&mut report, units, footprints, args.all_countries);
+    if let Some(small) = prepared.layers.get(2) {
+        let explained = explain_by(&prepared, &result, weights.as_ref(), small)?;
+        report.context.warnings.extend(explained.warnings());
+        report.small_areas = Some(explained);
+    }
     if !args.output.quiet {
         for w in report.context.warnings.iter().skip(said) {
             diag::warn(w);
@@ -71,4 +90,30 @@ fn limits(args: &CoterminosityArgs) -> Result<Option<Limits>> {
         max_split_share: args.max_split_share,
     };
     Ok((limits != Limits::default()).then_some(limits))
+}
+
+/// The split units of `result` (units x footprints) explained by the small areas of `small`.
+fn explain_by(
+    prepared: &Prepared,
+    result: &Overlay,
+    weights: Option<&PairWeights>,
+    small: &Layer,
+) -> Result<SmallAreas> {
+    let (units, footprints) = (&prepared.layers[0], &prepared.layers[1]);
+    let name = small.display_name();
+    small_areas::explain(
+        &units.features,
+        &footprints.features,
+        &small.features,
+        &name,
+        result,
+        weights,
+        &mut |a, against| {
+            let b = match against {
+                Against::Units => units,
+                Against::Footprints => footprints,
+            };
+            prepared.overlay_features((&name, a), (&b.display_name(), &b.features), false)
+        },
+    )
 }

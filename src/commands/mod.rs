@@ -23,7 +23,7 @@ use footprint::analysis::tolerance::{self, Tolerance, ToleranceArg};
 use footprint::analysis::weights::{self, PairWeights, Points};
 use footprint::analysis::{Context, LayerSummary, Verdict, Warning};
 use footprint::diag;
-use footprint::layer::{self, Crs, Layer, LoadOptions};
+use footprint::layer::{self, Crs, Feature, Layer, LoadOptions};
 use footprint::output::{self, Input, Output};
 use footprint::report::Emit;
 
@@ -370,14 +370,28 @@ impl Prepared {
         keep_pieces: bool,
     ) -> Result<(Overlay, Option<PairWeights>)> {
         let (a, b) = (&self.layers[a], &self.layers[b]);
-        let result = overlay(&a.features, &b.features, self.tolerance.metres, keep_pieces);
+        self.overlay_features(
+            (&a.display_name(), &a.features),
+            (&b.display_name(), &b.features),
+            keep_pieces,
+        )
+    }
+
+    /// [`Prepared::overlay`] of some features of two layers (named for errors).
+    pub fn overlay_features(
+        &self,
+        a: (&str, &[Feature]),
+        b: (&str, &[Feature]),
+        keep_pieces: bool,
+    ) -> Result<(Overlay, Option<PairWeights>)> {
+        let result = overlay(a.1, b.1, self.tolerance.metres, keep_pieces);
         if !result.failed.is_empty() {
-            return Err(footprint::error::KernelError::pairs(a, b, &result.failed).into());
+            return Err(footprint::error::KernelError::pairs_of(a, b, &result.failed).into());
         }
         let weights = self
             .weights
             .as_ref()
-            .map(|w| weights::pair_weights(w, &a.features, &b.features, &result));
+            .map(|w| weights::pair_weights(w, a.1, b.1, &result));
         Ok((result, weights))
     }
 

@@ -7,12 +7,15 @@ use serde::Serialize;
 
 use super::{col, csv_col, heading, table_of, Cell, Column, Csv, Render};
 use crate::analysis::coterminosity::{CoterminosityReport, FootprintRow, Status, UnitRow};
+use crate::analysis::small_areas::{PartRow, SmallAreaRow, SmallAreas};
 
 /// Which rows the CSV holds: one per (unit, footprint) part, or one per footprint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum By {
     Unit,
     Footprint,
+    /// One row per small area of a split unit (with small areas).
+    SmallArea,
 }
 
 /// The report as one command shows it: JSON holds everything; CSV the rows `by` asks for.
@@ -68,6 +71,103 @@ fn unit_columns(with_weights: bool) -> Vec<Column<UnitRow>> {
     c
 }
 
+/// The small-area rows' columns (`--by small-area`).
+fn small_area_columns(with_weights: bool) -> Vec<Column<SmallAreaRow>> {
+    let mut c: Vec<Column<SmallAreaRow>> = vec![
+        col("unit_code", |r| Cell::text(&r.unit_code)),
+        col("unit_name", |r| Cell::text(&r.unit_name)),
+        col("footprint_code", |r| Cell::text(&r.footprint_code)),
+        col("footprint_name", |r| Cell::text(&r.footprint_name)),
+        col("small_area_code", |r| Cell::text(&r.small_area_code)),
+        col("small_area_name", |r| Cell::text(&r.small_area_name)),
+        col("small_area_km2", |r| Cell::Num(r.small_area_km2)),
+    ];
+    if with_weights {
+        c.push(col("small_area_weight", |r| {
+            Cell::Weight(r.small_area_weight)
+        }));
+    }
+    c.extend::<[Column<SmallAreaRow>; 4]>([
+        col("best_fit", |r| Cell::YesNo(r.best_fit)),
+        col("small_area_share", |r| Cell::Num(r.small_area_share)),
+        col("assigned", |r| Cell::YesNo(r.assigned)),
+        col("straddles", |r| Cell::YesNo(r.straddles)),
+    ]);
+    c
+}
+
+/// Each part of a split unit summed over the small areas it holds whole.
+fn part_columns(with_weights: bool) -> Vec<Column<PartRow>> {
+    let mut c: Vec<Column<PartRow>> = vec![
+        col("unit_code", |r| Cell::text(&r.unit_code)),
+        col("unit_name", |r| Cell::text(&r.unit_name)),
+        col("footprint_code", |r| Cell::text(&r.footprint_code)),
+        col("footprint_name", |r| Cell::text(&r.footprint_name)),
+        col("best_fit", |r| Cell::Mark(r.best_fit)),
+        col("small_areas", |r| Cell::Count(r.small_areas)),
+        col("small_area_km2", |r| Cell::Num(r.small_area_km2)),
+    ];
+    if with_weights {
+        c.push(col("small_area_weight", |r| {
+            Cell::Weight(r.small_area_weight)
+        }));
+    }
+    c.push(col("straddling", |r| Cell::Count(r.straddling)));
+    c.push(col("largest", |r| Cell::owned(r.largest.join("; "))));
+    c
+}
+
+/// The split units explained by their small areas: the parts, then the small areas that
+/// straddle a footprint line.
+fn small_area_table(w: &mut dyn Write, e: &SmallAreas, weighted: bool) -> Result<()> {
+    let s = &e.summary;
+    if s.split_units == 0 {
+        writeln!(
+            w,
+            "\nNo unit is split: the small areas ({}) have nothing to explain",
+            s.layer
+        )?;
+        return Ok(());
+    }
+    let rule = if s.by_weight {
+        "the footprint holding most of its weight, else of its area"
+    } else {
+        "the footprint holding most of its area"
+    };
+    writeln!(
+        w,
+        "\nSplit units by their small areas ({}): {} small area{} in {} split unit{}, each \
+         whole in {rule}; {} outside its unit's best fit, {} straddling a footprint line{}",
+        s.layer,
+        s.small_areas,
+        crate::layer::plural(s.small_areas),
+        s.split_units,
+        crate::layer::plural(s.split_units),
+        s.outside_best_fit,
+        s.straddling,
+        if s.in_no_footprint > 0 {
+            format!(", {} in no footprint", s.in_no_footprint)
+        } else {
+            String::new()
+        }
+    )?;
+    write!(w, "{}", table_of(&part_columns(weighted), &e.parts))?;
+    let straddling: Vec<&SmallAreaRow> = e.straddling().collect();
+    if !straddling.is_empty() {
+        writeln!(
+            w,
+            "\nSmall areas straddling a footprint line (the footprints were not built from \
+             them), part by part:"
+        )?;
+        let columns: Vec<Column<SmallAreaRow>> = small_area_columns(weighted)
+            .into_iter()
+            .filter(|c| !matches!(c.name, "unit_name" | "footprint_name" | "straddles"))
+            .collect();
+        write!(w, "{}", table_of(&columns, straddling))?;
+    }
+    Ok(())
+}
+
 impl Render for View<'_> {
     fn sheets(&self, book: &mut super::xlsx::Book) -> Result<()> {
         let r = self.report;
@@ -79,7 +179,12 @@ impl Render for View<'_> {
             "Split parts",
             &unit_columns(weighted),
             r.units_with(Status::Split),
-        )
+        )?;
+        if let Some(e) = &r.small_areas {
+            book.rows("Small-area parts", &part_columns(weighted), &e.parts)?;
+            book.rows("Small areas", &small_area_columns(weighted), &e.rows)?;
+        }
+        Ok(())
     }
 
     fn csv(&self, sink: &mut Csv<'_>) -> Result<()> {
@@ -87,6 +192,10 @@ impl Render for View<'_> {
         match self.by {
             By::Footprint => sink.rows(&footprint_columns(r.context.weighted()), &r.footprints),
             By::Unit => sink.rows(&unit_columns(r.context.weighted()), &r.units),
+            By::SmallArea => match &r.small_areas {
+                Some(e) => sink.rows(&small_area_columns(r.context.weighted()), &e.rows),
+                None => anyhow::bail!("--by small-area needs --small-areas SMALL"),
+            },
         }
     }
 
@@ -123,6 +232,9 @@ impl Render for View<'_> {
             writeln!(w, "\nSplit units, part by part (best fit marked *):")?;
             let columns = unit_columns(r.context.weighted());
             write!(w, "{}", table_of(&columns, split))?;
+        }
+        if let Some(e) = &r.small_areas {
+            small_area_table(w, e, r.context.weighted())?;
         }
         let shore_units: Vec<String> = r
             .units_with(Status::PartlyOutside)
