@@ -3,7 +3,7 @@
 #
 #   bench/compare.sh            # 3 alternating runs of each tool per job
 #   RUNS=5 bench/compare.sh
-#   JOBS="1 1x1" bench/compare.sh   # only these jobs (ids: 1 1x1 2 3 4)
+#   JOBS="1 1x1" bench/compare.sh   # only these jobs (ids: 1 1x1 2 3 4 5 5p)
 #
 # Builds the release binary, makes LSOA11 densified x16 in bench/out/ (gitignored), makes a
 # Python venv in bench/.venv (gitignored) with geopandas and pyogrio for the peer, then times
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}
-JOBS=${JOBS:-1 1x1 2 3 4}
+JOBS=${JOBS:-1 1x1 2 3 4 5 5p}
 DATA=${DATA:-../shared/data/england}
 TOOLS=${TOOLS:-../shared/tools}
 OUT=bench/out
@@ -115,6 +115,13 @@ job 2 "overlaps LSOA11 x LTLA21, CSV" "0" "footprint at its default (auto, 500 m
 job 3 "coterminosity STP21 x LTLA21 (auto tolerance), CSV" "0 1" "peer has no coterminosity: its raw LTLA21 x STP21 overlay (peer_overlaps.py) is the nearest equivalent" \
     -- "$BIN" coterminosity "$DATA/stp21.geojson" --units "$DATA/ltla21.geojson" -f csv -o "$OUT/fp3.csv" -q \
     -- "$PY" "$TOOLS/peer_overlaps.py" "$DATA/ltla21.geojson" "$DATA/stp21.geojson" "$OUT/peer3.csv"
+
+job 5 "coterminosity STP21 x LTLA21 --small-areas LSOA11 --by small-area, CSV" "0 1" "peer: bench/peer_small_areas.py (split at a 1% share: it finds 30 split units to footprint's 15; on the 2,004 LSOAs of the 15 both find, unit and STP agree on every one)" \
+    -- "$BIN" coterminosity "$DATA/stp21.geojson" --units "$DATA/ltla21.geojson" --small-areas "$DATA/lsoa11.geojson" --by small-area -f csv -o "$OUT/fp5.csv" -q \
+    -- "$PY" bench/peer_small_areas.py "$DATA/stp21.geojson" "$DATA/ltla21.geojson" "$DATA/lsoa11.geojson" "$OUT/peer5.csv"
+
+job 5p "coterminosity STP21 --units LSOA11 (plain), CSV" "0 1" "footprint alone: the plain run on LSOA11, which job 5 must stay under twice of" \
+    -- "$BIN" coterminosity "$DATA/stp21.geojson" --units "$DATA/lsoa11.geojson" -f csv -o "$OUT/fp5p.csv" -q --
 
 if "$BIN" validate --help >/dev/null 2>&1; then
     job 4 "validate LSOA11 x16 (34,753-feature coverage)" "0 1" "peer: bench/peer_validate.py (sjoin+intersection overlaps, union holes)" \
