@@ -540,8 +540,12 @@ pub struct MapArgs {
 /// Print a shell completion script to standard output.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  footprint completions bash > ~/.local/share/bash-completion/completions/footprint\n  \
-    footprint completions zsh > ~/.zfunc/_footprint\n  \
+    after_help = "Examples (each folder made first; a new shell then completes):\n  \
+    mkdir -p ~/.local/share/bash-completion/completions && \
+    footprint completions bash > ~/.local/share/bash-completion/completions/footprint\n  \
+    mkdir -p ~/.zfunc && footprint completions zsh > ~/.zfunc/_footprint   \
+    # and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)\n  \
+    mkdir -p ~/.config/fish/completions && \
     footprint completions fish > ~/.config/fish/completions/footprint.fish"
 )]
 pub struct CompletionsArgs {
@@ -550,10 +554,11 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Print the manual page (roff), for `man`.
+/// Print the manual page (roff), for `man`; or write every page into a folder.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  footprint man -o footprint.1 && man ./footprint.1\n  footprint man map | man -l -"
+    after_help = "Examples:\n  footprint man map | man -l -\n  \
+    footprint man --dir ~/.local/share/man/man1 && man footprint   # every page, where man finds them"
 )]
 pub struct ManArgs {
     /// A command whose own page to print (default: the main page, which lists the commands).
@@ -564,6 +569,11 @@ pub struct ManArgs {
     /// standard output (`-`).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Write every page into DIR (made if missing): footprint.1, and footprint-COMMAND.1 for
+    /// each command, the pages the main page refers to.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["command", "output"])]
+    pub dir: Option<PathBuf>,
 }
 
 const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):

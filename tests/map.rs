@@ -235,3 +235,42 @@ fn man_pages_for_the_tool_and_each_command() {
         .success();
     assert!(std::fs::read_to_string(&page).unwrap().contains(".SH NAME"));
 }
+
+/// `man --dir` writes every page the main page names, and the help's after-text (the
+/// rules-file format, the examples) stays line for line: no fill.
+#[test]
+fn man_dir_writes_every_page_with_verbatim_examples() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    footprint()
+        .args(["man", "--dir"])
+        .arg(&pages)
+        .assert()
+        .success();
+    let main = std::fs::read_to_string(pages.join("footprint.1")).unwrap();
+    for named in main
+        .split_whitespace()
+        .filter(|w| w.starts_with("footprint\\-") && w.ends_with("(1)"))
+    {
+        let file = format!("{}.1", named.trim_end_matches("(1)").replace("\\-", "-"));
+        assert!(pages.join(&file).exists(), "{named}: no {file}");
+    }
+    let check = std::fs::read_to_string(pages.join("footprint-check.1")).unwrap();
+    let extra = check.split(".SH EXTRA\n").nth(1).unwrap();
+    assert!(extra.starts_with(".nf\n"), "{extra}");
+    let verbatim = &extra[4..extra.find("\n.fi\n").unwrap()];
+    let unescaped = verbatim.replace("\\-", "-").replace("\\*(Aq", "'");
+    let help = footprint().args(["check", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for line in help.lines().skip_while(|l| !l.starts_with("Rules file format")) {
+        assert!(
+            unescaped.lines().any(|l| l.trim_end() == line.trim_end()),
+            "not verbatim in the page: {line:?}"
+        );
+    }
+    footprint()
+        .args(["man", "map", "--dir"])
+        .arg(&pages)
+        .assert()
+        .code(2);
+}
