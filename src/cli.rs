@@ -556,10 +556,8 @@ pub struct CompletionsArgs {
 
 /// Print the manual page (roff), for `man`; or write every page into a folder.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Examples:\n  footprint man map | man -l -\n  \
-    footprint man --dir ~/.local/share/man/man1 && man footprint   # every page, where man finds them"
-)]
+#[command(after_help = "Examples:\n  footprint man map | man -l -\n  \
+    footprint man --dir ~/.local/share/man/man1 && man footprint   # every page, where man finds them")]
 pub struct ManArgs {
     /// A command whose own page to print (default: the main page, which lists the commands).
     #[arg(value_name = "COMMAND")]

@@ -262,7 +262,10 @@ fn man_dir_writes_every_page_with_verbatim_examples() {
     let unescaped = verbatim.replace("\\-", "-").replace("\\*(Aq", "'");
     let help = footprint().args(["check", "--help"]).output().unwrap();
     let help = String::from_utf8(help.stdout).unwrap();
-    for line in help.lines().skip_while(|l| !l.starts_with("Rules file format")) {
+    for line in help
+        .lines()
+        .skip_while(|l| !l.starts_with("Rules file format"))
+    {
         assert!(
             unescaped.lines().any(|l| l.trim_end() == line.trim_end()),
             "not verbatim in the page: {line:?}"
