@@ -140,6 +140,12 @@ pub struct Input<'a> {
 /// it is not a directory), no output is the same file as an input, and no two file outputs are
 /// the same file. Devices, FIFOs and stdout are exempt from the sameness checks.
 pub fn preflight(outputs: &[&Output], inputs: &[Input]) -> Result<()> {
+    if outputs.iter().filter(|o| o.path().is_none()).count() > 1 {
+        bail!(
+            "two outputs go to standard output (`-`, or the report without -o), where they \
+             would run together; give all but one of them a file"
+        );
+    }
     let mut files: Vec<(&Path, Identity)> = Vec::new();
     for output in outputs {
         let target = match output.path() {
@@ -653,5 +659,12 @@ mod tests {
         )));
         assert!(is_broken_pipe(&e.context("x")));
         assert!(!is_broken_pipe(&anyhow!("no")));
+    }
+
+    #[test]
+    fn two_outputs_to_standard_output_are_refused() {
+        let (a, b) = (Output::stdout(), Output::new(Some(Path::new("-"))));
+        let err = preflight(&[&a, &b], &[]).unwrap_err().to_string();
+        assert!(err.contains("two outputs go to standard output"), "{err}");
     }
 }

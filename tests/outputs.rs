@@ -740,3 +740,94 @@ fn owner_is_kept_when_root_replaces_a_file() {
     assert_eq!((m.uid(), m.gid()), (1234, 5678));
     assert!(fs::read(&file).unwrap().starts_with(b"a_code,"));
 }
+
+/// `-` is standard output for every output; two outputs there would run together, and are
+/// refused before any work.
+#[test]
+fn dash_is_standard_output_and_only_one_output_may_use_it() {
+    let dir = workspace();
+    let run = |args: &[&str]| {
+        Command::new(bin())
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let both = run(&[
+        "overlaps",
+        "councils.geojson",
+        "footprints.geojson",
+        "--pieces",
+        "-",
+        "-q",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("two outputs go to standard output"));
+    let pieces = run(&[
+        "overlaps",
+        "councils.geojson",
+        "footprints.geojson",
+        "-o",
+        "report.csv",
+        "--pieces",
+        "-",
+        "-q",
+    ]);
+    assert_eq!(pieces.status.code(), Some(0));
+    assert!(pieces
+        .stdout
+        .starts_with(b"{\"type\":\"FeatureCollection\""));
+    assert!(fs::read_to_string(dir.path().join("report.csv"))
+        .unwrap()
+        .starts_with("a_code,"));
+    for args in [
+        &[
+            "build",
+            "ccgs.geojson",
+            "--mapping",
+            "ccg_footprints.csv",
+            "-o",
+            "-",
+            "-q",
+        ][..],
+        &[
+            "map",
+            "footprints.geojson",
+            "--units",
+            "councils.geojson",
+            "-o",
+            "-",
+            "-q",
+        ],
+        &[
+            "coterminosity",
+            "footprints.geojson",
+            "--units",
+            "councils.geojson",
+            "-f",
+            "csv",
+            "-o",
+            "-",
+            "-q",
+        ],
+        &[
+            "check",
+            "rules.toml",
+            "--junit",
+            "-",
+            "-o",
+            "summary.txt",
+            "-q",
+        ],
+    ] {
+        let out = run(args);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {out:?}"
+        );
+        assert!(
+            !out.stdout.is_empty(),
+            "{args:?}: nothing on standard output"
+        );
+    }
+}

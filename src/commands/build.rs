@@ -13,8 +13,13 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
     let options = layer_options(&args.layer_args, &["units"])?;
     let layer_out = Output::new(Some(&args.output));
     // The summary goes to standard output (to standard error when the layer does).
+    let summary_out = Output::stdout();
+    let mut outputs = vec![&layer_out];
+    if layer_out.path().is_some() {
+        outputs.push(&summary_out);
+    }
     output::preflight(
-        &[&layer_out, &Output::stdout()],
+        &outputs,
         &[
             Input {
                 path: &args.units,
