@@ -219,9 +219,9 @@ fn require_nested_exits_1_when_a_layer_does_not_nest() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("check failed: LA in FP: 2 of 8 units split"), "{err}");
-    // A nesting that holds: a layer against a copy of itself nests.
+    // A nesting that holds: a coverage against itself nests (and builds itself).
     let out = footprint()
-        .args(["matrix", &format!("A={fp}"), &format!("B={fp}"), "-q"])
+        .args(["matrix", &format!("A={la}"), &format!("B={la}"), "-q"])
         .args(["--require-nested", "A:B", "--require-nested", "B:A"])
         .output()
         .unwrap();

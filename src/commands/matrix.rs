@@ -220,10 +220,13 @@ impl Job<'_> {
             return Err(footprint::error::KernelError::pairs(a, b, &ov.failed).into());
         }
         let back = ov.transposed();
+        // The same metres the other way round; its source names the layer `coterminosity`
+        // would name (the last of the coarsest, when both suggest the same).
+        let (tol_back, _) = tolerance::resolve(self.tolerance, &[b, a]);
         let mut warnings = notes;
         let base: Vec<Warning> = warnings.iter().cloned().map(Warning::Note).collect();
         let ab = self.direction(i, j, &ov, &tol, &base, &mut warnings);
-        let ba = self.direction(j, i, &back, &tol, &base, &mut warnings);
+        let ba = self.direction(j, i, &back, &tol_back, &base, &mut warnings);
         let rows = (
             nesting::pair_row(self.labels[i], self.labels[j], &ab, &ba, &back, &b.features),
             nesting::pair_row(self.labels[j], self.labels[i], &ba, &ab, &ov, &a.features),
