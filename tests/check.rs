@@ -230,14 +230,26 @@ fn nesting_rules_give_the_matrix_verdict() {
     );
     // The same words as `matrix --require-nested`.
     let m = footprint()
-        .args(["matrix", &demo("councils.geojson"), &demo("footprints.geojson")])
+        .args([
+            "matrix",
+            &demo("councils.geojson"),
+            &demo("footprints.geojson"),
+        ])
         .args(["--require-nested", "councils:footprints", "-f", "json"])
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&m.stderr);
     let summary = results[0]["summary"].as_str().unwrap();
-    assert_eq!(summary, "2 of 8 units split (at most 0 allowed); 1 of 8 units in no footprint");
+    assert_eq!(
+        summary,
+        "2 of 8 units split (at most 0 allowed); 1 of 8 units in no footprint"
+    );
     assert!(err.contains(summary), "{err}");
     let failures = results[0]["failures"].as_array().unwrap();
-    assert!(failures.iter().any(|f| f.as_str().unwrap().starts_with("X07000004 ")), "{failures:?}");
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.as_str().unwrap().starts_with("X07000004 ")),
+        "{failures:?}"
+    );
 }

@@ -47,7 +47,11 @@ fn count(v: &Value, key: &str) -> u64 {
 /// counts exactly what `coterminosity B --units A` counts, at the same tolerance.
 #[test]
 fn every_ordered_pair_agrees_with_its_own_coterminosity_run() {
-    for extra in [&[][..], &["-t", "0"][..], &["--weights", &demo("population.csv")][..]] {
+    for extra in [
+        &[][..],
+        &["-t", "0"][..],
+        &["--weights", &demo("population.csv")][..],
+    ] {
         let m = matrix(extra);
         let pairs = m["pairs"].as_array().unwrap();
         assert_eq!(pairs.len(), LAYERS.len() * (LAYERS.len() - 1), "{extra:?}");
@@ -132,11 +136,7 @@ fn demo_verdicts() {
     // The CCGs are mapped to the footprints but one (X38000005) is in none; the councils
     // split two and leave Greywater out.
     let p = pair(&m, "councils", "footprints");
-    assert_eq!(
-        (count(p, "a_split"), count(p, "a_outside")),
-        (2, 1),
-        "{p}"
-    );
+    assert_eq!((count(p, "a_split"), count(p, "a_outside")), (2, 1), "{p}");
     assert_eq!(p["a_nested_in_b"], false);
     let codes: Vec<&str> = p["split"]
         .as_array()
@@ -144,7 +144,10 @@ fn demo_verdicts() {
         .iter()
         .map(|s| s["a_code"].as_str().unwrap())
         .collect();
-    assert!(codes.contains(&"X07000004") && codes.contains(&"X07000006"), "{codes:?}");
+    assert!(
+        codes.contains(&"X07000004") && codes.contains(&"X07000006"),
+        "{codes:?}"
+    );
     assert_eq!(p["outside"], serde_json::json!(["X07000008"]));
     // Layers as reported, labelled by file stem.
     let roles: Vec<&str> = m["layers"]
@@ -159,7 +162,14 @@ fn demo_verdicts() {
 #[test]
 fn csv_has_one_row_per_ordered_pair_with_the_agreed_columns() {
     let out = footprint()
-        .args(["matrix", &demo("councils.geojson"), &demo("footprints.geojson"), "-f", "csv", "-q"])
+        .args([
+            "matrix",
+            &demo("councils.geojson"),
+            &demo("footprints.geojson"),
+            "-f",
+            "csv",
+            "-q",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -171,7 +181,11 @@ fn csv_has_one_row_per_ordered_pair_with_the_agreed_columns() {
     ));
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 2);
-    assert!(rows[0].starts_with("councils,footprints,8,5,2,1,no,0,no,"), "{}", rows[0]);
+    assert!(
+        rows[0].starts_with("councils,footprints,8,5,2,1,no,0,no,"),
+        "{}",
+        rows[0]
+    );
     // With weights, the shares.
     let out = footprint()
         .args([
@@ -218,14 +232,22 @@ fn require_nested_exits_1_when_a_layer_does_not_nest() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("check failed: LA in FP: 2 of 8 units split"), "{err}");
+    assert!(
+        err.contains("check failed: LA in FP: 2 of 8 units split"),
+        "{err}"
+    );
     // A nesting that holds: a coverage against itself nests (and builds itself).
     let out = footprint()
         .args(["matrix", &format!("A={la}"), &format!("B={la}"), "-q"])
         .args(["--require-nested", "A:B", "--require-nested", "B:A"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -233,23 +255,33 @@ fn bad_arguments_exit_2_before_loading() {
     let (la, fp) = (demo("councils.geojson"), demo("footprints.geojson"));
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec![la.clone()], ""),
-        (vec![la.clone(), la.clone()], "two layers are called \"councils\""),
         (
-            vec![la.clone(), fp.clone(), "--require-nested".into(), "councils:nope".into()],
+            vec![la.clone(), la.clone()],
+            "two layers are called \"councils\"",
+        ),
+        (
+            vec![
+                la.clone(),
+                fp.clone(),
+                "--require-nested".into(),
+                "councils:nope".into(),
+            ],
             "no layer called \"nope\"",
         ),
         (
-            vec![la.clone(), fp.clone(), "--require-nested".into(), "councils".into()],
+            vec![
+                la.clone(),
+                fp.clone(),
+                "--require-nested".into(),
+                "councils".into(),
+            ],
             "write A:B",
         ),
         (
             vec![la.clone(), fp.clone(), "--where".into(), "nope:X=1".into()],
             "no layer called \"nope\"",
         ),
-        (
-            vec![la.clone(), fp.clone(), "-o".into(), la.clone()],
-            "",
-        ),
+        (vec![la.clone(), fp.clone(), "-o".into(), la.clone()], ""),
     ];
     for (args, says) in cases {
         let out = footprint().arg("matrix").args(&args).output().unwrap();
@@ -275,7 +307,12 @@ fn xlsx_has_the_pairs_and_the_split_parts() {
         .arg(&out_path)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&out_path).unwrap();
     assert_eq!(&bytes[..2], b"PK");
 }
@@ -297,7 +334,11 @@ fn run_with(layer: &Path, first: bool) -> (Option<i32>, String, Option<Value>) {
     let out_path = tmp.path().join("out.json");
     let partner = demo("footprints.geojson");
     let l = format!("T={}", layer.display());
-    let (x, y) = if first { (l.as_str(), partner.as_str()) } else { (partner.as_str(), l.as_str()) };
+    let (x, y) = if first {
+        (l.as_str(), partner.as_str())
+    } else {
+        (partner.as_str(), l.as_str())
+    };
     let out = footprint()
         .args(["matrix", x, y, "-f", "json", "-o"])
         .arg(&out_path)
@@ -323,7 +364,10 @@ fn bad_layers_in_either_position() {
             let (code, err, report) = run_with(&path, first);
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             assert_eq!(code, Some(2), "{name}: {err}");
-            assert!(err.contains("error:") && err.contains(&name), "{name}: {err}");
+            assert!(
+                err.contains("error:") && err.contains(&name),
+                "{name}: {err}"
+            );
             assert!(report.is_none(), "{name}: an output was written");
         }
         for path in bad("no_polygons") {

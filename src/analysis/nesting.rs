@@ -65,11 +65,7 @@ pub fn statuses(report: &CoterminosityReport, overlay: &Overlay, units: usize) -
 
 /// The features of B (the units of `b_in_a`, the report of B against A made from
 /// `overlay`, whose `a` side is B) that A does not cover; out-of-scope ones are left out.
-pub fn uncovered(
-    b_in_a: &CoterminosityReport,
-    overlay: &Overlay,
-    b: &[Feature],
-) -> Vec<Uncovered> {
+pub fn uncovered(b_in_a: &CoterminosityReport, overlay: &Overlay, b: &[Feature]) -> Vec<Uncovered> {
     let status = statuses(b_in_a, overlay, b.len());
     b.iter()
         .enumerate()
@@ -339,7 +335,10 @@ mod tests {
 
     /// B: two 10 km squares side by side. A: four 5 x 10 km halves, two in each.
     fn halves() -> (Vec<Feature>, Vec<Feature>) {
-        let b = layer(&[("B1", [0.0, 0.0, 10.0, 10.0]), ("B2", [10.0, 0.0, 20.0, 10.0])]);
+        let b = layer(&[
+            ("B1", [0.0, 0.0, 10.0, 10.0]),
+            ("B2", [10.0, 0.0, 20.0, 10.0]),
+        ]);
         let a = layer(&[
             ("A1", [0.0, 0.0, 5.0, 10.0]),
             ("A2", [5.0, 0.0, 10.0, 10.0]),
@@ -383,7 +382,10 @@ mod tests {
         let built = built_from(&v, &up, b.len());
         assert!(!built.passed);
         assert_eq!(built.failures.len(), 1);
-        assert!(built.failures[0].starts_with("B2 B2 name: 50."), "{built:?}");
+        assert!(
+            built.failures[0].starts_with("B2 B2 name: 50."),
+            "{built:?}"
+        );
     }
 
     #[test]

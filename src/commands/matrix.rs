@@ -86,10 +86,7 @@ pub fn run(args: MatrixArgs) -> Result<Outcome> {
         tolerance: args.analysis.tolerance,
         all_countries: args.all_countries,
     };
-    let done: Vec<Result<Done>> = unordered
-        .par_iter()
-        .map(|&(i, j)| job.pair(i, j))
-        .collect();
+    let done: Vec<Result<Done>> = unordered.par_iter().map(|&(i, j)| job.pair(i, j)).collect();
     let mut warnings = Warnings::default();
     for w in general {
         warnings.add(w);
@@ -272,7 +269,10 @@ impl Job<'_> {
             tolerance_source: tol.source.clone(),
             weights_file: self.points.map(|p| p.path.display().to_string()),
             weight_column: self.points.and_then(|p| p.column.clone()),
-            weights_outside: pw.as_ref().map(|w| w.outside(&un, &fname)).unwrap_or_default(),
+            weights_outside: pw
+                .as_ref()
+                .map(|w| w.outside(&un, &fname))
+                .unwrap_or_default(),
             noise_pairs_dropped: overlay.dropped.pairs,
             noise_km2_dropped: overlay.dropped.area_m2 / 1e6,
             warnings: base.to_vec(),
@@ -287,6 +287,10 @@ impl Job<'_> {
         );
         apply_scope(&mut report, units, footprints, self.all_countries);
         for w in report.context.warnings.iter().skip(base.len()) {
+            // The scope note's example filter names coterminosity's role; here it is the label.
+            let w = w
+                .to_string()
+                .replace("--where units:", &format!("--where {}:", self.labels[u]));
             warnings.push(format!("{} in {}: {w}", self.labels[u], self.labels[f]));
         }
         report
@@ -305,7 +309,9 @@ fn specs(args: &[String]) -> Result<Vec<Spec>> {
         let (label, path) = match a.split_once('=') {
             Some((name, path)) if !Path::new(a).exists() => {
                 if name.is_empty() || path.is_empty() {
-                    bail!("layer {a:?}: write NAME=PATH, e.g. STP21=stp21.geojson, or just the path");
+                    bail!(
+                        "layer {a:?}: write NAME=PATH, e.g. STP21=stp21.geojson, or just the path"
+                    );
                 }
                 (name.to_string(), PathBuf::from(path))
             }

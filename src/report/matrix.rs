@@ -106,7 +106,9 @@ impl MatrixReport {
 
     fn grid(&self) -> Table {
         let labels = self.labels();
-        let mut t = Table::new(std::iter::once("A in B".to_string()).chain(labels.iter().map(|l| l.to_string())));
+        let mut t = Table::new(
+            std::iter::once("A in B".to_string()).chain(labels.iter().map(|l| l.to_string())),
+        );
         for a in &labels {
             let mut row = vec![super::table::escape(a).into_owned()];
             for b in &labels {
