@@ -59,6 +59,7 @@ pub enum Command {
     Build(BuildArgs),
     Check(CheckArgs),
     Map(MapArgs),
+    Matrix(MatrixArgs),
     Completions(CompletionsArgs),
     Man(ManArgs),
 }
@@ -454,7 +455,8 @@ pub struct BuildArgs {
 ///
 /// The file names the layers (paths relative to it) and the rules a proposal must meet: a layer
 /// validates; footprints are coterminous with a unit layer (or split at most N units, or none
-/// by more than a share of its weight); every unit is mapped; a provider spans at most N plans.
+/// by more than a share of its weight); every unit is mapped; a provider spans at most N plans;
+/// one layer nests in another (as `matrix` decides it).
 /// The format is shown below (`--help`).
 ///
 /// Output: a readable summary (or --format json), and with --junit FILE a JUnit XML file in
@@ -537,6 +539,60 @@ pub struct MapArgs {
     pub layer_args: LayerArgs,
 }
 
+/// What nests in what: every pair of several layers (CCGs, STPs, districts...), each overlaid
+/// once.
+///
+/// For each ordered pair (A, B): how many of A's features are whole in one B feature, split
+/// across several, outside every B, or out of scope (of another country than every B
+/// feature, see --all-countries), as `coterminosity B --units A` counts them; whether A nests
+/// in B (every in-scope A feature whole in one B); and whether B is built from A (A nests in B
+/// and covers every in-scope B feature: the part of a B feature that A leaves uncovered is no
+/// larger than a strip as wide as the tolerance along its boundary). The tolerance is decided
+/// for each pair from its coarser layer, as `coterminosity` decides it, unless -t fixes it for
+/// all. A layer is labelled by its file stem, or by NAME in NAME=PATH; the labels are the ROLEs
+/// of --code, --name, --crs and --where.
+///
+/// The table is a grid (rows A, columns B: "106/106 N" when all 106 in-scope A features are
+/// whole in B, N for nests, B for built from; else "15 split"), then each pair's split
+/// features and the B features they are split across. CSV columns, one row per ordered pair:
+/// a_layer, b_layer, a_features, a_whole, a_split, a_outside, a_nested_in_b (yes/no),
+/// a_out_of_scope, b_built_from_a (yes/no), tolerance_m, tolerance_source, a_at_shore (of
+/// a_whole, those at the shore given to their nearest B), b_features, b_uncovered (in-scope B
+/// features A does not cover), with --weights a_split_weight_share (of A's in-scope weight, in
+/// split features) and a_split_away_weight_share (in their parts outside their best fit),
+/// then a_split_codes, a_outside_codes and b_uncovered_codes (space-separated). JSON adds
+/// every split part and both verdicts; the workbook has a Split parts sheet.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  footprint matrix data/demo/councils.geojson data/demo/ccgs.geojson data/demo/footprints.geojson\n  \
+    footprint matrix CCG21=ccg21.geojson STP21=stp21.geojson LTLA21=ltla21.geojson --require-nested CCG21:STP21   # exit 1 unless CCGs nest in STPs\n  \
+    footprint matrix ccg21.geojson stp21.geojson --weights msoa11_population.csv -o matrix.xlsx"
+)]
+pub struct MatrixArgs {
+    /// The layers, two or more, each PATH or NAME=PATH (ROLE: its label, the file stem unless
+    /// NAME is given).
+    #[arg(required = true, num_args = 2.., value_name = "[NAME=]LAYER")]
+    pub layers: Vec<String>,
+
+    /// Exit 1 unless layer A nests in layer B (every in-scope A feature whole in one B), as
+    /// A:B by their labels; repeatable (a `nesting` rule of `check`).
+    #[arg(long, value_name = "A:B")]
+    pub require_nested: Vec<String>,
+
+    /// Count features of every country as in scope (see coterminosity --all-countries).
+    #[arg(long)]
+    pub all_countries: bool,
+
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// Print a shell completion script to standard output.
 #[derive(Debug, Args)]
 #[command(
@@ -609,9 +665,14 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
   max_plans = 2
   min_share = 0.05                   # optional, default 0.05
 
+  [[rule]]                           # every ccg lies whole in one footprint
+  nesting = "ccgs"
+  in = "footprints"
+  built_from = true                  # optional: and the ccgs cover every footprint
+
 When every footprint's (or validated layer's) code is a GSS code of one country, units and
 extent features of other countries are out of scope, as in the commands; all_countries = true
-in a validate, coterminous or mapped (footprints) rule keeps them, as --all-countries does.
+in a validate, coterminous, nesting or mapped (footprints) rule keeps them, as --all-countries does.
 Every rule may set name and tolerance. Any other key is an error (exit 2): a rule takes
 only its own kind's keys, and a layer or weights table only the keys shown.
 Exit codes: 0 all rules pass, 1 a rule failed, 2 the rules file or a layer could not be read.

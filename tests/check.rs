@@ -188,3 +188,68 @@ fn real_rules_on_ons_layers() {
     assert_eq!(passed, [true, true, true, true, false], "{}", r["results"]);
     assert_eq!(r["results"][4]["failures"].as_array().unwrap().len(), 15);
 }
+
+/// A `nesting` rule gives `matrix`'s verdict for its pair: the councils split two footprints
+/// and leave Greywater out; a coverage nests in itself and builds itself.
+#[test]
+fn nesting_rules_give_the_matrix_verdict() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("rules.toml");
+    let text = format!(
+        "[layers]\ncouncils = {:?}\nsame = {:?}\nfootprints = {:?}\n\n\
+         [[rule]]\nnesting = \"councils\"\nin = \"footprints\"\n\n\
+         [[rule]]\nnesting = \"councils\"\nin = \"same\"\nbuilt_from = true\n",
+        demo("councils.geojson"),
+        demo("councils.geojson"),
+        demo("footprints.geojson")
+    );
+    std::fs::write(&rules, text).unwrap();
+    let (code, r, stderr) = run_json(&["check", &rules.display().to_string(), "-f", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let results = r["results"].as_array().unwrap();
+    let got: Vec<(&str, &str, bool)> = results
+        .iter()
+        .map(|x| {
+            (
+                x["check"].as_str().unwrap(),
+                x["name"].as_str().unwrap(),
+                x["passed"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("nesting", "councils nests in footprints", false),
+            (
+                "nesting",
+                "councils nests in same, and same is built from it",
+                true
+            ),
+        ]
+    );
+    // The same words as `matrix --require-nested`.
+    let m = footprint()
+        .args([
+            "matrix",
+            &demo("councils.geojson"),
+            &demo("footprints.geojson"),
+        ])
+        .args(["--require-nested", "councils:footprints", "-f", "json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&m.stderr);
+    let summary = results[0]["summary"].as_str().unwrap();
+    assert_eq!(
+        summary,
+        "2 of 8 units split (at most 0 allowed); 1 of 8 units in no footprint"
+    );
+    assert!(err.contains(summary), "{err}");
+    let failures = results[0]["failures"].as_array().unwrap();
+    assert!(
+        failures
+            .iter()
+            .any(|f| f.as_str().unwrap().starts_with("X07000004 ")),
+        "{failures:?}"
+    );
+}

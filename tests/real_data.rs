@@ -13,6 +13,8 @@ struct Lookup {
     ltla_stps: BTreeMap<String, BTreeSet<String>>,
     /// CCG code -> STP codes of its LSOAs.
     ccg_stps: BTreeMap<String, BTreeSet<String>>,
+    /// LTLA code -> CCG codes of its LSOAs.
+    ltla_ccgs: BTreeMap<String, BTreeSet<String>>,
     /// LSOA code -> its STP code.
     lsoa_stp: BTreeMap<String, String>,
     /// LSOA code -> its LTLA code.
@@ -32,6 +34,7 @@ fn lookup(dir: &Path) -> Lookup {
     let mut l = Lookup {
         ltla_stps: BTreeMap::new(),
         ccg_stps: BTreeMap::new(),
+        ltla_ccgs: BTreeMap::new(),
         lsoa_stp: BTreeMap::new(),
         lsoa_ltla: BTreeMap::new(),
     };
@@ -49,6 +52,10 @@ fn lookup(dir: &Path) -> Lookup {
             .entry(rec[ccg].to_string())
             .or_default()
             .insert(rec[stp].to_string());
+        l.ltla_ccgs
+            .entry(rec[ltla].to_string())
+            .or_default()
+            .insert(rec[ccg].to_string());
     }
     l
 }
@@ -129,6 +136,79 @@ fn every_ccg_lies_whole_in_its_ons_stp() {
         assert_eq!(row["status"], "whole", "{ccg}");
         assert_eq!(truth.ccg_stps[ccg].iter().next().unwrap(), stp, "{ccg}");
         assert!(row["unit_share"].as_f64().unwrap() > 0.95, "{ccg}");
+    }
+}
+
+/// The codes of the features split in `of`: those whose LSOAs fall in more than one.
+fn split_in(of: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<String> {
+    of.iter()
+        .filter(|(_, s)| s.len() > 1)
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// `matrix` of STP21, CCG21 and LTLA21 against ONS's lookup: CCG21 nests in STP21 (106 of
+/// 106) and STP21 is built from CCG21; LTLA21 in STP21 splits exactly ONS's 15, and LTLA21 in
+/// CCG21 exactly the councils whose LSOAs lie in more than one CCG; each split council's parts
+/// are in exactly the lookup's STPs or CCGs.
+#[test]
+fn matrix_nesting_matches_the_ons_lookup() {
+    let Some(dir) = england() else { return };
+    let truth = lookup(&dir);
+    let report = json(&[
+        "matrix",
+        &format!("STP21={}", path(&dir, "stp21.geojson")),
+        &format!("CCG21={}", path(&dir, "ccg21.geojson")),
+        &format!("LTLA21={}", path(&dir, "ltla21.geojson")),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let pair = |a: &str, b: &str| {
+        report["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["a_layer"] == a && p["b_layer"] == b)
+            .unwrap_or_else(|| panic!("no pair {a} in {b}"))
+            .clone()
+    };
+    let ccg_stp = pair("CCG21", "STP21");
+    assert_eq!(ccg_stp["a_features"], 106);
+    assert_eq!(ccg_stp["a_whole"], 106);
+    assert_eq!(ccg_stp["a_nested_in_b"], true);
+    assert_eq!(ccg_stp["b_built_from_a"], true, "{}", ccg_stp["built_from"]);
+    assert_eq!(ccg_stp["b_uncovered"], 0);
+    // STP21 does not nest in CCG21 (most STPs are several CCGs).
+    assert_eq!(pair("STP21", "CCG21")["a_nested_in_b"], false);
+    let english = truth.ltla_stps.len() as u64;
+    for (b, of) in [("STP21", &truth.ltla_stps), ("CCG21", &truth.ltla_ccgs)] {
+        let p = pair("LTLA21", b);
+        let parts = p["split"].as_array().unwrap();
+        let got: BTreeSet<String> = parts
+            .iter()
+            .map(|s| s["a_code"].as_str().unwrap().to_string())
+            .collect();
+        let want = split_in(of);
+        assert_eq!(got, want, "LTLA21 split in {b} differs from ONS's lookup");
+        assert_eq!(p["a_split"].as_u64().unwrap(), want.len() as u64);
+        if b == "STP21" {
+            assert_eq!(want.len(), 15);
+        }
+        let mut across: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for s in parts {
+            across
+                .entry(s["a_code"].as_str().unwrap().to_string())
+                .or_default()
+                .insert(s["b_code"].as_str().unwrap().to_string());
+        }
+        for (ltla, bs) in &across {
+            assert_eq!(&of[ltla], bs, "{ltla} in {b}");
+        }
+        // The UK's other councils are out of scope; no English one is outside.
+        assert_eq!(p["a_outside"], 0, "LTLA21 in {b}");
+        assert_eq!(p["a_out_of_scope"].as_u64().unwrap(), 374 - english);
+        assert_eq!(p["a_nested_in_b"], false);
     }
 }
 

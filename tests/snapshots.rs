@@ -254,6 +254,27 @@ const CASES: &[Case] = &[
         "validate_councils_strict",
         &["validate", "data/demo/councils.geojson", "--strict"],
     ),
+    case(
+        "matrix",
+        &[
+            "matrix",
+            "data/demo/councils.geojson",
+            "data/demo/ccgs.geojson",
+            "data/demo/footprints.geojson",
+        ],
+    ),
+    case(
+        "matrix_weights_require",
+        &[
+            "matrix",
+            "LA=data/demo/councils.geojson",
+            "FP=data/demo/footprints.geojson",
+            "--weights",
+            "data/demo/population.csv",
+            "--require-nested",
+            "LA:FP",
+        ],
+    ),
     writing(
         "build",
         &[

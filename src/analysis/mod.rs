@@ -13,6 +13,7 @@ pub(crate) mod fixtures;
 mod fuzz_tests;
 pub mod inspect;
 pub mod mapping;
+pub mod nesting;
 pub mod overlaps;
 pub mod overlay;
 pub mod scope;

@@ -102,6 +102,9 @@ pub struct Overlay {
     /// Features of `a` with no retained pair that overlapped some `b` by slivers only: the
     /// largest such overlap of each, as (a, b, raw m²), sorted by a.
     pub slivers_only: Vec<(usize, usize, f64)>,
+    /// The same for features of `b` with no retained pair: (b, a, raw m²), sorted by b. With
+    /// it the overlay can be turned round ([`Overlay::transposed`]).
+    pub slivers_only_b: Vec<(usize, usize, f64)>,
     pub tolerance_m: f64,
     /// Pairs whose intersection the geometry kernel failed on (positions in `a` and `b`,
     /// sorted): the overlay is incomplete when there are any, and callers must not report it.
@@ -121,6 +124,41 @@ impl Overlay {
     pub fn of_a(&self, a: usize) -> impl Iterator<Item = &Pair> {
         let start = self.pairs.partition_point(|p| p.a < a);
         self.pairs[start..].iter().take_while(move |p| p.a == a)
+    }
+
+    /// The overlay of the same two layers the other way round (b x a): every pair with its
+    /// sides swapped, sorted by (b, a). Judging a pair is symmetric (a piece's width, the best
+    /// fit of a feature of either layer left with nothing), so this is what `overlay(b, a)`
+    /// gives, up to the last bits of the intersection areas, without intersecting again.
+    pub fn transposed(&self) -> Overlay {
+        let mut pairs: Vec<Pair> = self
+            .pairs
+            .iter()
+            .map(|p| Pair {
+                a: p.b,
+                b: p.a,
+                ..p.clone()
+            })
+            .collect();
+        pairs.sort_by_key(|p| (p.a, p.b));
+        let mut failed: Vec<FailedPair> = self
+            .failed
+            .iter()
+            .map(|f| FailedPair {
+                a: f.b,
+                b: f.a,
+                error: f.error.clone(),
+            })
+            .collect();
+        failed.sort_by_key(|f| (f.a, f.b));
+        Overlay {
+            pairs,
+            dropped: self.dropped.clone(),
+            slivers_only: self.slivers_only_b.clone(),
+            slivers_only_b: self.slivers_only.clone(),
+            tolerance_m: self.tolerance_m,
+            failed,
+        }
     }
 }
 
@@ -433,13 +471,21 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
     for (k, c) in computed.iter().enumerate() {
         a_kept[c.a] |= retained[k];
     }
+    let mut b_kept = vec![false; b.len()];
+    for (k, c) in computed.iter().enumerate() {
+        b_kept[c.b] |= retained[k];
+    }
     let mut slivers_only: Vec<(usize, usize, f64)> = Vec::new();
+    let mut slivers_only_b: Vec<(usize, usize, f64)> = Vec::new();
     for (k, c) in computed.into_iter().enumerate() {
         if !retained[k] {
             dropped.pairs += 1;
             dropped.area_m2 += c.raw_m2;
             if !a_kept[c.a] {
                 slivers_only.push((c.a, c.b, c.raw_m2));
+            }
+            if !b_kept[c.b] {
+                slivers_only_b.push((c.b, c.a, c.raw_m2));
             }
             continue;
         }
@@ -465,10 +511,13 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
     // The largest sliver of each feature of a left with none retained.
     slivers_only.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
     slivers_only.dedup_by_key(|s| s.0);
+    slivers_only_b.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
+    slivers_only_b.dedup_by_key(|s| s.0);
     Overlay {
         pairs,
         dropped,
         slivers_only,
+        slivers_only_b,
         tolerance_m,
         failed: Vec::new(),
     }
@@ -598,6 +647,41 @@ mod tests {
         // Above 0, dust under 1 m² is dropped: the poke is noise, and TINY goes by best fit.
         let o = overlay(&units, &footprints(0.0), 1.0, false);
         assert!(o.pairs.iter().all(|p| p.b == 0), "{:?}", o.pairs);
+    }
+
+    /// The pairs of an overlay as (a, b, retained_by, m² to the nearest 10), for comparing.
+    fn summary(o: &Overlay) -> Vec<(usize, usize, RetainedBy, i64)> {
+        o.pairs
+            .iter()
+            .map(|p| (p.a, p.b, p.retained_by, (p.area_m2 / 10.0).round() as i64))
+            .collect()
+    }
+
+    #[test]
+    fn an_overlay_turned_round_is_the_overlay_the_other_way() {
+        // A whole unit, a real split, a sliver, a small unit at the line (best fit), one
+        // outside everything, and a unit wider than both footprints.
+        let units = vec![
+            feature("W", rect(X + 1000.0, Y + 1000.0, X + 4000.0, Y + 4000.0)),
+            feature("S", rect(X + 7000.0, Y + 5000.0, X + 13_000.0, Y + 9000.0)),
+            feature(
+                "L",
+                rect(X + 14_000.0, Y + 1000.0, X + 20_100.0, Y + 3000.0),
+            ),
+            feature("B", rect(X + 9_880.0, Y + 4000.0, X + 10_080.0, Y + 4200.0)),
+            feature("O", rect(X + 30_000.0, Y, X + 31_000.0, Y + 1000.0)),
+        ];
+        let f = footprints(0.0);
+        for tolerance in [0.0, 300.0] {
+            let there = overlay(&units, &f, tolerance, false);
+            let back = overlay(&f, &units, tolerance, false);
+            let turned = there.transposed();
+            assert_eq!(summary(&turned), summary(&back), "tolerance {tolerance}");
+            assert_eq!(turned.slivers_only, back.slivers_only);
+            assert_eq!(turned.slivers_only_b, back.slivers_only_b);
+            assert_eq!(turned.dropped.pairs, back.dropped.pairs);
+            assert_eq!(summary(&turned.transposed()), summary(&there));
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `footprint check RULES.toml`: run every rule of a rules file against its layers and say
 //! which pass. Each rule is the same analysis and the same verdict as its command's flags
-//! (`--require-coterminous`, `--max-plans`, `--strict`). [`run`] is pure: loaded layers and
+//! (`--require-coterminous`, `--max-plans`, `--strict`, `matrix --require-nested`). [`run`] is pure: loaded layers and
 //! inputs in, results out; [`load_inputs`] reads the weights and mapping files.
 
 pub mod junit;
@@ -19,7 +19,7 @@ use crate::analysis::scope::{self, Scope};
 use crate::analysis::tolerance::{self, Tolerance};
 use crate::analysis::validate::{self, ValidateReport};
 use crate::analysis::weights::{self, PairWeights, Points};
-use crate::analysis::{spanning, Context, LayerSummary, Verdict};
+use crate::analysis::{nesting, spanning, Context, LayerSummary, Verdict};
 use crate::error::KernelError;
 use crate::layer::Layer;
 use rules::{Check, Rule, Rules};
@@ -28,7 +28,7 @@ use rules::{Check, Rule, Rules};
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleResult {
     pub name: String,
-    /// validate, coterminous, mapped or spanning.
+    /// validate, coterminous, mapped, spanning or nesting.
     pub check: &'static str,
     pub passed: bool,
     /// One line: what was found.
@@ -246,6 +246,24 @@ fn run_rule(
             );
             spanning::verdict(&report, *max_plans)
         }
+        Check::Nesting {
+            built_from,
+            all_countries,
+            ..
+        } => {
+            let (a, b) = (layers[0], layers[1]);
+            let (ov, _) = overlay_with(a, b, tolerance, None, warnings)?;
+            let a_in_b = scoped_report(a, b, &ov, None, tolerance, *all_countries);
+            let nested = nesting::nested(&a_in_b, &b.display_name());
+            if *built_from {
+                let back = ov.transposed();
+                let b_in_a = scoped_report(b, a, &back, None, tolerance, *all_countries);
+                let uncovered = nesting::uncovered(&b_in_a, &back, &b.features);
+                nesting::built_from(&nested, &uncovered, b.features.len())
+            } else {
+                nested
+            }
+        }
     })
 }
 
@@ -259,18 +277,37 @@ fn coterminous(
 ) -> Result<coterminosity::CoterminosityReport, KernelError> {
     let (units, footprints) = (layers[0], layers[1]);
     let (ov, pw) = overlay_with(units, footprints, tolerance, points, warnings)?;
+    Ok(scoped_report(
+        units,
+        footprints,
+        &ov,
+        pw.as_ref(),
+        tolerance,
+        all_countries,
+    ))
+}
+
+/// The coterminosity report of `units` against `footprints` from their overlay `ov`.
+fn scoped_report(
+    units: &Layer,
+    footprints: &Layer,
+    ov: &Overlay,
+    pw: Option<&PairWeights>,
+    tolerance: &Tolerance,
+    all_countries: bool,
+) -> coterminosity::CoterminosityReport {
     let mut report = coterminosity::analyse(
         &units.features,
         &footprints.features,
-        &ov,
-        pw.as_ref(),
+        ov,
+        pw,
         bare_context(tolerance),
     );
     // Units of another country than every footprint are out of scope, as in the command.
     if let Some(s) = Scope::decide("footprints", &footprints.features).filter(|_| !all_countries) {
         scope::coterminosity(&mut report, s);
     }
-    Ok(report)
+    report
 }
 
 /// A validate rule's extent (layers[1]) limited to the country of every code of its layer

@@ -34,10 +34,15 @@
 //! plans = "footprints"
 //! max_plans = 2
 //! min_share = 0.05                   # optional, default 0.05
+//!
+//! [[rule]]
+//! nesting = "ccgs"                   # every ccg lies whole in one footprint...
+//! in = "footprints"
+//! built_from = true                  # optional: ...and the ccgs cover every footprint
 //! ```
 //!
 //! Each part of the file is a serde type that denies unknown fields. A rule's kind is the one
-//! kind key it carries (`validate`, `coterminous`, `mapped`, `spanning`), so each `[[rule]]`
+//! kind key it carries (`validate`, `coterminous`, `mapped`, `spanning`, `nesting`), so each `[[rule]]`
 //! is read as a table first, its kind found, and the table then read as that kind's type;
 //! serde's errors are turned into messages naming the file, line, rule and key.
 
@@ -138,8 +143,20 @@ struct SpanningRule {
     tolerance: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NestingRule {
+    nesting: String,
+    #[serde(rename = "in")]
+    within: Option<String>,
+    built_from: Option<bool>,
+    all_countries: Option<bool>,
+    name: Option<String>,
+    tolerance: Option<String>,
+}
+
 /// The rule kinds, by their kind keys.
-const KINDS: [&str; 4] = ["validate", "coterminous", "mapped", "spanning"];
+const KINDS: [&str; 5] = ["validate", "coterminous", "mapped", "spanning", "nesting"];
 
 /// The keys a rule of `kind` takes (its type's fields).
 fn kind_keys(kind: &str) -> &'static [&'static str] {
@@ -148,6 +165,7 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
         "coterminous" => keys_of::<CoterminousRule>(),
         "mapped" => keys_of::<MappedRule>(),
         "spanning" => keys_of::<SpanningRule>(),
+        "nesting" => keys_of::<NestingRule>(),
         _ => unreachable!("not a rule kind: {kind}"),
     }
 }
@@ -203,6 +221,14 @@ pub enum Check {
         min_share: f64,
         weights: Option<String>,
     },
+    /// Every in-scope feature of `layer` lies whole in one feature of `within` (and, with
+    /// `built_from`, covers `within`): `matrix`'s verdicts (see `analysis::nesting`).
+    Nesting {
+        layer: String,
+        within: String,
+        built_from: bool,
+        all_countries: bool,
+    },
 }
 
 impl Check {
@@ -213,6 +239,7 @@ impl Check {
             Check::Coterminous { .. } => "coterminous",
             Check::MappedByFile { .. } | Check::MappedInFootprints { .. } => "mapped",
             Check::Spanning { .. } => "spanning",
+            Check::Nesting { .. } => "nesting",
         }
     }
 
@@ -232,6 +259,7 @@ impl Check {
             Check::Spanning {
                 providers, plans, ..
             } => vec![providers, plans],
+            Check::Nesting { layer, within, .. } => vec![layer, within],
         }
     }
 
@@ -566,6 +594,7 @@ fn read_rule<'a>(
         "validate" => typed::<ValidateRule>(&table, &place)?.into_parts(),
         "coterminous" => typed::<CoterminousRule>(&table, &place)?.into_parts(&place)?,
         "mapped" => typed::<MappedRule>(&table, &place)?.into_parts(&place, base_dir)?,
+        "nesting" => typed::<NestingRule>(&table, &place)?.into_parts(&place)?,
         _ => typed::<SpanningRule>(&table, &place)?.into_parts(&place)?,
     };
     let tolerance = match tolerance {
@@ -629,14 +658,14 @@ fn rule_kind(
                     "; add one, e.g. validate = \"LAYER\" (see `footprint check --help`)".into()
                 });
             bail!(
-                "{}: {label} must have exactly one of validate, coterminous, mapped, spanning \
-                 (it has none){hint}",
+                "{}: {label} must have exactly one of validate, coterminous, mapped, spanning, \
+                 nesting (it has none){hint}",
                 src.at(header)
             );
         }
         _ => bail!(
-            "{}: {label} must have exactly one of validate, coterminous, mapped, spanning \
-             (it has {}): write a [[rule]] for each",
+            "{}: {label} must have exactly one of validate, coterminous, mapped, spanning, \
+             nesting (it has {}): write a [[rule]] for each",
             src.at(header),
             kinds.join(", ")
         ),
@@ -759,6 +788,22 @@ impl SpanningRule {
     }
 }
 
+impl NestingRule {
+    fn into_parts(self, place: &Place) -> Result<RuleParts> {
+        let check = Check::Nesting {
+            layer: self.nesting,
+            within: need(self.within, place, "nesting", "in", "\"LAYER\"")?,
+            built_from: self.built_from.unwrap_or(false),
+            all_countries: self.all_countries.unwrap_or(false),
+        };
+        Ok(RuleParts {
+            check,
+            name: self.name,
+            tolerance: self.tolerance,
+        })
+    }
+}
+
 /// The value of `key`, which a `kind` rule needs; or a message, at its kind key, saying to
 /// write `key = what`.
 fn need<T>(v: Option<T>, place: &Place, kind: &str, key: &str, what: &str) -> Result<T> {
@@ -805,6 +850,7 @@ fn layer_keys(check: &Check) -> Vec<(&'static str, &str)> {
         Check::Spanning {
             providers, plans, ..
         } => vec![("spanning", providers), ("plans", plans)],
+        Check::Nesting { layer, within, .. } => vec![("nesting", layer), ("in", within)],
     }
 }
 
@@ -1066,6 +1112,15 @@ fn default_name(check: &Check) -> String {
             max_plans,
             ..
         } => format!("no provider of {providers} spans more than {max_plans} {plans}"),
+        Check::Nesting {
+            layer,
+            within,
+            built_from: false,
+            ..
+        } => format!("{layer} nests in {within}"),
+        Check::Nesting { layer, within, .. } => {
+            format!("{layer} nests in {within}, and {within} is built from it")
+        }
     }
 }
 
@@ -1114,10 +1169,10 @@ mod tests {
     /// A valid value for every rule key.
     fn sample(key: &str) -> &'static str {
         match key {
-            "validate" | "coterminous" | "plans" | "footprints" => "\"fp\"",
-            "mapped" | "units" | "extent" => "\"units\"",
+            "validate" | "coterminous" | "plans" | "footprints" | "in" => "\"fp\"",
+            "mapped" | "units" | "extent" | "nesting" => "\"units\"",
             "spanning" => "\"providers\"",
-            "strict" | "all_countries" => "true",
+            "strict" | "all_countries" | "built_from" => "true",
             "max_split_units" => "3",
             "max_split_share" => "0.25",
             "weights" => "\"pop\"",
@@ -1145,6 +1200,7 @@ mod tests {
             "validate" => &["validate"],
             "coterminous" => &["coterminous", "units"],
             "mapped" => &["mapped", "mapping"],
+            "nesting" => &["nesting", "in"],
             _ => &["spanning", "plans", "max_plans"],
         }
     }
@@ -1201,6 +1257,17 @@ mod tests {
             ]
         );
         assert_eq!(
+            k("nesting"),
+            [
+                "nesting",
+                "in",
+                "built_from",
+                "all_countries",
+                "name",
+                "tolerance"
+            ]
+        );
+        assert_eq!(
             keys_of::<RawFile>(),
             ["tolerance", "layers", "weights", "rule"]
         );
@@ -1215,7 +1282,7 @@ mod tests {
     fn every_kind_is_accepted_with_all_its_keys() {
         // (kind, the rules that between them use every key of the kind, checks on each)
         type Expect = fn(&Rule) -> bool;
-        let cases: [(&str, &[&[&str]], Expect); 5] = [
+        let cases: [(&str, &[&[&str]], Expect); 6] = [
             (
                 "validate",
                 &[&[
@@ -1286,6 +1353,22 @@ mod tests {
                         && w == "pop")
                 },
             ),
+            (
+                "nesting",
+                &[&[
+                    "nesting",
+                    "in",
+                    "built_from",
+                    "all_countries",
+                    "name",
+                    "tolerance",
+                ]],
+                |r| {
+                    matches!(&r.check, Check::Nesting {
+                        layer, within, built_from: true, all_countries: true,
+                    } if layer == "units" && within == "fp")
+                },
+            ),
         ];
         let mut used: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (kind, bodies, expect) in cases {
@@ -1336,6 +1419,14 @@ mod tests {
             matches!(&r[3].check, Check::Spanning { min_share, weights: None, .. }
             if *min_share == 0.05)
         );
+        assert!(matches!(
+            &r[4].check,
+            Check::Nesting {
+                built_from: false,
+                all_countries: false,
+                ..
+            }
+        ));
         let names: Vec<&str> = r.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(
             names,
@@ -1343,7 +1434,8 @@ mod tests {
                 "fp validates",
                 "fp coterminous with units",
                 "every unit of units is in base/m.csv",
-                "no provider of providers spans more than 2 fp"
+                "no provider of providers spans more than 2 fp",
+                "units nests in fp"
             ]
         );
         assert!(r.iter().all(|r| r.tolerance == ToleranceArg::Auto));
@@ -1521,7 +1613,7 @@ mod tests {
                 "[[rule]]\nvalidate = \"fp\"\nspanning = \"fp\"\n",
                 &[
                     "rules.toml:8: rule 1 must have exactly one of validate, coterminous, \
-                     mapped, spanning (it has validate, spanning)",
+                     mapped, spanning, nesting (it has validate, spanning)",
                 ],
             ),
             (
@@ -1594,6 +1686,10 @@ mod tests {
             (
                 "[[rule]]\nspanning = \"providers\"\nmax_plans = 2\n",
                 &["a spanning rule needs plans = \"LAYER\""],
+            ),
+            (
+                "[[rule]]\nnesting = \"units\"\n",
+                &["rules.toml:9: rule 1: a nesting rule needs in = \"LAYER\""],
             ),
             (
                 "[[rule]]\nspanning = \"providers\"\nplans = \"fp\"\n",

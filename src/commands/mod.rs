@@ -9,6 +9,7 @@ pub mod coterminosity;
 pub mod inspect;
 pub mod man;
 pub mod map;
+pub mod matrix;
 pub mod overlaps;
 pub mod spanning;
 pub mod validate;
@@ -46,6 +47,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Map(args) => map::run(args),
+        Command::Matrix(args) => matrix::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
     }

@@ -9,6 +9,7 @@ pub mod coterminosity;
 pub mod geojson_out;
 pub mod inspect;
 pub mod map;
+pub mod matrix;
 pub mod overlaps;
 pub mod pieces;
 pub mod spanning;
