@@ -34,10 +34,14 @@
 //! plans = "footprints"
 //! max_plans = 2
 //! min_share = 0.05                   # optional, default 0.05
+//!
+//! [[rule]]
+//! unchanged = "published"            # nothing changed between two editions
+//! new = "latest"
 //! ```
 //!
 //! Each part of the file is a serde type that denies unknown fields. A rule's kind is the one
-//! kind key it carries (`validate`, `coterminous`, `mapped`, `spanning`), so each `[[rule]]`
+//! kind key it carries (`validate`, `coterminous`, `mapped`, `spanning`, `unchanged`), so each `[[rule]]`
 //! is read as a table first, its kind found, and the table then read as that kind's type;
 //! serde's errors are turned into messages naming the file, line, rule and key.
 
@@ -138,8 +142,17 @@ struct SpanningRule {
     tolerance: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnchangedRule {
+    unchanged: String,
+    new: Option<String>,
+    name: Option<String>,
+    tolerance: Option<String>,
+}
+
 /// The rule kinds, by their kind keys.
-const KINDS: [&str; 4] = ["validate", "coterminous", "mapped", "spanning"];
+const KINDS: [&str; 5] = ["validate", "coterminous", "mapped", "spanning", "unchanged"];
 
 /// The keys a rule of `kind` takes (its type's fields).
 fn kind_keys(kind: &str) -> &'static [&'static str] {
@@ -148,6 +161,7 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
         "coterminous" => keys_of::<CoterminousRule>(),
         "mapped" => keys_of::<MappedRule>(),
         "spanning" => keys_of::<SpanningRule>(),
+        "unchanged" => keys_of::<UnchangedRule>(),
         _ => unreachable!("not a rule kind: {kind}"),
     }
 }
@@ -203,6 +217,8 @@ pub enum Check {
         min_share: f64,
         weights: Option<String>,
     },
+    /// Nothing changed between an old edition of a layer and a new one.
+    Unchanged { old: String, new: String },
 }
 
 impl Check {
@@ -213,6 +229,7 @@ impl Check {
             Check::Coterminous { .. } => "coterminous",
             Check::MappedByFile { .. } | Check::MappedInFootprints { .. } => "mapped",
             Check::Spanning { .. } => "spanning",
+            Check::Unchanged { .. } => "unchanged",
         }
     }
 
@@ -232,6 +249,7 @@ impl Check {
             Check::Spanning {
                 providers, plans, ..
             } => vec![providers, plans],
+            Check::Unchanged { old, new } => vec![old, new],
         }
     }
 
@@ -566,6 +584,7 @@ fn read_rule<'a>(
         "validate" => typed::<ValidateRule>(&table, &place)?.into_parts(),
         "coterminous" => typed::<CoterminousRule>(&table, &place)?.into_parts(&place)?,
         "mapped" => typed::<MappedRule>(&table, &place)?.into_parts(&place, base_dir)?,
+        "unchanged" => typed::<UnchangedRule>(&table, &place)?.into_parts(&place)?,
         _ => typed::<SpanningRule>(&table, &place)?.into_parts(&place)?,
     };
     let tolerance = match tolerance {
@@ -629,14 +648,14 @@ fn rule_kind(
                     "; add one, e.g. validate = \"LAYER\" (see `footprint check --help`)".into()
                 });
             bail!(
-                "{}: {label} must have exactly one of validate, coterminous, mapped, spanning \
-                 (it has none){hint}",
+                "{}: {label} must have exactly one of validate, coterminous, mapped, spanning, \
+                 unchanged (it has none){hint}",
                 src.at(header)
             );
         }
         _ => bail!(
-            "{}: {label} must have exactly one of validate, coterminous, mapped, spanning \
-             (it has {}): write a [[rule]] for each",
+            "{}: {label} must have exactly one of validate, coterminous, mapped, spanning, \
+             unchanged (it has {}): write a [[rule]] for each",
             src.at(header),
             kinds.join(", ")
         ),
@@ -759,6 +778,20 @@ impl SpanningRule {
     }
 }
 
+impl UnchangedRule {
+    fn into_parts(self, place: &Place) -> Result<RuleParts> {
+        let check = Check::Unchanged {
+            old: self.unchanged,
+            new: need(self.new, place, "unchanged", "new", "\"LAYER\"")?,
+        };
+        Ok(RuleParts {
+            check,
+            name: self.name,
+            tolerance: self.tolerance,
+        })
+    }
+}
+
 /// The value of `key`, which a `kind` rule needs; or a message, at its kind key, saying to
 /// write `key = what`.
 fn need<T>(v: Option<T>, place: &Place, kind: &str, key: &str, what: &str) -> Result<T> {
@@ -805,6 +838,7 @@ fn layer_keys(check: &Check) -> Vec<(&'static str, &str)> {
         Check::Spanning {
             providers, plans, ..
         } => vec![("spanning", providers), ("plans", plans)],
+        Check::Unchanged { old, new } => vec![("unchanged", old), ("new", new)],
     }
 }
 
@@ -1066,6 +1100,7 @@ fn default_name(check: &Check) -> String {
             max_plans,
             ..
         } => format!("no provider of {providers} spans more than {max_plans} {plans}"),
+        Check::Unchanged { old, new } => format!("nothing changed from {old} to {new}"),
     }
 }
 
@@ -1117,6 +1152,8 @@ mod tests {
             "validate" | "coterminous" | "plans" | "footprints" => "\"fp\"",
             "mapped" | "units" | "extent" => "\"units\"",
             "spanning" => "\"providers\"",
+            "unchanged" => "\"units\"",
+            "new" => "\"fp\"",
             "strict" | "all_countries" => "true",
             "max_split_units" => "3",
             "max_split_share" => "0.25",
@@ -1145,6 +1182,7 @@ mod tests {
             "validate" => &["validate"],
             "coterminous" => &["coterminous", "units"],
             "mapped" => &["mapped", "mapping"],
+            "unchanged" => &["unchanged", "new"],
             _ => &["spanning", "plans", "max_plans"],
         }
     }
@@ -1521,7 +1559,7 @@ mod tests {
                 "[[rule]]\nvalidate = \"fp\"\nspanning = \"fp\"\n",
                 &[
                     "rules.toml:8: rule 1 must have exactly one of validate, coterminous, \
-                     mapped, spanning (it has validate, spanning)",
+                     mapped, spanning, unchanged (it has validate, spanning)",
                 ],
             ),
             (

@@ -3,6 +3,7 @@
 //! `footprint::report`, decisions in `footprint::analysis`.
 
 pub mod build;
+pub mod changes;
 pub mod check;
 pub mod completions;
 pub mod coterminosity;
@@ -42,6 +43,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Overlaps(args) => overlaps::run(args),
         Command::Coterminosity(args) => coterminosity::run(args),
         Command::Spanning(args) => spanning::run(args),
+        Command::Changes(args) => changes::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
