@@ -1253,7 +1253,7 @@ mod tests {
     fn every_kind_is_accepted_with_all_its_keys() {
         // (kind, the rules that between them use every key of the kind, checks on each)
         type Expect = fn(&Rule) -> bool;
-        let cases: [(&str, &[&[&str]], Expect); 5] = [
+        let cases: [(&str, &[&[&str]], Expect); 6] = [
             (
                 "validate",
                 &[&[
@@ -1324,6 +1324,14 @@ mod tests {
                         && w == "pop")
                 },
             ),
+            (
+                "unchanged",
+                &[&["unchanged", "new", "name", "tolerance"]],
+                |r| {
+                    matches!(&r.check, Check::Unchanged { old, new }
+                        if old == "units" && new == "fp")
+                },
+            ),
         ];
         let mut used: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (kind, bodies, expect) in cases {
@@ -1381,7 +1389,8 @@ mod tests {
                 "fp validates",
                 "fp coterminous with units",
                 "every unit of units is in base/m.csv",
-                "no provider of providers spans more than 2 fp"
+                "no provider of providers spans more than 2 fp",
+                "nothing changed from units to fp"
             ]
         );
         assert!(r.iter().all(|r| r.tolerance == ToleranceArg::Auto));
