@@ -142,7 +142,7 @@ fn new_and_removed_features_have_a_row_with_the_other_side_empty() {
         rows,
         [
             "X07000001,Ashcombe,,,removed,,,",
-            "X07000007,Northwick,X07000007,Northwick,unchanged,0.995698,0.995698,481.16179",
+            "X07000007,Northwick,X07000007,Northwick,unchanged,0.995872,0.99554,481.473634",
             ",,X07000008,Greywater,new,,,",
         ],
         "{text}"

@@ -782,7 +782,9 @@ impl UnchangedRule {
     fn into_parts(self, place: &Place) -> Result<RuleParts> {
         let check = Check::Unchanged {
             old: self.unchanged,
-            new: need(self.new, place, "unchanged", "new", "\"LAYER\"")?,
+            new: self.new.ok_or_else(|| {
+                place.error("unchanged", "an unchanged rule needs new = \"LAYER\" (the new edition)")
+            })?,
         };
         Ok(RuleParts {
             check,

@@ -302,7 +302,10 @@ pub fn prepare(
     let (tolerance, notes) = tolerance::resolve(analysis.tolerance, &refs);
     let mut warnings: Vec<Warning> = notes.into_iter().map(Warning::Note).collect();
     warnings.extend(extent_warnings(&refs).into_iter().map(Warning::Note));
-    warnings.extend(edition_warnings(&layers).into_iter().map(Warning::Note));
+    // `changes` compares two editions on purpose: no warning that they are two.
+    if roles != ["old", "new"] {
+        warnings.extend(edition_warnings(&layers).into_iter().map(Warning::Note));
+    }
     if let Some(w) = &weights {
         warnings.extend(w.notes.iter().cloned().map(Warning::Note));
     }
