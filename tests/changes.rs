@@ -33,7 +33,11 @@ fn the_demo_editions_change_as_designed() {
                     .collect::<Vec<_>>()
                     .join(" ")
             };
-            (g["change"].as_str().unwrap().to_string(), codes("old"), codes("new"))
+            (
+                g["change"].as_str().unwrap().to_string(),
+                codes("old"),
+                codes("new"),
+            )
         })
         .collect();
     let want: Vec<(String, String, String)> = [
@@ -90,8 +94,9 @@ fn weights_add_up_per_old_feature() {
     ]);
     let mut by_old: std::collections::BTreeMap<String, f64> = Default::default();
     for l in r["links"].as_array().unwrap() {
-        *by_old.entry(l["old_code"].as_str().unwrap().into()).or_default() +=
-            l["weight"].as_f64().unwrap();
+        *by_old
+            .entry(l["old_code"].as_str().unwrap().into())
+            .or_default() += l["weight"].as_f64().unwrap();
     }
     assert_eq!(by_old["X07000001"], 65_689.0);
     assert_eq!(by_old["X07000008"], 22_934.0);
@@ -199,19 +204,27 @@ fn the_unchanged_rule_of_check() {
         "6 changes (2 boundary_changed, 1 renamed, 1 recoded, 1 merged, 1 split); 1 of 8 old features unchanged"
     );
     assert_eq!(results[0]["failures"].as_array().unwrap().len(), 6);
-    assert!(results[0]["failures"][0]
-        .as_str()
-        .unwrap()
-        .starts_with("boundary_changed: X07000005 Castlebridge -> X07000005 Castlebridge (gained 25."));
+    assert!(results[0]["failures"][0].as_str().unwrap().starts_with(
+        "boundary_changed: X07000005 Castlebridge -> X07000005 Castlebridge (gained 25."
+    ));
     assert_eq!(results[1]["passed"], true);
     // A rule without its new edition says what to write.
-    std::fs::write(&rules, format!("[layers]\nold = {:?}\n[[rule]]\nunchanged = \"old\"\n", old())).unwrap();
+    std::fs::write(
+        &rules,
+        format!(
+            "[layers]\nold = {:?}\n[[rule]]\nunchanged = \"old\"\n",
+            old()
+        ),
+    )
+    .unwrap();
     let out = footprint()
         .args(["check", rules.to_str().unwrap()])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("an unchanged rule needs new = \"LAYER\""));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("an unchanged rule needs new = \"LAYER\"")
+    );
 }
 
 #[test]

@@ -43,7 +43,11 @@ fn codes(file: &Path, field: &str) -> BTreeSet<String> {
 /// itself is unchanged. Welsh, Scottish and Northern Irish councils are in no 2021 lookup:
 /// they are the same codes in both editions, and expected unchanged.
 fn expected(dir: &Path) -> BTreeSet<(String, String, String)> {
-    let ltla19 = pairs(&dir.join("lookup_lsoa11_ltla19.csv"), "lsoa11_code", "ltla19_code");
+    let ltla19 = pairs(
+        &dir.join("lookup_lsoa11_ltla19.csv"),
+        "lsoa11_code",
+        "ltla19_code",
+    );
     let ltla21 = pairs(
         &dir.join("lookup_lsoa11_ccg21_stp21_ltla21.csv"),
         "lsoa11_code",
@@ -109,13 +113,13 @@ fn ltla19_to_ltla21_matches_the_ons_lookups() {
     );
     // Each 2019 district went whole to one 2021 council: two mergers in Northamptonshire,
     // not one complex change.
-    let mergers: BTreeMap<&str, usize> = want
-        .iter()
-        .filter(|(_, _, c)| c == "merged")
-        .fold(BTreeMap::new(), |mut m, (_, n, _)| {
-            *m.entry(n.as_str()).or_default() += 1;
-            m
-        });
+    let mergers: BTreeMap<&str, usize> =
+        want.iter()
+            .filter(|(_, _, c)| c == "merged")
+            .fold(BTreeMap::new(), |mut m, (_, n, _)| {
+                *m.entry(n.as_str()).or_default() += 1;
+                m
+            });
     assert_eq!(
         mergers,
         BTreeMap::from([("E06000060", 4), ("E06000061", 4), ("E06000062", 3)])
@@ -177,7 +181,10 @@ fn ltla19_to_ltla21_matches_the_ons_lookups() {
         .collect();
     assert_eq!(transfer.len(), 1, "{transfer:?}");
     let t = transfer[0];
-    assert_eq!((t["old_code"].as_str(), t["new_code"].as_str()), (Some("E07000080"), Some("E07000082")));
+    assert_eq!(
+        (t["old_code"].as_str(), t["new_code"].as_str()),
+        (Some("E07000080"), Some("E07000082"))
+    );
     assert!(t["old_share"].as_f64().unwrap() < 0.03 && t["new_share"].as_f64().unwrap() < 0.03);
     assert!((t["area_km2"].as_f64().unwrap() - 9.8).abs() < 0.5, "{t}");
     assert_eq!(t["weight"].as_f64(), Some(0.0), "{t}");
@@ -212,5 +219,10 @@ fn require_unchanged_on_real_editions() {
         .args(["changes", &new, &new, "--require-unchanged", "-q"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

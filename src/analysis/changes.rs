@@ -410,14 +410,7 @@ pub fn analyse(
         position[g] = pos;
     }
     let links = link_rows(
-        old,
-        new,
-        overlay,
-        weights,
-        &major,
-        &group_of,
-        &kind_of,
-        &position,
+        old, new, overlay, weights, &major, &group_of, &kind_of, &position,
     );
     let mut groups_sorted: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
     let groups: Vec<Group> = order
@@ -467,13 +460,13 @@ fn link_rows(
     let n_old = old.len();
     let mut rows = Vec::with_capacity(overlay.pairs.len() + 16);
     let mut new_linked = vec![false; new.len()];
-    let mut k = 0;
+    let mut end = 0;
     for (i, o) in old.iter().enumerate() {
-        let start = k;
-        while k < overlay.pairs.len() && overlay.pairs[k].a == i {
-            k += 1;
+        let start = end;
+        while end < overlay.pairs.len() && overlay.pairs[end].a == i {
+            end += 1;
         }
-        if start == k {
+        if start == end {
             let g = group_of[i];
             rows.push(LinkRow {
                 old_code: o.code.clone(),
@@ -491,8 +484,9 @@ fn link_rows(
             });
             continue;
         }
-        let best = best_fit(overlay, weights, i, start..k);
-        for (k, p) in overlay.pairs.iter().enumerate().take(k).skip(start) {
+        let best = best_fit(overlay, weights, i, start..end);
+        for k in start..end {
+            let p = &overlay.pairs[k];
             let n = &new[p.b];
             new_linked[p.b] = true;
             let (go, gn) = (group_of[i], group_of[n_old + p.b]);
@@ -645,7 +639,10 @@ mod tests {
 
     #[test]
     fn the_same_layer_is_unchanged() {
-        let l = layer(&[("A", [0.0, 0.0, 10.0, 10.0]), ("B", [10.0, 0.0, 20.0, 10.0])]);
+        let l = layer(&[
+            ("A", [0.0, 0.0, 10.0, 10.0]),
+            ("B", [10.0, 0.0, 20.0, 10.0]),
+        ]);
         let r = run(&l, &l);
         assert_eq!(
             groups(&r),
@@ -655,15 +652,24 @@ mod tests {
             ]
         );
         assert!(verdict(&r).passed);
-        assert_eq!(verdict(&r).summary, "no changes: 2 of 2 old features unchanged");
+        assert_eq!(
+            verdict(&r).summary,
+            "no changes: 2 of 2 old features unchanged"
+        );
         assert!(r.links.iter().all(|l| l.best_fit && l.major));
     }
 
     #[test]
     fn noise_within_the_tolerance_is_no_change() {
         // The line between A and B moved 100 m: slivers at a 300 m tolerance.
-        let old = layer(&[("A", [0.0, 0.0, 10.0, 10.0]), ("B", [10.0, 0.0, 20.0, 10.0])]);
-        let new = layer(&[("A", [0.0, 0.0, 10.1, 10.0]), ("B", [10.1, 0.0, 20.0, 10.0])]);
+        let old = layer(&[
+            ("A", [0.0, 0.0, 10.0, 10.0]),
+            ("B", [10.0, 0.0, 20.0, 10.0]),
+        ]);
+        let new = layer(&[
+            ("A", [0.0, 0.0, 10.1, 10.0]),
+            ("B", [10.1, 0.0, 20.0, 10.0]),
+        ]);
         let r = run(&old, &new);
         assert_eq!(r.summary.kind(Change::Unchanged).groups, 2);
         assert_eq!(r.links.len(), 2);
@@ -672,7 +678,10 @@ mod tests {
     #[test]
     fn a_small_transfer_is_a_boundary_change_of_both() {
         // 1 km of A (10%) went to B.
-        let old = layer(&[("A", [0.0, 0.0, 10.0, 10.0]), ("B", [10.0, 0.0, 20.0, 10.0])]);
+        let old = layer(&[
+            ("A", [0.0, 0.0, 10.0, 10.0]),
+            ("B", [10.0, 0.0, 20.0, 10.0]),
+        ]);
         let new = layer(&[("A", [0.0, 0.0, 9.0, 10.0]), ("B", [9.0, 0.0, 20.0, 10.0])]);
         let r = run(&old, &new);
         assert_eq!(
@@ -687,7 +696,11 @@ mod tests {
         assert_eq!((t[0].old_code.as_str(), t[0].new_code.as_str()), ("A", "B"));
         assert_eq!(t[0].change, Change::BoundaryChanged);
         assert!((t[0].old_share.unwrap() - 0.1).abs() < 0.002);
-        assert!((r.groups[0].lost_km2 - 10.0).abs() < 0.05, "{}", r.groups[0].lost_km2);
+        assert!(
+            (r.groups[0].lost_km2 - 10.0).abs() < 0.05,
+            "{}",
+            r.groups[0].lost_km2
+        );
         assert!((r.groups[1].gained_km2 - 10.0).abs() < 0.05);
         assert_eq!(r.summary.transfers, 1);
         let v = verdict(&r);
@@ -696,7 +709,8 @@ mod tests {
             v.summary,
             "2 changes (2 boundary_changed); 0 of 2 old features unchanged"
         );
-        assert!(v.failures[0].starts_with("boundary_changed: A A name -> A A name (gained 0.000 km², lost 10.0"));
+        assert!(v.failures[0]
+            .starts_with("boundary_changed: A A name -> A A name (gained 0.000 km², lost 10.0"));
     }
 
     #[test]
@@ -771,7 +785,10 @@ mod tests {
     #[test]
     fn several_into_several_is_complex() {
         // Two old halves re-cut into three new thirds.
-        let old = layer(&[("A", [0.0, 0.0, 15.0, 10.0]), ("B", [15.0, 0.0, 30.0, 10.0])]);
+        let old = layer(&[
+            ("A", [0.0, 0.0, 15.0, 10.0]),
+            ("B", [15.0, 0.0, 30.0, 10.0]),
+        ]);
         let new = layer(&[
             ("X", [0.0, 0.0, 10.0, 10.0]),
             ("Y", [10.0, 0.0, 20.0, 10.0]),
@@ -793,7 +810,10 @@ mod tests {
             ("D", [20.0, 0.0, 24.0, 10.0]),
             ("B", [24.0, 0.0, 44.0, 10.0]),
         ]);
-        let new = layer(&[("A", [0.0, 0.0, 22.0, 10.0]), ("B", [22.0, 0.0, 44.0, 10.0])]);
+        let new = layer(&[
+            ("A", [0.0, 0.0, 22.0, 10.0]),
+            ("B", [22.0, 0.0, 44.0, 10.0]),
+        ]);
         let r = run(&old, &new);
         assert_eq!(
             groups(&r),

@@ -783,7 +783,10 @@ impl UnchangedRule {
         let check = Check::Unchanged {
             old: self.unchanged,
             new: self.new.ok_or_else(|| {
-                place.error("unchanged", "an unchanged rule needs new = \"LAYER\" (the new edition)")
+                place.error(
+                    "unchanged",
+                    "an unchanged rule needs new = \"LAYER\" (the new edition)",
+                )
             })?,
         };
         Ok(RuleParts {

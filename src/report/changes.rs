@@ -116,13 +116,7 @@ impl Render for ChangesReport {
                 writeln!(w)?;
             }
             shown = true;
-            writeln!(
-                w,
-                "{} ({}: {}):",
-                change,
-                k.groups,
-                change.meaning()
-            )?;
+            writeln!(w, "{} ({}: {}):", change, k.groups, change.meaning())?;
             write!(w, "{}", table_of(&columns, self.links_with(change)))?;
         }
         let unchanged = s.kind(Change::Unchanged).groups;
