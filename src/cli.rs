@@ -307,24 +307,26 @@ pub struct SpanningArgs {
     pub output: OutputArgs,
 }
 
-/// What changed between two editions of one geography (councils, CCGs, small areas): which
-/// old features became which new ones.
+/// What changed between two editions of one geography: which old features became which new ones.
 ///
-/// OLD and NEW are overlaid with the tolerance of every other command: slivers between two
-/// generalisations of one line are no link. Each remaining (old, new) overlap is a link, with
-/// old_share (the part of the old feature that went to the new one) and new_share (the part
-/// of the new feature that came from the old one). A link holding at least a quarter of its
-/// old or of its new feature is major (so are all links of a feature that has no such link);
-/// the others are transfers of ground between features that stay. Features joined by major
-/// links form a group, and each group is one change:
+/// Councils, CCGs and small areas merge and split between editions. OLD and NEW are overlaid
+/// with the tolerance of every other command: slivers between two generalisations of one line
+/// are no link. Each remaining (old, new) overlap is a link, with old_share (the part of the
+/// old feature that went to the new one) and new_share (the part of the new feature that came
+/// from the old one). A link holding at least a quarter of its old or of its new feature is
+/// major (so are all links of a feature that has no such link); the others are transfers of
+/// ground between features that stay. Features joined by major links form a group, and each
+/// group is one change:
 ///
-///   unchanged: one old, one new, the same code and name, no transfer;
-///   boundary_changed: one old, one new, the same code, ground gained or lost by transfers
-///     beyond the tolerance (km², and people with --weights);
-///   renamed: the same code and ground, another name;   recoded: the same ground, a new code;
-///   merged: several old into one new;   split: one old into several new;
-///   complex: several old into several new;
-///   new: a new feature with no link;   removed: an old feature with no link.
+///   unchanged         one old, one new, the same code and name, no transfer
+///   boundary_changed  one old, one new, the same code, ground gained or lost by transfers
+///                     beyond the tolerance (km², and people with --weights)
+///   renamed           one old, one new, the same code, another name, no transfer
+///   recoded           one old, one new, a new code
+///   merged            several old into one new
+///   split             one old into several new
+///   complex           several old into several new
+///   new, removed      a new feature with no link, an old feature with no link
 ///
 /// Every feature of both layers is in exactly one group. Ground that no feature of the other
 /// edition holds (a coastline redrawn) is not a change. Features of every country are
@@ -334,9 +336,9 @@ pub struct SpanningArgs {
 /// CSV columns, one row per link: old_code, old_name, new_code, new_name, change (the
 /// group's, or boundary_changed for a transfer between two groups), old_share, new_share,
 /// area_km2, then weight with --weights (the weight of the old feature's points in the link).
-/// A new or removed feature has one row with the other side, the shares and the area empty.
-/// The table lists the rows of each kind of change and leaves unchanged features to a
-/// count. JSON has the rows (each with major, best_fit and its group), the groups (with
+/// A new or removed feature has one row with the other side, the shares and the area empty
+/// (and its own weight). The table lists the rows of each kind of change and leaves
+/// unchanged features to a count. JSON has the rows (each with major, best_fit and its group), the groups (with
 /// gained_km2 and lost_km2) and the counts per kind; xlsx has Groups, Links and Best fit
 /// sheets.
 ///
@@ -345,6 +347,7 @@ pub struct SpanningArgs {
 /// holds only those rows.
 #[derive(Debug, Args)]
 #[command(
+    verbatim_doc_comment,
     after_help = "Examples:\n  footprint changes data/demo/councils.geojson data/demo/councils_next.geojson\n  \
     footprint changes ltla19.geojson ltla21.geojson --format csv -o ltla19_ltla21.csv\n  \
     footprint changes ltla19.geojson ltla21.geojson --weights msoa11_population.csv\n  \
