@@ -323,20 +323,21 @@ pub fn analyse(
     // Groups numbered by their first member (old features first, in order).
     let mut root_group: Vec<Option<usize>> = vec![None; n_old + new.len()];
     let mut members: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-    let mut group_of = vec![0usize; n_old + new.len()];
-    for x in 0..n_old + new.len() {
-        let r = sets.find(x);
-        let g = *root_group[r].get_or_insert_with(|| {
-            members.push((Vec::new(), Vec::new()));
-            members.len() - 1
-        });
-        group_of[x] = g;
-        if x < n_old {
-            members[g].0.push(x);
-        } else {
-            members[g].1.push(x - n_old);
-        }
-    }
+    let group_of: Vec<usize> = (0..n_old + new.len())
+        .map(|x| {
+            let r = sets.find(x);
+            let g = *root_group[r].get_or_insert_with(|| {
+                members.push((Vec::new(), Vec::new()));
+                members.len() - 1
+            });
+            if x < n_old {
+                members[g].0.push(x);
+            } else {
+                members[g].1.push(x - n_old);
+            }
+            g
+        })
+        .collect();
     // Transfers: links between groups.
     let mut gained = vec![0.0; members.len()];
     let mut lost = vec![0.0; members.len()];
@@ -485,8 +486,7 @@ fn link_rows(
             continue;
         }
         let best = best_fit(overlay, weights, i, start..end);
-        for k in start..end {
-            let p = &overlay.pairs[k];
+        for (k, p) in (start..end).zip(&overlay.pairs[start..end]) {
             let n = &new[p.b];
             new_linked[p.b] = true;
             let (go, gn) = (group_of[i], group_of[n_old + p.b]);
