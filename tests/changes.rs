@@ -168,6 +168,11 @@ fn require_unchanged_exits_1_on_any_change_and_0_on_none() {
         ),
         "{stderr}"
     );
+    // Each change on a line of its own.
+    assert!(
+        stderr.contains("\n  merged: X07000001 Ashcombe, X07000002 Kingsmere -> X06000001 Ashcombe and Kingsmere\n"),
+        "{stderr}"
+    );
     let out = footprint()
         .args(["changes", &old(), &old(), "--require-unchanged", "-q"])
         .output()

@@ -5,6 +5,7 @@ use anyhow::Result;
 use super::{emit_how, outcome, prepare, Outcome};
 use crate::cli::ChangesArgs;
 use footprint::analysis::changes::{analyse, verdict};
+use footprint::diag;
 use footprint::output::Output;
 use footprint::report;
 
@@ -34,5 +35,14 @@ pub fn run(args: ChangesArgs) -> Result<Outcome> {
     report::emit(&report, emit_how(&args.output), &out)?;
     let verdict = args.require_unchanged.then(|| verdict(&report));
     footprint::dispose((prepared, result, report));
-    Ok(outcome(verdict, args.output.quiet))
+    // A CI log should say what changed, not only how much: each change under the verdict.
+    let changes = match &verdict {
+        Some(v) if !v.passed && !args.output.quiet => v.failures.clone(),
+        _ => Vec::new(),
+    };
+    let outcome = outcome(verdict, args.output.quiet);
+    for c in &changes {
+        diag::line(format_args!("  {c}"));
+    }
+    Ok(outcome)
 }
