@@ -55,6 +55,7 @@ pub enum Command {
     Overlaps(OverlapsArgs),
     Coterminosity(CoterminosityArgs),
     Spanning(SpanningArgs),
+    Changes(ChangesArgs),
     Validate(ValidateArgs),
     Build(BuildArgs),
     Check(CheckArgs),
@@ -330,6 +331,75 @@ pub struct SpanningArgs {
     pub output: OutputArgs,
 }
 
+/// What changed between two editions of one geography: which old features became which new ones.
+///
+/// Councils, CCGs and small areas merge and split between editions. OLD and NEW are overlaid
+/// with the tolerance of every other command: slivers between two generalisations of one line
+/// are no link. Each remaining (old, new) overlap is a link, with old_share (the part of the
+/// old feature that went to the new one) and new_share (the part of the new feature that came
+/// from the old one). A link holding at least a quarter of its old or of its new feature is
+/// major (so are all links of a feature that has no such link); the others are transfers of
+/// ground between features that stay. Features joined by major links form a group, and each
+/// group is one change:
+///
+///   unchanged         one old, one new, the same code and name, no transfer
+///   boundary_changed  one old, one new, the same code, ground gained or lost by transfers
+///                     beyond the tolerance (km², and people with --weights)
+///   renamed           one old, one new, the same code, another name, no transfer
+///   recoded           one old, one new, a new code
+///   merged            several old into one new
+///   split             one old into several new
+///   complex           several old into several new
+///   new, removed      a new feature with no link, an old feature with no link
+///
+/// Every feature of both layers is in exactly one group. Ground that no feature of the other
+/// edition holds (a coastline redrawn) is not a change. Features of every country are
+/// compared alike (two editions of one geography cover the same countries); to compare one,
+/// filter each layer, e.g. --where old:LTLA19CD=E* --where new:LTLA21CD=E*.
+///
+/// CSV columns, one row per link: old_code, old_name, new_code, new_name, change (the
+/// group's, or boundary_changed for a transfer between two groups), old_share, new_share,
+/// area_km2, then weight with --weights (the weight of the old feature's points in the link).
+/// A new or removed feature has one row with the other side, the shares and the area empty
+/// (and its own weight). The table lists the rows of each kind of change and leaves
+/// unchanged features to a count. JSON has the rows (each with major, best_fit and its group), the groups (with
+/// gained_km2 and lost_km2) and the counts per kind; xlsx has Groups, Links and Best fit
+/// sheets.
+///
+/// An old-to-new best-fit lookup: for each old_code, the row with the largest old_share (with
+/// --weights, the largest weight); JSON marks it best_fit, and the workbook's Best fit sheet
+/// holds only those rows.
+#[derive(Debug, Args)]
+#[command(
+    verbatim_doc_comment,
+    after_help = "Examples:\n  footprint changes data/demo/councils.geojson data/demo/councils_next.geojson\n  \
+    footprint changes ltla19.geojson ltla21.geojson --format csv -o ltla19_ltla21.csv\n  \
+    footprint changes ltla19.geojson ltla21.geojson --weights msoa11_population.csv\n  \
+    footprint changes published.geojson latest.geojson --require-unchanged   # exit 1 if anything changed\n  \
+    footprint changes old.geojson new.geojson -f json | jq '.links[] | select(.best_fit) | [.old_code, .new_code]'   # best-fit lookup"
+)]
+pub struct ChangesArgs {
+    /// The older edition (ROLE: old).
+    pub old: PathBuf,
+
+    /// The newer edition (ROLE: new).
+    pub new: PathBuf,
+
+    /// Exit 1 when anything changed (an `unchanged` rule of `check`): a guard for a published
+    /// lookup.
+    #[arg(long)]
+    pub require_unchanged: bool,
+
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+
+    #[command(flatten)]
+    pub layer_args: LayerArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// Check a layer as a coverage: no gaps, no overlaps, valid geometry, one code per feature.
 ///
 /// For footprints meant to tile an area. Exits 1 when any finding is an error.
@@ -456,7 +526,8 @@ pub struct BuildArgs {
 /// The file names the layers (paths relative to it) and the rules a proposal must meet: a layer
 /// validates; footprints are coterminous with a unit layer (or split at most N units, or none
 /// by more than a share of its weight); every unit is mapped; a provider spans at most N plans;
-/// one layer nests in another (as `matrix` decides it).
+/// one layer nests in another (as `matrix` decides it);
+/// nothing changed between two editions of a layer.
 /// The format is shown below (`--help`).
 ///
 /// Output: a readable summary (or --format json), and with --junit FILE a JUnit XML file in
@@ -487,6 +558,11 @@ pub struct CheckArgs {
 /// outlines. Hover over or click a shape for its code, name, km² and shares; scroll to zoom,
 /// drag to pan. The tables list split units part by part and providers spanning more than
 /// one plan, as `coterminosity` and `spanning` count them.
+///
+/// It does not draw a `changes` report (old outlines against new): the map is built around
+/// one overlay of units against footprints, its colours and tables are theirs, and a second
+/// edition would need its own. Open both editions in QGIS with the `changes` CSV joined on
+/// old_code instead.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Example:\n  footprint map data/demo/footprints.geojson --units data/demo/councils.geojson \
@@ -669,6 +745,10 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
   nesting = "ccgs"
   in = "footprints"
   built_from = true                  # optional: and the ccgs cover every footprint
+
+  [[rule]]                           # nothing changed between two editions (as
+  unchanged = "published"            # `changes --require-unchanged`): the old edition
+  new = "latest"                     # and the new one
 
 When every footprint's (or validated layer's) code is a GSS code of one country, units and
 extent features of other countries are out of scope, as in the commands; all_countries = true

@@ -91,6 +91,18 @@ const USES: &[Use] = &[
         role: "extent",
         args: |l, g| vec!["validate", g, "--extent", l],
     },
+    Use {
+        name: "changes as old",
+        analysis: true,
+        role: "old",
+        args: |l, g| vec!["changes", l, g],
+    },
+    Use {
+        name: "changes as new",
+        analysis: true,
+        role: "new",
+        args: |l, g| vec!["changes", g, l],
+    },
 ];
 
 /// Malformed fixtures whose error must name a feature: (file name, feature index).

@@ -15,6 +15,8 @@ Writes, next to this script:
     neighbourhoods.geojson 140 small areas, one per cell, each whole in one
                         council (NBHCD, NBHNM), like LSOAs: for
                         `coterminosity --small-areas`
+    councils_next.geojson  the councils' next edition (LADCD, LADNM): a merger,
+                        a split, a boundary change, a rename and a recode
     population.csv      lon,lat,population points
     ccg_footprints.csv  which CCGs make each footprint (unit_code,footprint_code,
                         footprint_name), for `footprint build`; CCG 5 is left out
@@ -165,6 +167,34 @@ COUNCILS = [  # letter, code, name
     ("H", "X07000008", "Greywater"),
 ]
 
+# The councils' next edition ("generalised separately", like any other layer):
+# A + B merge into M; D splits into O (its columns 0-4) and W (columns 5-6);
+# one cell of H goes to E (a boundary change of both); C is renamed; F is
+# recoded; G is unchanged.
+COUNCIL_NEXT_MAP = """
+MMMMMMMMFFFGGG
+MMMMMMMMFFFGGG
+MMMMMMMEFFGGGG
+MMMOOMEEEFGGGG
+CCOOOWEEEEEGGG
+CCOOOWEEEEEGGG
+CCCOOWEEEEEEHH
+CCCOOWWEEEEHHH
+CCCCOWWEEEEHHH
+CCCCCWWEEEEHHH
+"""
+
+COUNCILS_NEXT = [  # letter, code, name
+    ("M", "X06000001", "Ashcombe and Kingsmere"),
+    ("C", "X07000003", "Fennimore"),
+    ("O", "X07000009", "Oakhurst"),
+    ("W", "X07000010", "Wendle"),
+    ("E", "X07000005", "Castlebridge"),
+    ("F", "X07000011", "Stanmoor"),
+    ("G", "X07000007", "Northwick"),
+    ("H", "X07000008", "Greywater"),
+]
+
 CCGS = [  # digit, code, name
     ("1", "X38000001", "NHS Ashcombe and Kingsmere CCG"),
     ("2", "X38000002", "NHS Fennimore and Oakhurst CCG"),
@@ -236,6 +266,8 @@ def neighbourhoods():
 
 
 ccg_cells = {d: {c for c in ALL_CELLS if ccg_of[c] == d} for d, _, _ in CCGS}
+next_of = parse_map(COUNCIL_NEXT_MAP)
+next_cells = {L: {c for c in ALL_CELLS if next_of[c] == L} for L, _, _ in COUNCILS_NEXT}
 fp_cells = {}
 for code, _, ccgs, extra in FOOTPRINTS:
     s = set()
@@ -567,6 +599,7 @@ def main():
         "footprints": [({"STPCD": code, "STPNM": name}, fp_cells[code]) for code, name, _, _ in FOOTPRINTS],
         "trusts": [({"TRUSTCD": code, "TRUSTNM": name}, trust_cells[code]) for code, name in TRUSTS],
         "neighbourhoods": neighbourhoods(),
+        "councils_next": [({"LADCD": code, "LADNM": name}, next_cells[L]) for L, code, name in COUNCILS_NEXT],
     }
     km_polys = {}
     print("== Geometry ==")
@@ -599,7 +632,7 @@ def main():
         check(size < 150_000, "%s is %d bytes" % (path, size))
         print("  -> %s.geojson: %d features, %d bytes, summed feature area %.1f km2" % (
             layer, len(out), size, total))
-        if layer in ("councils", "ccgs", "neighbourhoods"):
+        if layer in ("councils", "ccgs", "neighbourhoods", "councils_next"):
             layer_region = sum(signed_area([pos(layer, v) for v in cell_ring_ids(c)]) for c in ALL_CELLS)
             check(abs(total - layer_region) < 1e-6, "%s does not tile the region" % layer)
 
@@ -669,6 +702,23 @@ def main():
     check(area(overlap) >= 100, "overlap too small")
     for fc in fp_codes:
         print("  footprint %s: %d cells, %.1f km2" % (fc, len(fp_cells[fc]), area(fp_cells[fc])))
+
+    # ---- councils -> councils_next: the designed changes -------------------
+    print("\n== Councils to their next edition (cell counting) ==")
+    old_code = {L: code for L, code, _ in COUNCILS}
+    new_code = {L: code for L, code, _ in COUNCILS_NEXT}
+    links = {}
+    for c in ALL_CELLS:
+        k = (old_code[council_of[c]], new_code[next_of[c]])
+        links[k] = links.get(k, 0.0) + CELL_AREA[c]
+    for (o, n), a in sorted(links.items()):
+        print("  %s -> %s: %6.1f km2" % (o, n, a))
+    check(sorted(links) == sorted([
+        ("X07000001", "X06000001"), ("X07000002", "X06000001"),
+        ("X07000003", "X07000003"), ("X07000004", "X07000009"), ("X07000004", "X07000010"),
+        ("X07000005", "X07000005"), ("X07000006", "X07000011"), ("X07000007", "X07000007"),
+        ("X07000008", "X07000005"), ("X07000008", "X07000008")]),
+        "councils_next: links not as designed")
 
     # ---- CCG -> footprint mapping, for `footprint build` ------------------
     ccg_code = {d: code for d, code, _ in CCGS}

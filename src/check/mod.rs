@@ -12,6 +12,7 @@ use std::time::Instant;
 use anyhow::Result;
 use serde::Serialize;
 
+use crate::analysis::changes;
 use crate::analysis::coterminosity;
 use crate::analysis::mapping::{self, Mapping};
 use crate::analysis::overlay::{overlay, Overlay};
@@ -28,7 +29,7 @@ use rules::{Check, Rule, Rules};
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleResult {
     pub name: String,
-    /// validate, coterminous, mapped, spanning or nesting.
+    /// validate, coterminous, mapped, spanning, nesting or unchanged.
     pub check: &'static str,
     pub passed: bool,
     /// One line: what was found.
@@ -263,6 +264,18 @@ fn run_rule(
             } else {
                 nested
             }
+        }
+        Check::Unchanged { .. } => {
+            let (old, new) = (layers[0], layers[1]);
+            let (ov, _) = overlay_with(old, new, tolerance, None, warnings)?;
+            let report = changes::analyse(
+                &old.features,
+                &new.features,
+                &ov,
+                None,
+                bare_context(tolerance),
+            );
+            changes::verdict(&report)
         }
     })
 }

@@ -39,10 +39,15 @@
 //! nesting = "ccgs"                   # every ccg lies whole in one footprint...
 //! in = "footprints"
 //! built_from = true                  # optional: ...and the ccgs cover every footprint
+//!
+//! [[rule]]
+//! unchanged = "published"            # nothing changed between two editions
+//! new = "latest"
 //! ```
 //!
 //! Each part of the file is a serde type that denies unknown fields. A rule's kind is the one
-//! kind key it carries (`validate`, `coterminous`, `mapped`, `spanning`, `nesting`), so each `[[rule]]`
+//! kind key it carries (`validate`, `coterminous`, `mapped`, `spanning`, `nesting`,
+//! `unchanged`), so each `[[rule]]`
 //! is read as a table first, its kind found, and the table then read as that kind's type;
 //! serde's errors are turned into messages naming the file, line, rule and key.
 
@@ -155,8 +160,24 @@ struct NestingRule {
     tolerance: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnchangedRule {
+    unchanged: String,
+    new: Option<String>,
+    name: Option<String>,
+    tolerance: Option<String>,
+}
+
 /// The rule kinds, by their kind keys.
-const KINDS: [&str; 5] = ["validate", "coterminous", "mapped", "spanning", "nesting"];
+const KINDS: [&str; 6] = [
+    "validate",
+    "coterminous",
+    "mapped",
+    "spanning",
+    "nesting",
+    "unchanged",
+];
 
 /// The keys a rule of `kind` takes (its type's fields).
 fn kind_keys(kind: &str) -> &'static [&'static str] {
@@ -166,6 +187,7 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
         "mapped" => keys_of::<MappedRule>(),
         "spanning" => keys_of::<SpanningRule>(),
         "nesting" => keys_of::<NestingRule>(),
+        "unchanged" => keys_of::<UnchangedRule>(),
         _ => unreachable!("not a rule kind: {kind}"),
     }
 }
@@ -229,6 +251,8 @@ pub enum Check {
         built_from: bool,
         all_countries: bool,
     },
+    /// Nothing changed between an old edition of a layer and a new one.
+    Unchanged { old: String, new: String },
 }
 
 impl Check {
@@ -240,6 +264,7 @@ impl Check {
             Check::MappedByFile { .. } | Check::MappedInFootprints { .. } => "mapped",
             Check::Spanning { .. } => "spanning",
             Check::Nesting { .. } => "nesting",
+            Check::Unchanged { .. } => "unchanged",
         }
     }
 
@@ -260,6 +285,7 @@ impl Check {
                 providers, plans, ..
             } => vec![providers, plans],
             Check::Nesting { layer, within, .. } => vec![layer, within],
+            Check::Unchanged { old, new } => vec![old, new],
         }
     }
 
@@ -595,6 +621,7 @@ fn read_rule<'a>(
         "coterminous" => typed::<CoterminousRule>(&table, &place)?.into_parts(&place)?,
         "mapped" => typed::<MappedRule>(&table, &place)?.into_parts(&place, base_dir)?,
         "nesting" => typed::<NestingRule>(&table, &place)?.into_parts(&place)?,
+        "unchanged" => typed::<UnchangedRule>(&table, &place)?.into_parts(&place)?,
         _ => typed::<SpanningRule>(&table, &place)?.into_parts(&place)?,
     };
     let tolerance = match tolerance {
@@ -659,13 +686,13 @@ fn rule_kind(
                 });
             bail!(
                 "{}: {label} must have exactly one of validate, coterminous, mapped, spanning, \
-                 nesting (it has none){hint}",
+                 nesting, unchanged (it has none){hint}",
                 src.at(header)
             );
         }
         _ => bail!(
             "{}: {label} must have exactly one of validate, coterminous, mapped, spanning, \
-             nesting (it has {}): write a [[rule]] for each",
+             nesting, unchanged (it has {}): write a [[rule]] for each",
             src.at(header),
             kinds.join(", ")
         ),
@@ -804,6 +831,25 @@ impl NestingRule {
     }
 }
 
+impl UnchangedRule {
+    fn into_parts(self, place: &Place) -> Result<RuleParts> {
+        let check = Check::Unchanged {
+            old: self.unchanged,
+            new: self.new.ok_or_else(|| {
+                place.error(
+                    "unchanged",
+                    "an unchanged rule needs new = \"LAYER\" (the new edition)",
+                )
+            })?,
+        };
+        Ok(RuleParts {
+            check,
+            name: self.name,
+            tolerance: self.tolerance,
+        })
+    }
+}
+
 /// The value of `key`, which a `kind` rule needs; or a message, at its kind key, saying to
 /// write `key = what`.
 fn need<T>(v: Option<T>, place: &Place, kind: &str, key: &str, what: &str) -> Result<T> {
@@ -851,6 +897,7 @@ fn layer_keys(check: &Check) -> Vec<(&'static str, &str)> {
             providers, plans, ..
         } => vec![("spanning", providers), ("plans", plans)],
         Check::Nesting { layer, within, .. } => vec![("nesting", layer), ("in", within)],
+        Check::Unchanged { old, new } => vec![("unchanged", old), ("new", new)],
     }
 }
 
@@ -1121,6 +1168,7 @@ fn default_name(check: &Check) -> String {
         Check::Nesting { layer, within, .. } => {
             format!("{layer} nests in {within}, and {within} is built from it")
         }
+        Check::Unchanged { old, new } => format!("nothing changed from {old} to {new}"),
     }
 }
 
@@ -1172,6 +1220,8 @@ mod tests {
             "validate" | "coterminous" | "plans" | "footprints" | "in" => "\"fp\"",
             "mapped" | "units" | "extent" | "nesting" => "\"units\"",
             "spanning" => "\"providers\"",
+            "unchanged" => "\"units\"",
+            "new" => "\"fp\"",
             "strict" | "all_countries" | "built_from" => "true",
             "max_split_units" => "3",
             "max_split_share" => "0.25",
@@ -1201,6 +1251,7 @@ mod tests {
             "coterminous" => &["coterminous", "units"],
             "mapped" => &["mapped", "mapping"],
             "nesting" => &["nesting", "in"],
+            "unchanged" => &["unchanged", "new"],
             _ => &["spanning", "plans", "max_plans"],
         }
     }
@@ -1282,7 +1333,7 @@ mod tests {
     fn every_kind_is_accepted_with_all_its_keys() {
         // (kind, the rules that between them use every key of the kind, checks on each)
         type Expect = fn(&Rule) -> bool;
-        let cases: [(&str, &[&[&str]], Expect); 6] = [
+        let cases: [(&str, &[&[&str]], Expect); 7] = [
             (
                 "validate",
                 &[&[
@@ -1369,6 +1420,14 @@ mod tests {
                     } if layer == "units" && within == "fp")
                 },
             ),
+            (
+                "unchanged",
+                &[&["unchanged", "new", "name", "tolerance"]],
+                |r| {
+                    matches!(&r.check, Check::Unchanged { old, new }
+                        if old == "units" && new == "fp")
+                },
+            ),
         ];
         let mut used: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (kind, bodies, expect) in cases {
@@ -1435,7 +1494,8 @@ mod tests {
                 "fp coterminous with units",
                 "every unit of units is in base/m.csv",
                 "no provider of providers spans more than 2 fp",
-                "units nests in fp"
+                "units nests in fp",
+                "nothing changed from units to fp"
             ]
         );
         assert!(r.iter().all(|r| r.tolerance == ToleranceArg::Auto));
@@ -1613,7 +1673,7 @@ mod tests {
                 "[[rule]]\nvalidate = \"fp\"\nspanning = \"fp\"\n",
                 &[
                     "rules.toml:8: rule 1 must have exactly one of validate, coterminous, \
-                     mapped, spanning, nesting (it has validate, spanning)",
+                     mapped, spanning, nesting, unchanged (it has validate, spanning)",
                 ],
             ),
             (

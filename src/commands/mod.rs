@@ -3,6 +3,7 @@
 //! `footprint::report`, decisions in `footprint::analysis`.
 
 pub mod build;
+pub mod changes;
 pub mod check;
 pub mod completions;
 pub mod coterminosity;
@@ -43,6 +44,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Overlaps(args) => overlaps::run(args),
         Command::Coterminosity(args) => coterminosity::run(args),
         Command::Spanning(args) => spanning::run(args),
+        Command::Changes(args) => changes::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
@@ -302,7 +304,10 @@ pub fn prepare(
     let (tolerance, notes) = tolerance::resolve(analysis.tolerance, &refs);
     let mut warnings: Vec<Warning> = notes.into_iter().map(Warning::Note).collect();
     warnings.extend(extent_warnings(&refs).into_iter().map(Warning::Note));
-    warnings.extend(edition_warnings(&layers).into_iter().map(Warning::Note));
+    // `changes` compares two editions on purpose: no warning that they are two.
+    if roles != ["old", "new"] {
+        warnings.extend(edition_warnings(&layers).into_iter().map(Warning::Note));
+    }
     if let Some(w) = &weights {
         warnings.extend(w.notes.iter().cloned().map(Warning::Note));
     }

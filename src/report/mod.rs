@@ -4,6 +4,7 @@
 //! one place a report meets a format and a destination. Numbers are rounded here, at the edge.
 
 pub mod build;
+pub mod changes;
 pub mod check;
 pub mod coterminosity;
 pub mod geojson_out;
