@@ -34,6 +34,17 @@
 //! plans = "footprints"
 //! max_plans = 2
 //! min_share = 0.05                   # optional, default 0.05
+//!
+//! [flows]                            # optional: providers by where their patients live
+//! admissions = "trust_flows.csv"     # or { path = "...", provider = "COLUMN", name = "COLUMN",
+//!                                    #      area = "COLUMN", value = "COLUMN", kind = "share" }
+//!
+//! [[rule]]
+//! spanning = "admissions"            # with areas: a [flows] entry, not a provider layer
+//! areas = "msoas"
+//! plans = "footprints"
+//! max_plans = 2
+//! weights = "population"             # needed when the values are shares
 //! ```
 //!
 //! Each part of the file is a serde type that denies unknown fields. A rule's kind is the one
@@ -63,6 +74,8 @@ struct RawFile {
     #[serde(default)]
     weights: BTreeMap<Spanned<String>, Spanned<Value>>,
     #[serde(default)]
+    flows: BTreeMap<Spanned<String>, Spanned<Value>>,
+    #[serde(default)]
     rule: Vec<Spanned<BTreeMap<Spanned<String>, Value>>>,
 }
 
@@ -85,6 +98,20 @@ struct LayerTable {
 struct WeightsTable {
     path: Option<String>,
     column: Option<String>,
+}
+
+/// A flows entry given as a table; it may also be just its path. The columns and the kind of
+/// value are detected unless given, as `spanning --flows` detects them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowsTable {
+    path: Option<String>,
+    provider: Option<String>,
+    name: Option<String>,
+    area: Option<String>,
+    value: Option<String>,
+    /// `count` or `share`.
+    kind: Option<String>,
 }
 
 // One type per rule kind, the kind key first. Keys a kind needs besides its own are options
@@ -130,6 +157,8 @@ struct MappedRule {
 #[serde(deny_unknown_fields)]
 struct SpanningRule {
     spanning: String,
+    /// With flows: `spanning` names a [flows] entry, whose area codes are this layer's.
+    areas: Option<String>,
     plans: Option<String>,
     max_plans: Option<usize>,
     min_share: Option<f64>,
@@ -164,6 +193,13 @@ pub struct LayerSpec {
 pub struct WeightsSpec {
     pub path: PathBuf,
     pub column: String,
+}
+
+/// A flows file named in the rules file: its path and how to read it.
+#[derive(Debug, Clone)]
+pub struct FlowsSpec {
+    pub path: PathBuf,
+    pub spec: crate::input::flows::FlowSpec,
 }
 
 /// What a rule checks. Layer and weights fields are names from the file's tables.
@@ -203,6 +239,16 @@ pub enum Check {
         min_share: f64,
         weights: Option<String>,
     },
+    /// Providers spanning plans by their flows (`spanning --flows`): `flows` names a [flows]
+    /// entry, whose area codes are those of the `areas` layer.
+    SpanningFlows {
+        flows: String,
+        areas: String,
+        plans: String,
+        max_plans: usize,
+        min_share: f64,
+        weights: Option<String>,
+    },
 }
 
 impl Check {
@@ -212,7 +258,7 @@ impl Check {
             Check::Validate { .. } => "validate",
             Check::Coterminous { .. } => "coterminous",
             Check::MappedByFile { .. } | Check::MappedInFootprints { .. } => "mapped",
-            Check::Spanning { .. } => "spanning",
+            Check::Spanning { .. } | Check::SpanningFlows { .. } => "spanning",
         }
     }
 
@@ -232,14 +278,23 @@ impl Check {
             Check::Spanning {
                 providers, plans, ..
             } => vec![providers, plans],
+            Check::SpanningFlows { areas, plans, .. } => vec![areas, plans],
         }
     }
 
     pub fn weights(&self) -> Option<&str> {
         match self {
-            Check::Coterminous { weights, .. } | Check::Spanning { weights, .. } => {
-                weights.as_deref()
-            }
+            Check::Coterminous { weights, .. }
+            | Check::Spanning { weights, .. }
+            | Check::SpanningFlows { weights, .. } => weights.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The [flows] entry the rule reads, if any.
+    pub fn flows(&self) -> Option<&str> {
+        match self {
+            Check::SpanningFlows { flows, .. } => Some(flows),
             _ => None,
         }
     }
@@ -257,6 +312,8 @@ pub struct Rules {
     pub path: PathBuf,
     pub layers: Vec<LayerSpec>,
     pub weights: BTreeMap<String, WeightsSpec>,
+    /// Flows files by their name in [flows].
+    pub flows: BTreeMap<String, FlowsSpec>,
     pub rules: Vec<Rule>,
 }
 
@@ -303,6 +360,11 @@ pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
         .iter()
         .map(|(name, entry)| read_weights(&src, name.get_ref(), entry, base_dir))
         .collect::<Result<BTreeMap<_, _>>>()?;
+    let flows = raw
+        .flows
+        .iter()
+        .map(|(name, entry)| read_flows(&src, name.get_ref(), entry, base_dir))
+        .collect::<Result<BTreeMap<_, _>>>()?;
 
     if raw.rule.is_empty() {
         bail!("{file_label}: no rules: add [[rule]] tables (see `footprint check --help`)");
@@ -312,6 +374,7 @@ pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
         let (rule, place) = read_rule(&src, i, table, base_dir, default_tolerance)?;
         check_layers_defined(&rule.check, &place, &layers)?;
         check_weights_defined(&rule.check, &place, &weights)?;
+        check_flows_defined(&rule.check, &place, &flows)?;
         rules.push(rule);
     }
     // Only the layers the rules use are loaded.
@@ -324,6 +387,7 @@ pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
         path: PathBuf::from(file_label),
         layers,
         weights,
+        flows,
         rules,
     })
 }
@@ -420,6 +484,69 @@ fn read_weights(
     Ok((name.to_string(), spec))
 }
 
+/// The [flows] entry `name`, keyed by its name: its path (relative to `base_dir`) and the
+/// columns and kind of value, where given.
+fn read_flows(
+    src: &Source,
+    name: &str,
+    entry: &Spanned<Value>,
+    base_dir: &Path,
+) -> Result<(String, FlowsSpec)> {
+    let (f, place) = read_entry(src, "flows", name, entry, |path| FlowsTable {
+        path: Some(path),
+        ..Default::default()
+    })?;
+    let Some(path) = f.path else {
+        return Err(place.error_that("path", "needs path = \"FILE.csv\""));
+    };
+    let kind = match f.kind.as_deref() {
+        None => None,
+        Some("count") => Some(crate::analysis::flows::FlowKind::Count),
+        Some("share") => Some(crate::analysis::flows::FlowKind::Share),
+        Some(k) => {
+            return Err(place.error(
+                "kind",
+                &format!("kind {k:?} is not count or share (count: people; share: of each area's residents, x its weight)"),
+            ))
+        }
+    };
+    let spec = FlowsSpec {
+        path: resolve(base_dir, &path),
+        spec: crate::input::flows::FlowSpec {
+            provider: f.provider,
+            name: f.name,
+            area: f.area,
+            value: f.value,
+            kind,
+        },
+    };
+    Ok((name.to_string(), spec))
+}
+
+/// The flows the rule at `place` names, if any, are ones [flows] defines.
+fn check_flows_defined(
+    check: &Check,
+    place: &Place,
+    flows: &BTreeMap<String, FlowsSpec>,
+) -> Result<()> {
+    let Some(f) = check.flows() else {
+        return Ok(());
+    };
+    if flows.contains_key(f) {
+        return Ok(());
+    }
+    let defined: Vec<&str> = flows.keys().map(String::as_str).collect();
+    Err(place.error(
+        "spanning",
+        &format!(
+            "spanning = {f:?} with areas names flows which [flows] does not define (it has: \
+             {}){}; without areas, spanning names a provider layer",
+            names(defined.iter().copied()),
+            suggest(f, &defined)
+        ),
+    ))
+}
+
 /// Every layer the rule at `place` names is one [layers] defines.
 fn check_layers_defined(check: &Check, place: &Place, layers: &[LayerSpec]) -> Result<()> {
     for (key, l) in layer_keys(check) {
@@ -472,7 +599,7 @@ fn check_top_level(src: &Source, top: &BTreeMap<Spanned<String>, Value>) -> Resu
         if !file_keys.contains(&k) {
             bail!(
                 "{}: unknown top-level key `{k}`: {} The top level takes tolerance, [layers], \
-                 [weights] and [[rule]] tables{}",
+                 [weights], [flows] and [[rule]] tables{}",
                 src.at(at),
                 fix(k, file_keys),
                 src.quote(at)
@@ -511,6 +638,10 @@ fn read_entry<'a, T: DeserializeOwned>(
         "layer" => {
             "(\"FILE.geojson\") or a table { path = \"FILE.geojson\", code = \"FIELD\", \
                     name = \"FIELD\", crs = \"EPSG:27700\" }"
+        }
+        "flows" => {
+            "(\"FILE.csv\") or a table { path = \"FILE.csv\", provider = \"COLUMN\", \
+                    name = \"COLUMN\", area = \"COLUMN\", value = \"COLUMN\", kind = \"share\" }"
         }
         _ => "(\"FILE.csv\") or a table { path = \"FILE.csv\", column = \"COLUMN\" }",
     };
@@ -743,13 +874,27 @@ impl MappedRule {
 }
 
 impl SpanningRule {
+    /// By a provider layer, or with `areas` by the [flows] entry `spanning` names.
     fn into_parts(self, place: &Place) -> Result<RuleParts> {
-        let check = Check::Spanning {
-            providers: self.spanning,
-            plans: need(self.plans, place, "spanning", "plans", "\"LAYER\"")?,
-            max_plans: need(self.max_plans, place, "spanning", "max_plans", "N")?,
-            min_share: fraction(self.min_share.unwrap_or(0.05), "min_share", place)?,
-            weights: self.weights,
+        let plans = need(self.plans, place, "spanning", "plans", "\"LAYER\"")?;
+        let max_plans = need(self.max_plans, place, "spanning", "max_plans", "N")?;
+        let min_share = fraction(self.min_share.unwrap_or(0.05), "min_share", place)?;
+        let check = match self.areas {
+            Some(areas) => Check::SpanningFlows {
+                flows: self.spanning,
+                areas,
+                plans,
+                max_plans,
+                min_share,
+                weights: self.weights,
+            },
+            None => Check::Spanning {
+                providers: self.spanning,
+                plans,
+                max_plans,
+                min_share,
+                weights: self.weights,
+            },
         };
         Ok(RuleParts {
             check,
@@ -805,6 +950,7 @@ fn layer_keys(check: &Check) -> Vec<(&'static str, &str)> {
         Check::Spanning {
             providers, plans, ..
         } => vec![("spanning", providers), ("plans", plans)],
+        Check::SpanningFlows { areas, plans, .. } => vec![("areas", areas), ("plans", plans)],
     }
 }
 
@@ -1066,6 +1212,12 @@ fn default_name(check: &Check) -> String {
             max_plans,
             ..
         } => format!("no provider of {providers} spans more than {max_plans} {plans}"),
+        Check::SpanningFlows {
+            flows,
+            plans,
+            max_plans,
+            ..
+        } => format!("no provider of {flows} spans more than {max_plans} {plans} by its flows"),
     }
 }
 
@@ -1484,7 +1636,7 @@ mod tests {
                 "tolerence = \"auto\"\n[layers]\nfp = \"fp.geojson\"\n[[rule]]\nvalidate = \"fp\"\n",
                 &[
                     "rules.toml:1: unknown top-level key `tolerence`: did you mean `tolerance`? \
-                     The top level takes tolerance, [layers], [weights] and [[rule]] tables",
+                     The top level takes tolerance, [layers], [weights], [flows] and [[rule]] tables",
                 ],
             ),
             (
