@@ -1267,7 +1267,7 @@ mod tests {
     fn sample(key: &str) -> &'static str {
         match key {
             "validate" | "coterminous" | "plans" | "footprints" => "\"fp\"",
-            "mapped" | "units" | "extent" => "\"units\"",
+            "mapped" | "units" | "extent" | "areas" => "\"units\"",
             "spanning" => "\"providers\"",
             "strict" | "all_countries" => "true",
             "max_split_units" => "3",
@@ -1344,6 +1344,7 @@ mod tests {
             k("spanning"),
             [
                 "spanning",
+                "areas",
                 "plans",
                 "max_plans",
                 "min_share",
@@ -1354,7 +1355,7 @@ mod tests {
         );
         assert_eq!(
             keys_of::<RawFile>(),
-            ["tolerance", "layers", "weights", "rule"]
+            ["tolerance", "layers", "weights", "flows", "rule"]
         );
         assert_eq!(
             keys_of::<LayerTable>(),
@@ -1367,7 +1368,7 @@ mod tests {
     fn every_kind_is_accepted_with_all_its_keys() {
         // (kind, the rules that between them use every key of the kind, checks on each)
         type Expect = fn(&Rule) -> bool;
-        let cases: [(&str, &[&[&str]], Expect); 5] = [
+        let cases: [(&str, &[&[&str]], Expect); 6] = [
             (
                 "validate",
                 &[&[
@@ -1438,11 +1439,33 @@ mod tests {
                         && w == "pop")
                 },
             ),
+            (
+                "spanning",
+                &[&[
+                    "spanning",
+                    "areas",
+                    "plans",
+                    "max_plans",
+                    "weights",
+                    "name",
+                    "tolerance",
+                ]],
+                |r| {
+                    matches!(&r.check, Check::SpanningFlows {
+                        flows, areas, plans, max_plans: 2, min_share, weights: Some(w),
+                    } if flows == "providers" && areas == "units" && plans == "fp"
+                        && *min_share == 0.05 && w == "pop")
+                },
+            ),
         ];
         let mut used: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (kind, bodies, expect) in cases {
             for keys in bodies {
-                let body = rule(keys);
+                // A spanning rule with areas names a [flows] entry.
+                let body = match keys.contains(&"areas") {
+                    true => format!("[flows]\nproviders = \"flows.csv\"\n{}", rule(keys)),
+                    false => rule(keys),
+                };
                 let rules = parse_rules(&body).unwrap_or_else(|e| panic!("{body}\n{e:#}"));
                 let r = &rules.rules[0];
                 assert_eq!(r.check.kind(), kind);
