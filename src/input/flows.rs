@@ -88,6 +88,9 @@ fn load_csv(path: &Path, spec: &FlowSpec) -> Result<Flows> {
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        bail!("{shown}: the flows file is empty (no header line)");
+    }
     let (positions, columns, kind, kind_source) = columns(path, &headers, spec)?;
     let mut flows = Flows {
         path: path.to_path_buf(),
@@ -513,6 +516,8 @@ mod tests {
         );
         let msg = e("trust_code,msoa_code,count\n", &d);
         assert!(msg.contains("no rows in the flows file"), "{msg}");
+        let msg = e("", &d);
+        assert!(msg.contains("flows.csv: the flows file is empty"), "{msg}");
         let msg = e("trust_code,msoa_code,count\nA,E1,x\nA,E2,-1\n", &d);
         assert!(
             msg.contains("none of the 2 rows can be used: 1 not a number, 1 negative"),
