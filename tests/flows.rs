@@ -5,7 +5,7 @@ mod common;
 
 use common::{demo, footprint, json};
 
-fn flows_args<'a>(extra: &[&'a str]) -> Vec<String> {
+fn flows_args(extra: &[&str]) -> Vec<String> {
     let mut v = vec![
         "spanning".to_string(),
         "--flows".into(),

@@ -94,7 +94,10 @@ fn run_flows(args: &SpanningArgs, flows_path: &Path, areas: &Path) -> Result<Out
         });
     }
     output::preflight(&[&out], &inputs)?;
-    let flows = footprint::input::flows::load(flows_path, &flow_spec(&args.flows))?;
+    let flows = footprint::timings::time(
+        || format!("read flows {}", flows_path.display()),
+        || footprint::input::flows::load(flows_path, &flow_spec(&args.flows)),
+    )?;
     if flows.kind == FlowKind::Share && args.analysis.weights.is_none() {
         bail!(
             "{}: column {} holds shares of each area's residents ({}); give --weights POINTS \
@@ -117,20 +120,30 @@ fn run_flows(args: &SpanningArgs, flows_path: &Path, areas: &Path) -> Result<Out
     let (result, weights) = prepared.overlay(0, 1, false)?;
     let context = prepared.context(&result, weights.as_ref(), 0, 1);
     let said = context.warnings.len();
-    let mut placed = coterminosity::analyse(
-        &area_layer.features,
-        &plans.features,
-        &result,
-        weights.as_ref(),
-        context,
+    let mut placed = footprint::timings::time(
+        || "place the areas".into(),
+        || {
+            coterminosity::analyse(
+                &area_layer.features,
+                &plans.features,
+                &result,
+                weights.as_ref(),
+                context,
+            )
+        },
     );
     apply_scope(&mut placed, area_layer, plans, false);
-    let report = flows::report(
-        &flows,
-        &placed,
-        area_layer,
-        prepared.weights.as_ref().map(weights_label).as_deref(),
-        args.min_share,
+    let report = footprint::timings::time(
+        || "flows by plan".into(),
+        || {
+            flows::report(
+                &flows,
+                &placed,
+                area_layer,
+                prepared.weights.as_ref().map(weights_label).as_deref(),
+                args.min_share,
+            )
+        },
     );
     if !args.output.quiet {
         for w in report.context.warnings.iter().skip(said) {
