@@ -300,14 +300,36 @@ impl From<By> for footprint::report::coterminosity::By {
 /// plans_spanned (how many plans the provider counts), then provider_weight_share,
 /// overlap_weight and provider_weight with --weights. A provider counts a plan when its share there (its weight share, with
 /// --weights) is at least --min-share.
+///
+/// By flows (--flows FLOWS.csv --areas AREAS, instead of a provider layer): where the
+/// providers' patients live. FLOWS has one row per (provider, area) with a value: a count of
+/// people (patients, catchment population) or a share of the area's residents, which is
+/// multiplied by the area's weight from --weights. Each area is placed in the plans by the
+/// same overlay, tolerance, shore and scope rules as coterminosity (areas x plans): a split
+/// area's flow is divided by its weight shares (area shares without weights), an area in no
+/// plan counts as outside, one of another country than every plan as out of scope. CSV
+/// columns: provider_code, provider_name, plan_code, plan_name, flow (people),
+/// provider_flow_share (of the provider's whole flow, 0..1), plans_spanned, areas (the
+/// provider's areas with flow in the plan), provider_flow. Every row of FLOWS is used or
+/// listed as skipped with its reason (not a number, negative, empty code, duplicate, area not
+/// in the area layer).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  footprint spanning data/demo/trusts.geojson --plans data/demo/footprints.geojson \
-    --weights data/demo/population.csv"
+    after_help = "Examples:\n  footprint spanning data/demo/trusts.geojson --plans data/demo/footprints.geojson \
+    --weights data/demo/population.csv\n  \
+    footprint spanning --flows data/demo/trust_flows.csv --areas data/demo/councils.geojson \
+    --plans data/demo/footprints.geojson\n  \
+    footprint spanning --flows trust_msoa_flows.csv --areas msoa11.geojson --plans stp21.geojson \
+    --flow-value proportion --weights msoa11_population.csv   # shares x MSOA populations"
 )]
 pub struct SpanningArgs {
-    /// Provider layer, e.g. trust catchments (ROLE: providers).
-    pub providers: PathBuf,
+    /// Provider layer, e.g. trust catchments (ROLE: providers); not with --flows.
+    #[arg(
+        required_unless_present = "flows",
+        conflicts_with_all = ["flows", "areas"],
+        value_name = "PROVIDERS"
+    )]
+    pub providers: Option<PathBuf>,
 
     /// Plan layer, e.g. STPs or ICBs (ROLE: plans).
     #[arg(long, value_name = "PLANS")]
@@ -320,6 +342,9 @@ pub struct SpanningArgs {
     /// Exit 1 when any provider spans more than N plans.
     #[arg(long, value_name = "N")]
     pub max_plans: Option<usize>,
+
+    #[command(flatten)]
+    pub flows: FlowArgs,
 
     #[command(flatten)]
     pub analysis: AnalysisArgs,
@@ -398,6 +423,89 @@ pub struct ChangesArgs {
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Providers by their flows (`spanning --flows`), instead of a provider layer.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FlowArgs {
+    /// Flows CSV, one row per (provider, area) with a value, e.g. trust_msoa_flows.csv
+    /// (trust_code,trust_name,msoa_code,proportion,catchment_population). Needs --areas.
+    #[arg(
+        long,
+        value_name = "FLOWS.csv",
+        requires = "areas",
+        help_heading = "Flows"
+    )]
+    pub flows: Option<PathBuf>,
+
+    /// The area layer the flows' area codes name, e.g. MSOAs (ROLE: areas).
+    #[arg(long, value_name = "AREAS", requires = "flows", help_heading = "Flows")]
+    pub areas: Option<PathBuf>,
+
+    /// The provider code column of --flows (default: provider_code, trust_code, org_code, ...).
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        requires = "flows",
+        help_heading = "Flows"
+    )]
+    pub flow_provider: Option<String>,
+
+    /// The provider name column (default: provider_name, trust_name, ...; optional).
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        requires = "flows",
+        help_heading = "Flows"
+    )]
+    pub flow_name: Option<String>,
+
+    /// The area code column (default: area_code, msoa_code, lsoa_code, MSOA11CD, ...).
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        requires = "flows",
+        help_heading = "Flows"
+    )]
+    pub flow_area: Option<String>,
+
+    /// The value column (default: a count column such as patients, admissions or
+    /// catchment_population, else a share column such as proportion).
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        requires = "flows",
+        help_heading = "Flows"
+    )]
+    pub flow_value: Option<String>,
+
+    /// How to read the value: count (people, used as they are) or share (of the area's
+    /// residents, multiplied by the area's weight from --weights). Default: share when the
+    /// column is called proportion, share or fraction, else count.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "KIND",
+        requires = "flows",
+        help_heading = "Flows"
+    )]
+    pub flow_kind: Option<FlowKind>,
+}
+
+/// How the values of a flows file are read (mapped to `footprint::analysis::flows::FlowKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FlowKind {
+    Count,
+    Share,
+}
+
+impl From<FlowKind> for footprint::analysis::flows::FlowKind {
+    fn from(k: FlowKind) -> Self {
+        match k {
+            FlowKind::Count => footprint::analysis::flows::FlowKind::Count,
+            FlowKind::Share => footprint::analysis::flows::FlowKind::Share,
+        }
+    }
 }
 
 /// Check a layer as a coverage: no gaps, no overlaps, valid geometry, one code per feature.
@@ -525,9 +633,9 @@ pub struct BuildArgs {
 ///
 /// The file names the layers (paths relative to it) and the rules a proposal must meet: a layer
 /// validates; footprints are coterminous with a unit layer (or split at most N units, or none
-/// by more than a share of its weight); every unit is mapped; a provider spans at most N plans;
-/// one layer nests in another (as `matrix` decides it);
-/// nothing changed between two editions of a layer.
+/// by more than a share of its weight); every unit is mapped; a provider spans at most N plans
+/// (by its catchment, or by its patients' flows); one layer nests in another (as `matrix`
+/// decides it); nothing changed between two editions of a layer.
 /// The format is shown below (`--help`).
 ///
 /// Output: a readable summary (or --format json), and with --junit FILE a JUnit XML file in
@@ -740,6 +848,18 @@ const RULES_HELP: &str = r#"Rules file format (paths are relative to the file):
   plans = "footprints"
   max_plans = 2
   min_share = 0.05                   # optional, default 0.05
+
+  [flows]                            # optional: providers by where their patients live
+  admissions = "trust_flows.csv"     # or { path = "...", provider = "COLUMN", name = "COLUMN",
+                                     #   area = "COLUMN", value = "COLUMN", kind = "share" }
+                                     # (columns detected as spanning --flows detects them)
+
+  [[rule]]                           # trusts serve few plans, by their patients
+  spanning = "admissions"            # with areas, a [flows] entry instead of a provider layer
+  areas = "msoas"                    # the layer the flows' area codes name
+  plans = "footprints"
+  max_plans = 2
+  weights = "population"             # needed when the values are shares of residents
 
   [[rule]]                           # every ccg lies whole in one footprint
   nesting = "ccgs"

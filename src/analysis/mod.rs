@@ -10,6 +10,7 @@ pub mod crossing;
 pub mod dissolve;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod flows;
 #[cfg(test)]
 mod fuzz_tests;
 pub mod inspect;

@@ -124,54 +124,80 @@ pub fn analyse(
     }
 }
 
+/// What [`verdict`] needs of a report of providers spanning plans: by their catchments'
+/// area or weight ([`SpanningReport`]) or by their patients ([`super::flows::FlowsReport`]).
+pub trait Spans {
+    fn min_share(&self) -> f64;
+    /// Which share counts a plan: `area`, `weight` or `flow`.
+    fn counted_by(&self) -> &str;
+    /// Each provider: code, name and the plans it counts.
+    fn spans(&self) -> Vec<(&str, &str, usize)>;
+    /// The plans `provider` counts, with the share that counted each, largest first.
+    fn counted(&self, provider: &str) -> Vec<(&str, f64)>;
+}
+
+impl Spans for SpanningReport {
+    fn min_share(&self) -> f64 {
+        self.min_share
+    }
+    fn counted_by(&self) -> &str {
+        &self.counted_by
+    }
+    fn spans(&self) -> Vec<(&str, &str, usize)> {
+        self.providers
+            .iter()
+            .map(|p| {
+                (
+                    p.provider_code.as_str(),
+                    p.provider_name.as_str(),
+                    p.plans_spanned,
+                )
+            })
+            .collect()
+    }
+    fn counted(&self, provider: &str) -> Vec<(&str, f64)> {
+        self.rows
+            .iter()
+            .filter(|r| r.provider_code == provider)
+            .map(|r| {
+                let share = r
+                    .provider_weight_share
+                    .flatten()
+                    .unwrap_or(r.provider_share);
+                (r.plan_code.as_str(), share)
+            })
+            .collect()
+    }
+}
+
 /// Pass when no provider spans more than `max_plans` plans.
-pub fn verdict(report: &SpanningReport, max_plans: usize) -> Verdict {
-    let over: Vec<String> = report
-        .providers
+pub fn verdict<R: Spans>(report: &R, max_plans: usize) -> Verdict {
+    let spans = report.spans();
+    let over: Vec<String> = spans
         .iter()
-        .filter(|p| p.plans_spanned > max_plans)
-        .map(|p| {
+        .filter(|(_, _, spanned)| *spanned > max_plans)
+        .map(|(code, name, spanned)| {
             let parts: Vec<String> = report
-                .rows
+                .counted(code)
                 .iter()
-                .filter(|r| r.provider_code == p.provider_code)
-                .map(|r| {
-                    let share = r
-                        .provider_weight_share
-                        .flatten()
-                        .unwrap_or(r.provider_share);
+                .map(|(plan, share)| {
                     // As written in the report (6 decimals), like the coterminosity verdict.
-                    format!(
-                        "{} {:.0}%",
-                        r.plan_code,
-                        crate::report::round6(share) * 100.0
-                    )
+                    format!("{} {:.0}%", plan, crate::report::round6(*share) * 100.0)
                 })
                 .collect();
-            format!(
-                "{} {}: {} plans ({})",
-                p.provider_code,
-                p.provider_name,
-                p.plans_spanned,
-                parts.join(", ")
-            )
+            format!("{code} {name}: {spanned} plans ({})", parts.join(", "))
         })
         .collect();
-    let widest = report
-        .providers
-        .iter()
-        .map(|p| p.plans_spanned)
-        .max()
-        .unwrap_or(0);
+    let widest = spans.iter().map(|s| s.2).max().unwrap_or(0);
     Verdict {
         passed: over.is_empty(),
         summary: format!(
             "{} of {} providers span more than {max_plans} plan{} (most: {widest}; a plan counts at {} share >= {})",
             over.len(),
-            report.providers.len(),
+            spans.len(),
             crate::layer::plural(max_plans),
-            report.counted_by,
-            report.min_share
+            report.counted_by(),
+            report.min_share()
         ),
         failures: over,
     }

@@ -58,6 +58,8 @@ pub struct CheckReport {
 pub struct Inputs {
     pub weights: BTreeMap<String, Points>,
     pub mappings: BTreeMap<usize, Mapping>,
+    /// Flows files by their name in [flows].
+    pub flows: BTreeMap<String, crate::analysis::flows::Flows>,
 }
 
 /// The weights and mapping files `rules` names, each read once.
@@ -69,6 +71,26 @@ pub fn load_inputs(rules: &Rules) -> Result<Inputs> {
                 let spec = &rules.weights[name];
                 let p = crate::input::weights::load(&spec.path, &spec.column)?;
                 inputs.weights.insert(name.to_string(), p);
+            }
+        }
+        if let Some(name) = r.check.flows() {
+            if !inputs.flows.contains_key(name) {
+                let spec = &rules.flows[name];
+                let f = crate::input::flows::load(&spec.path, &spec.spec)?;
+                inputs.flows.insert(name.to_string(), f);
+            }
+            let f = &inputs.flows[name];
+            if f.kind == crate::analysis::flows::FlowKind::Share && r.check.weights().is_none() {
+                anyhow::bail!(
+                    "{}: rule {:?}: the flows {name:?} ({}) hold shares of each area's residents \
+                     in column {} ({}); add weights = \"NAME\" to the rule to turn them into \
+                     people, or name a count column with value = \"COLUMN\" in [flows]",
+                    rules.path.display(),
+                    r.name,
+                    f.path.display(),
+                    f.columns.value,
+                    f.kind_source
+                );
             }
         }
         if let Check::MappedByFile {
@@ -158,14 +180,17 @@ fn rule_result(
         warnings.add(w);
     }
     let pts = rule.check.weights().map(|n| &inputs.weights[n]);
-    let verdict = run_rule(
-        rule,
-        used,
-        &tolerance,
-        pts,
-        inputs.mappings.get(&i),
-        warnings,
-    )?;
+    let verdict = match rule.check.flows() {
+        Some(name) => spanning_flows(rule, used, &tolerance, pts, &inputs.flows[name], warnings)?,
+        None => run_rule(
+            rule,
+            used,
+            &tolerance,
+            pts,
+            inputs.mappings.get(&i),
+            warnings,
+        )?,
+    };
     Ok(RuleResult {
         name: rule.name.clone(),
         check: rule.check.kind(),
@@ -230,6 +255,7 @@ fn run_rule(
             &coterminous(layers, tolerance, None, *all_countries, warnings)?,
             &layers[1].display_name(),
         ),
+        Check::SpanningFlows { .. } => unreachable!("rule_result runs flows rules"),
         Check::Spanning {
             max_plans,
             min_share,
@@ -278,6 +304,40 @@ fn run_rule(
             changes::verdict(&report)
         }
     })
+}
+
+/// A spanning rule by flows: the areas (layers[0]) placed in the plans (layers[1]) as
+/// `spanning --flows` places them, and the same verdict.
+fn spanning_flows(
+    rule: &Rule,
+    layers: &[&Layer],
+    tolerance: &Tolerance,
+    points: Option<&Points>,
+    flows: &crate::analysis::flows::Flows,
+    warnings: &mut Warnings,
+) -> Result<Verdict, KernelError> {
+    let Check::SpanningFlows {
+        max_plans,
+        min_share,
+        ..
+    } = &rule.check
+    else {
+        unreachable!("spanning_flows runs spanning rules by flows");
+    };
+    let placed = coterminous(layers, tolerance, points, false, warnings)?;
+    let label = points.map(|p| {
+        format!(
+            "{} ({})",
+            p.path.display(),
+            p.column.as_deref().unwrap_or("each point weighs 1")
+        )
+    });
+    let report =
+        crate::analysis::flows::report(flows, &placed, layers[0], label.as_deref(), *min_share);
+    for w in &report.context.warnings {
+        warnings.add(w.to_string());
+    }
+    Ok(spanning::verdict(&report, *max_plans))
 }
 
 /// Units (layers[0]) against footprints (layers[1]).

@@ -43,6 +43,17 @@
 //! [[rule]]
 //! unchanged = "published"            # nothing changed between two editions
 //! new = "latest"
+//!
+//! [flows]                            # optional: providers by where their patients live
+//! admissions = "trust_flows.csv"     # or { path = "...", provider = "COLUMN", name = "COLUMN",
+//!                                    #      area = "COLUMN", value = "COLUMN", kind = "share" }
+//!
+//! [[rule]]
+//! spanning = "admissions"            # with areas: a [flows] entry, not a provider layer
+//! areas = "msoas"
+//! plans = "footprints"
+//! max_plans = 2
+//! weights = "population"             # needed when the values are shares
 //! ```
 //!
 //! Each part of the file is a serde type that denies unknown fields. A rule's kind is the one
@@ -73,6 +84,8 @@ struct RawFile {
     #[serde(default)]
     weights: BTreeMap<Spanned<String>, Spanned<Value>>,
     #[serde(default)]
+    flows: BTreeMap<Spanned<String>, Spanned<Value>>,
+    #[serde(default)]
     rule: Vec<Spanned<BTreeMap<Spanned<String>, Value>>>,
 }
 
@@ -95,6 +108,20 @@ struct LayerTable {
 struct WeightsTable {
     path: Option<String>,
     column: Option<String>,
+}
+
+/// A flows entry given as a table; it may also be just its path. The columns and the kind of
+/// value are detected unless given, as `spanning --flows` detects them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowsTable {
+    path: Option<String>,
+    provider: Option<String>,
+    name: Option<String>,
+    area: Option<String>,
+    value: Option<String>,
+    /// `count` or `share`.
+    kind: Option<String>,
 }
 
 // One type per rule kind, the kind key first. Keys a kind needs besides its own are options
@@ -140,6 +167,8 @@ struct MappedRule {
 #[serde(deny_unknown_fields)]
 struct SpanningRule {
     spanning: String,
+    /// With flows: `spanning` names a [flows] entry, whose area codes are this layer's.
+    areas: Option<String>,
     plans: Option<String>,
     max_plans: Option<usize>,
     min_share: Option<f64>,
@@ -206,6 +235,13 @@ pub struct WeightsSpec {
     pub column: String,
 }
 
+/// A flows file named in the rules file: its path and how to read it.
+#[derive(Debug, Clone)]
+pub struct FlowsSpec {
+    pub path: PathBuf,
+    pub spec: crate::input::flows::FlowSpec,
+}
+
 /// What a rule checks. Layer and weights fields are names from the file's tables.
 #[derive(Debug, Clone)]
 pub enum Check {
@@ -253,6 +289,16 @@ pub enum Check {
     },
     /// Nothing changed between an old edition of a layer and a new one.
     Unchanged { old: String, new: String },
+    /// Providers spanning plans by their flows (`spanning --flows`): `flows` names a [flows]
+    /// entry, whose area codes are those of the `areas` layer.
+    SpanningFlows {
+        flows: String,
+        areas: String,
+        plans: String,
+        max_plans: usize,
+        min_share: f64,
+        weights: Option<String>,
+    },
 }
 
 impl Check {
@@ -262,7 +308,7 @@ impl Check {
             Check::Validate { .. } => "validate",
             Check::Coterminous { .. } => "coterminous",
             Check::MappedByFile { .. } | Check::MappedInFootprints { .. } => "mapped",
-            Check::Spanning { .. } => "spanning",
+            Check::Spanning { .. } | Check::SpanningFlows { .. } => "spanning",
             Check::Nesting { .. } => "nesting",
             Check::Unchanged { .. } => "unchanged",
         }
@@ -286,14 +332,23 @@ impl Check {
             } => vec![providers, plans],
             Check::Nesting { layer, within, .. } => vec![layer, within],
             Check::Unchanged { old, new } => vec![old, new],
+            Check::SpanningFlows { areas, plans, .. } => vec![areas, plans],
         }
     }
 
     pub fn weights(&self) -> Option<&str> {
         match self {
-            Check::Coterminous { weights, .. } | Check::Spanning { weights, .. } => {
-                weights.as_deref()
-            }
+            Check::Coterminous { weights, .. }
+            | Check::Spanning { weights, .. }
+            | Check::SpanningFlows { weights, .. } => weights.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The [flows] entry the rule reads, if any.
+    pub fn flows(&self) -> Option<&str> {
+        match self {
+            Check::SpanningFlows { flows, .. } => Some(flows),
             _ => None,
         }
     }
@@ -311,6 +366,8 @@ pub struct Rules {
     pub path: PathBuf,
     pub layers: Vec<LayerSpec>,
     pub weights: BTreeMap<String, WeightsSpec>,
+    /// Flows files by their name in [flows].
+    pub flows: BTreeMap<String, FlowsSpec>,
     pub rules: Vec<Rule>,
 }
 
@@ -357,6 +414,11 @@ pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
         .iter()
         .map(|(name, entry)| read_weights(&src, name.get_ref(), entry, base_dir))
         .collect::<Result<BTreeMap<_, _>>>()?;
+    let flows = raw
+        .flows
+        .iter()
+        .map(|(name, entry)| read_flows(&src, name.get_ref(), entry, base_dir))
+        .collect::<Result<BTreeMap<_, _>>>()?;
 
     if raw.rule.is_empty() {
         bail!("{file_label}: no rules: add [[rule]] tables (see `footprint check --help`)");
@@ -366,6 +428,7 @@ pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
         let (rule, place) = read_rule(&src, i, table, base_dir, default_tolerance)?;
         check_layers_defined(&rule.check, &place, &layers)?;
         check_weights_defined(&rule.check, &place, &weights)?;
+        check_flows_defined(&rule.check, &place, &flows)?;
         rules.push(rule);
     }
     // Only the layers the rules use are loaded.
@@ -378,6 +441,7 @@ pub fn parse(text: &str, base_dir: &Path, file_label: &str) -> Result<Rules> {
         path: PathBuf::from(file_label),
         layers,
         weights,
+        flows,
         rules,
     })
 }
@@ -474,6 +538,69 @@ fn read_weights(
     Ok((name.to_string(), spec))
 }
 
+/// The [flows] entry `name`, keyed by its name: its path (relative to `base_dir`) and the
+/// columns and kind of value, where given.
+fn read_flows(
+    src: &Source,
+    name: &str,
+    entry: &Spanned<Value>,
+    base_dir: &Path,
+) -> Result<(String, FlowsSpec)> {
+    let (f, place) = read_entry(src, "flows", name, entry, |path| FlowsTable {
+        path: Some(path),
+        ..Default::default()
+    })?;
+    let Some(path) = f.path else {
+        return Err(place.error_that("path", "needs path = \"FILE.csv\""));
+    };
+    let kind = match f.kind.as_deref() {
+        None => None,
+        Some("count") => Some(crate::analysis::flows::FlowKind::Count),
+        Some("share") => Some(crate::analysis::flows::FlowKind::Share),
+        Some(k) => {
+            return Err(place.error(
+                "kind",
+                &format!("kind {k:?} is not count or share (count: people; share: of each area's residents, x its weight)"),
+            ))
+        }
+    };
+    let spec = FlowsSpec {
+        path: resolve(base_dir, &path),
+        spec: crate::input::flows::FlowSpec {
+            provider: f.provider,
+            name: f.name,
+            area: f.area,
+            value: f.value,
+            kind,
+        },
+    };
+    Ok((name.to_string(), spec))
+}
+
+/// The flows the rule at `place` names, if any, are ones [flows] defines.
+fn check_flows_defined(
+    check: &Check,
+    place: &Place,
+    flows: &BTreeMap<String, FlowsSpec>,
+) -> Result<()> {
+    let Some(f) = check.flows() else {
+        return Ok(());
+    };
+    if flows.contains_key(f) {
+        return Ok(());
+    }
+    let defined: Vec<&str> = flows.keys().map(String::as_str).collect();
+    Err(place.error(
+        "spanning",
+        &format!(
+            "spanning = {f:?} with areas names flows which [flows] does not define (it has: \
+             {}){}; without areas, spanning names a provider layer",
+            names(defined.iter().copied()),
+            suggest(f, &defined)
+        ),
+    ))
+}
+
 /// Every layer the rule at `place` names is one [layers] defines.
 fn check_layers_defined(check: &Check, place: &Place, layers: &[LayerSpec]) -> Result<()> {
     for (key, l) in layer_keys(check) {
@@ -526,7 +653,7 @@ fn check_top_level(src: &Source, top: &BTreeMap<Spanned<String>, Value>) -> Resu
         if !file_keys.contains(&k) {
             bail!(
                 "{}: unknown top-level key `{k}`: {} The top level takes tolerance, [layers], \
-                 [weights] and [[rule]] tables{}",
+                 [weights], [flows] and [[rule]] tables{}",
                 src.at(at),
                 fix(k, file_keys),
                 src.quote(at)
@@ -565,6 +692,10 @@ fn read_entry<'a, T: DeserializeOwned>(
         "layer" => {
             "(\"FILE.geojson\") or a table { path = \"FILE.geojson\", code = \"FIELD\", \
                     name = \"FIELD\", crs = \"EPSG:27700\" }"
+        }
+        "flows" => {
+            "(\"FILE.csv\") or a table { path = \"FILE.csv\", provider = \"COLUMN\", \
+                    name = \"COLUMN\", area = \"COLUMN\", value = \"COLUMN\", kind = \"share\" }"
         }
         _ => "(\"FILE.csv\") or a table { path = \"FILE.csv\", column = \"COLUMN\" }",
     };
@@ -799,13 +930,27 @@ impl MappedRule {
 }
 
 impl SpanningRule {
+    /// By a provider layer, or with `areas` by the [flows] entry `spanning` names.
     fn into_parts(self, place: &Place) -> Result<RuleParts> {
-        let check = Check::Spanning {
-            providers: self.spanning,
-            plans: need(self.plans, place, "spanning", "plans", "\"LAYER\"")?,
-            max_plans: need(self.max_plans, place, "spanning", "max_plans", "N")?,
-            min_share: fraction(self.min_share.unwrap_or(0.05), "min_share", place)?,
-            weights: self.weights,
+        let plans = need(self.plans, place, "spanning", "plans", "\"LAYER\"")?;
+        let max_plans = need(self.max_plans, place, "spanning", "max_plans", "N")?;
+        let min_share = fraction(self.min_share.unwrap_or(0.05), "min_share", place)?;
+        let check = match self.areas {
+            Some(areas) => Check::SpanningFlows {
+                flows: self.spanning,
+                areas,
+                plans,
+                max_plans,
+                min_share,
+                weights: self.weights,
+            },
+            None => Check::Spanning {
+                providers: self.spanning,
+                plans,
+                max_plans,
+                min_share,
+                weights: self.weights,
+            },
         };
         Ok(RuleParts {
             check,
@@ -898,6 +1043,7 @@ fn layer_keys(check: &Check) -> Vec<(&'static str, &str)> {
         } => vec![("spanning", providers), ("plans", plans)],
         Check::Nesting { layer, within, .. } => vec![("nesting", layer), ("in", within)],
         Check::Unchanged { old, new } => vec![("unchanged", old), ("new", new)],
+        Check::SpanningFlows { areas, plans, .. } => vec![("areas", areas), ("plans", plans)],
     }
 }
 
@@ -1169,6 +1315,12 @@ fn default_name(check: &Check) -> String {
             format!("{layer} nests in {within}, and {within} is built from it")
         }
         Check::Unchanged { old, new } => format!("nothing changed from {old} to {new}"),
+        Check::SpanningFlows {
+            flows,
+            plans,
+            max_plans,
+            ..
+        } => format!("no provider of {flows} spans more than {max_plans} {plans} by its flows"),
     }
 }
 
@@ -1218,7 +1370,7 @@ mod tests {
     fn sample(key: &str) -> &'static str {
         match key {
             "validate" | "coterminous" | "plans" | "footprints" | "in" => "\"fp\"",
-            "mapped" | "units" | "extent" | "nesting" => "\"units\"",
+            "mapped" | "units" | "extent" | "nesting" | "areas" => "\"units\"",
             "spanning" => "\"providers\"",
             "unchanged" => "\"units\"",
             "new" => "\"fp\"",
@@ -1299,6 +1451,7 @@ mod tests {
             k("spanning"),
             [
                 "spanning",
+                "areas",
                 "plans",
                 "max_plans",
                 "min_share",
@@ -1320,7 +1473,7 @@ mod tests {
         );
         assert_eq!(
             keys_of::<RawFile>(),
-            ["tolerance", "layers", "weights", "rule"]
+            ["tolerance", "layers", "weights", "flows", "rule"]
         );
         assert_eq!(
             keys_of::<LayerTable>(),
@@ -1333,7 +1486,7 @@ mod tests {
     fn every_kind_is_accepted_with_all_its_keys() {
         // (kind, the rules that between them use every key of the kind, checks on each)
         type Expect = fn(&Rule) -> bool;
-        let cases: [(&str, &[&[&str]], Expect); 7] = [
+        let cases: [(&str, &[&[&str]], Expect); 8] = [
             (
                 "validate",
                 &[&[
@@ -1428,11 +1581,33 @@ mod tests {
                         if old == "units" && new == "fp")
                 },
             ),
+            (
+                "spanning",
+                &[&[
+                    "spanning",
+                    "areas",
+                    "plans",
+                    "max_plans",
+                    "weights",
+                    "name",
+                    "tolerance",
+                ]],
+                |r| {
+                    matches!(&r.check, Check::SpanningFlows {
+                        flows, areas, plans, max_plans: 2, min_share, weights: Some(w),
+                    } if flows == "providers" && areas == "units" && plans == "fp"
+                        && *min_share == 0.05 && w == "pop")
+                },
+            ),
         ];
         let mut used: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for (kind, bodies, expect) in cases {
             for keys in bodies {
-                let body = rule(keys);
+                // A spanning rule with areas names a [flows] entry.
+                let body = match keys.contains(&"areas") {
+                    true => format!("[flows]\nproviders = \"flows.csv\"\n{}", rule(keys)),
+                    false => rule(keys),
+                };
                 let rules = parse_rules(&body).unwrap_or_else(|e| panic!("{body}\n{e:#}"));
                 let r = &rules.rules[0];
                 assert_eq!(r.check.kind(), kind);
@@ -1636,7 +1811,7 @@ mod tests {
                 "tolerence = \"auto\"\n[layers]\nfp = \"fp.geojson\"\n[[rule]]\nvalidate = \"fp\"\n",
                 &[
                     "rules.toml:1: unknown top-level key `tolerence`: did you mean `tolerance`? \
-                     The top level takes tolerance, [layers], [weights] and [[rule]] tables",
+                     The top level takes tolerance, [layers], [weights], [flows] and [[rule]] tables",
                 ],
             ),
             (

@@ -63,6 +63,9 @@ fn rules_inputs(path: &Path, rules: &rules::Rules) -> Vec<(PathBuf, String)> {
     for (name, w) in &rules.weights {
         files.push((w.path.clone(), format!("{name} weights of the rules file")));
     }
+    for (name, f) in &rules.flows {
+        files.push((f.path.clone(), format!("{name} flows of the rules file")));
+    }
     for r in &rules.rules {
         if let rules::Check::MappedByFile { mapping, .. } = &r.check {
             files.push((mapping.clone(), format!("mapping of rule {:?}", r.name)));

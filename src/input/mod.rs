@@ -1,5 +1,6 @@
-//! Reading the inputs other than layers: weights files and mapping files, into the plain data
+//! Reading the inputs other than layers: weights files, mapping files and flows files, into the plain data
 //! that `analysis` computes with (layers are read by `layer`).
 
+pub mod flows;
 pub mod mapping;
 pub mod weights;

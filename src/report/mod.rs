@@ -7,6 +7,7 @@ pub mod build;
 pub mod changes;
 pub mod check;
 pub mod coterminosity;
+pub mod flows;
 pub mod geojson_out;
 pub mod inspect;
 pub mod map;
