@@ -11,7 +11,7 @@ mod common;
 use std::fs;
 use std::io::{Read, Write};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -454,6 +454,21 @@ fn wait_for_temp(dir: &Path, child: &mut std::process::Child, limit: Duration) -
     false
 }
 
+/// The child starts with SIGINT, SIGTERM and SIGHUP at their defaults: a test run from a
+/// background job (`cmd &` in a script) inherits SIGINT ignored, and footprint rightly keeps
+/// an ignored signal ignored, so a signal test would wait for ever.
+fn default_signals(cmd: &mut Command) -> &mut Command {
+    // SAFETY: signal() is async-signal-safe, as pre_exec requires.
+    unsafe {
+        cmd.pre_exec(|| {
+            for s in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(s, libc::SIG_DFL);
+            }
+            Ok(())
+        })
+    }
+}
+
 fn kill(child: &std::process::Child, signal: i32) {
     // SAFETY: signalling our own child by its id.
     unsafe {
@@ -474,7 +489,7 @@ fn signals_remove_temporary_files() {
             .status()
             .unwrap()
             .success());
-        let mut child = Command::new(bin())
+        let mut child = default_signals(&mut Command::new(bin()))
             .current_dir(d)
             .args(["overlaps", "trusts.geojson", "footprints.geojson", "-q"])
             .args(["--pieces", "pieces.geojson", "-o", "fifo"])
@@ -501,7 +516,7 @@ fn sigterm_during_a_long_write_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     fs::write(d.join("o.csv"), "previous report\n").unwrap();
-    let mut child = Command::new(bin())
+    let mut child = default_signals(&mut Command::new(bin()))
         .current_dir(d)
         .arg("overlaps")
         .arg(england.join("lsoa11.geojson"))
