@@ -461,12 +461,9 @@ fn link_rows(
     let n_old = old.len();
     let mut rows = Vec::with_capacity(overlay.pairs.len() + 16);
     let mut new_linked = vec![false; new.len()];
-    let mut end = 0;
-    for (i, o) in old.iter().enumerate() {
-        let start = end;
-        while end < overlay.pairs.len() && overlay.pairs[end].a == i {
-            end += 1;
-        }
+    let ranges = overlay.ranges_of_a(old.len());
+    for ((i, o), range) in old.iter().enumerate().zip(ranges) {
+        let (start, end) = (range.start, range.end);
         if start == end {
             let g = group_of[i];
             rows.push(LinkRow {

@@ -175,12 +175,9 @@ fn unit_rows(
     let mut rows = Vec::new();
     let mut status_of = vec![Status::Outside; units.len()];
     // Pair indices are positions in overlay.pairs, which is sorted by unit.
-    let mut k = 0;
-    for (u, unit) in units.iter().enumerate() {
-        let start = k;
-        while k < overlay.pairs.len() && overlay.pairs[k].a == u {
-            k += 1;
-        }
+    let ranges = overlay.ranges_of_a(units.len());
+    for ((u, unit), range) in units.iter().enumerate().zip(ranges) {
+        let (start, k) = (range.start, range.end);
         let status = match (k - start, homes[u]) {
             (0, None) => Status::Outside,
             (0, Some(_)) => Status::PartlyOutside,

@@ -120,6 +120,21 @@ pub struct FailedPair {
 }
 
 impl Overlay {
+    /// For each of the `n` features of the first layer, the positions in `pairs` of its
+    /// retained pairs (empty for a feature with none): `pairs` is sorted by `a`.
+    pub fn ranges_of_a(&self, n: usize) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::with_capacity(n);
+        let mut k = 0;
+        for a in 0..n {
+            let start = k;
+            while k < self.pairs.len() && self.pairs[k].a == a {
+                k += 1;
+            }
+            out.push(start..k);
+        }
+        out
+    }
+
     /// Retained pairs of feature `a`, in order.
     pub fn of_a(&self, a: usize) -> impl Iterator<Item = &Pair> {
         let start = self.pairs.partition_point(|p| p.a < a);

@@ -14,6 +14,7 @@
 //! the footprints.
 
 use anyhow::Result;
+use geo::Intersects;
 use serde::Serialize;
 
 use super::coterminosity::best_fit;
@@ -173,7 +174,11 @@ pub fn explain(
     // Each split unit's retained pairs (positions in unit_overlay.pairs) and best fit.
     let mut parts_of: Vec<Option<(std::ops::Range<usize>, usize)>> = vec![None; units.len()];
     let mut split = Vec::new();
-    for (u, chunk) in pair_ranges(unit_overlay) {
+    for (u, chunk) in unit_overlay
+        .ranges_of_a(units.len())
+        .into_iter()
+        .enumerate()
+    {
         if chunk.len() >= 2 {
             let best = best_fit(unit_overlay, unit_weights, u, chunk.clone());
             parts_of[u] = Some((chunk, best));
@@ -203,14 +208,17 @@ pub fn explain(
         .filter(|&s| {
             split
                 .iter()
-                .any(|&u| rects_meet(&small[s].bbox, &units[u].bbox))
+                .any(|&u| small[s].bbox.intersects(&units[u].bbox))
         })
         .collect();
     let near_features: Vec<Feature> = near.iter().map(|&s| small[s].clone()).collect();
     let (by_unit, unit_w) = overlay(&near_features, Against::Units)?;
     let mut members: Vec<(usize, usize)> = Vec::new(); // (small area, unit)
     let mut straddling_units = 0;
-    for (c, chunk) in pair_ranges(&by_unit) {
+    for (c, chunk) in by_unit.ranges_of_a(near.len()).into_iter().enumerate() {
+        if chunk.is_empty() {
+            continue;
+        }
         if chunk.len() > 1 {
             straddling_units += 1;
         }
@@ -223,10 +231,7 @@ pub fn explain(
     // The members with the footprints: which footprint each goes to whole.
     let member_features: Vec<Feature> = members.iter().map(|&(s, _)| small[s].clone()).collect();
     let (by_fp, fp_w) = overlay(&member_features, Against::Footprints)?;
-    let mut ranges = vec![0..0; members.len()];
-    for (m, chunk) in pair_ranges(&by_fp) {
-        ranges[m] = chunk;
-    }
+    let ranges = by_fp.ranges_of_a(members.len());
     let mut rows = Vec::new();
     let mut without_weight = 0;
     for (m, &(s, u)) in members.iter().enumerate() {
@@ -393,26 +398,4 @@ fn part_rows(
         }
     }
     parts
-}
-
-/// Each feature of the overlay's first layer with retained pairs, and their positions.
-fn pair_ranges(overlay: &Overlay) -> Vec<(usize, std::ops::Range<usize>)> {
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < overlay.pairs.len() {
-        let a = overlay.pairs[k].a;
-        let start = k;
-        while k < overlay.pairs.len() && overlay.pairs[k].a == a {
-            k += 1;
-        }
-        out.push((a, start..k));
-    }
-    out
-}
-
-fn rects_meet(a: &geo::Rect<f64>, b: &geo::Rect<f64>) -> bool {
-    a.min().x <= b.max().x
-        && b.min().x <= a.max().x
-        && a.min().y <= b.max().y
-        && b.min().y <= a.max().y
 }

@@ -70,12 +70,9 @@ pub fn analyse(
 ) -> SpanningReport {
     let mut rows = Vec::new();
     let mut summaries = Vec::new();
-    let mut k = 0;
-    for (i, provider) in providers.iter().enumerate() {
-        let start = k;
-        while k < overlay.pairs.len() && overlay.pairs[k].a == i {
-            k += 1;
-        }
+    let ranges = overlay.ranges_of_a(providers.len());
+    for ((i, provider), range) in providers.iter().enumerate().zip(ranges) {
+        let (start, k) = (range.start, range.end);
         let by_weight = weights.is_some_and(|w| w.a_total[i] > 0.0);
         let deciding = |k: usize| {
             let p = &overlay.pairs[k];
