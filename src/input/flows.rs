@@ -78,16 +78,7 @@ pub fn load(path: &Path, spec: &FlowSpec) -> Result<Flows> {
 
 fn load_csv(path: &Path, spec: &FlowSpec) -> Result<Flows> {
     let shown = path.display();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("{shown}: cannot open the flows file"))?;
-    let headers: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{shown}: cannot read the CSV header"))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let (mut reader, headers) = super::open_csv(path, "the flows file")?;
     if headers.iter().all(|h| h.is_empty()) {
         bail!("{shown}: the flows file is empty (no header line)");
     }

@@ -13,16 +13,7 @@ use crate::analysis::mapping::{Mapping, DEFAULT_COLUMNS};
 /// fine; a unit mapped to two footprints is an error.
 pub fn load(path: &Path, columns: Option<&str>) -> Result<Mapping> {
     let shown = path.display();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_path(path)
-        .with_context(|| format!("{shown}: cannot open the mapping file"))?;
-    let headers: Vec<String> = reader
-        .headers()
-        .with_context(|| format!("{shown}: cannot read the CSV header"))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
+    let (mut reader, headers) = super::open_csv(path, "the mapping file")?;
     let (ui, fi, ni) = column_positions(&shown, &headers, columns)?;
     let mut m = Mapping {
         path: path.to_path_buf(),
