@@ -31,6 +31,15 @@ impl LoadError {
     }
 
     /// The file is not GeoJSON the reader accepts: `FILE: malformed GeoJSON: feature #N: ...`.
+    /// The same error, naming `path` (a layer argument such as `FILE.gpkg:LAYER`) rather
+    /// than the file opened.
+    pub fn for_path(self, path: &Path) -> LoadError {
+        LoadError {
+            path: path.to_path_buf(),
+            ..self
+        }
+    }
+
     pub fn malformed(path: &Path, e: &ParseError, hint: &str) -> LoadError {
         LoadError {
             kind: Some("malformed GeoJSON"),

@@ -181,15 +181,23 @@ pub(super) fn check_one_system(
 /// The layer's system: from `--crs`, else the `crs` member, else the coordinates; each
 /// checked against the coordinates' extent. An error is a message and a hint.
 pub(super) fn decide_crs(
-    member: Option<&str>,
+    declared: Option<Declared>,
     option: Option<Crs>,
     extent: Option<Extent>,
 ) -> Result<(Crs, CrsSource), (String, String)> {
     if let Some(crs) = option {
         return from_option(crs, extent).map(|crs| (crs, CrsSource::CommandLine));
     }
-    if let Some(name) = member {
-        return from_member(name, extent).map(|crs| (crs, CrsSource::Member(name.to_string())));
+    if let Some(declared) = declared {
+        return from_member(&declared, extent).map(|crs| {
+            (
+                crs,
+                CrsSource::Declared {
+                    by: declared.by,
+                    name: declared.short_name().to_string(),
+                },
+            )
+        });
     }
     let from_extent = extent.and_then(|(min, max)| Crs::from_extent(min, max));
     match (from_extent, extent) {
@@ -235,21 +243,112 @@ fn from_option(crs: Crs, extent: Option<Extent>) -> Result<Crs, (String, String)
     Ok(crs)
 }
 
-/// The `crs` member, which must be one we read and fit the coordinates.
-fn from_member(name: &str, extent: Option<Extent>) -> Result<Crs, (String, String)> {
-    let Some(crs) = Crs::from_name(name) else {
+/// A coordinate system the file declares: a GeoJSON `crs` member, a Shapefile's `.prj`, a
+/// GeoPackage's `gpkg_spatial_ref_sys` entry, a FlatGeobuf header.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Declared<'a> {
+    /// Where it is declared, for messages: "crs member", ".prj", ...
+    pub by: &'static str,
+    /// A name ([`Crs::from_name`]) or a WKT definition.
+    pub name: &'a str,
+}
+
+impl Declared<'_> {
+    /// The system: by its name, else by its WKT definition.
+    fn crs(&self) -> Option<Crs> {
+        Crs::from_name(self.name).or_else(|| from_wkt(self.name))
+    }
+
+    /// The name, or a WKT definition's own name.
+    fn short_name(&self) -> &str {
+        wkt_name(self.name).unwrap_or(self.name)
+    }
+}
+
+/// The quoted name of a WKT definition (`PROJCS["OSGB 1936 / British National Grid", ...`).
+fn wkt_name(wkt: &str) -> Option<&str> {
+    let t = wkt.trim_start();
+    let open = t.find(['[', '('])?;
+    if !t[..open]
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || open == 0
+    {
+        return None;
+    }
+    let rest = t[open + 1..].trim_start().strip_prefix('"')?;
+    rest.find('"').map(|end| &rest[..end])
+}
+
+/// A WKT definition (WKT1 as in `.prj` files, or WKT2) of British National Grid, or of
+/// WGS84, ETRS89 or another WGS84 realisation in lon/lat degrees (equal within a metre here).
+/// Anything else is `None`: it must be reprojected.
+pub(super) fn from_wkt(wkt: &str) -> Option<Crs> {
+    let name = wkt_name(wkt)?;
+    let head = wkt
+        .trim_start()
+        .split(['[', '('])
+        .next()?
+        .to_ascii_uppercase();
+    let normal = |s: &str| s.to_ascii_uppercase().replace(['_', ' ', '-'], "");
+    // The outermost AUTHORITY / ID, when given, decides.
+    let upper = wkt.to_ascii_uppercase();
+    let authority = |key: &str| {
+        let at = upper.rfind(key)?;
+        let inner = &upper[at + key.len()..];
+        let digits: String = inner
+            .split(',')
+            .nth(1)?
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        Some(digits)
+    };
+    let code = authority("AUTHORITY[\"EPSG\"").or_else(|| authority("ID[\"EPSG\""));
+    match head.as_str() {
+        "PROJCS" | "PROJCRS" | "PROJECTEDCRS" => {
+            let n = normal(name);
+            let bng = n.contains("BRITISHNATIONALGRID")
+                || n == "OSGB1936"
+                || code.as_deref() == Some("27700");
+            bng.then_some(Crs::Bng)
+        }
+        "GEOGCS" | "GEOGCRS" | "GEODCRS" | "GEOGRAPHICCRS" => {
+            let n = normal(name);
+            let wgs = [
+                "WGS84",
+                "GCSWGS1984",
+                "WGS1984",
+                "ETRS89",
+                "GCSETRS1989",
+                "ETRS1989",
+            ]
+            .iter()
+            .any(|w| n == *w)
+                || matches!(code.as_deref(), Some("4326" | "4258" | "4979" | "4937"));
+            wgs.then_some(Crs::Wgs84)
+        }
+        _ => None,
+    }
+}
+
+/// The declared system, which must be one we read and fit the coordinates.
+fn from_member(declared: &Declared, extent: Option<Extent>) -> Result<Crs, (String, String)> {
+    let by = declared.by;
+    let Some(crs) = declared.crs() else {
         return Err((
-            format!("unsupported CRS {name:?} in the crs member"),
-            "reproject to EPSG:4326 or EPSG:27700 (e.g. ogr2ogr -t_srs EPSG:4326), or pass --crs \
-             if the member is wrong"
-                .into(),
+            format!("unsupported CRS {:?} in the {by}", declared.short_name()),
+            format!(
+                "reproject to EPSG:4326 or EPSG:27700 (e.g. ogr2ogr -t_srs EPSG:4326), or pass \
+                 --crs if the {by} is wrong"
+            ),
         ));
     };
     if let Some(guess) = extent.and_then(|(min, max)| Crs::from_extent(min, max)) {
         if guess != crs {
             return Err((
                 format!(
-                    "the crs member says {crs} but the coordinates {} look like {guess}",
+                    "the {by} says {crs} but the coordinates {} look like {guess}",
                     describe(extent)
                 ),
                 format!("if the coordinates are right, pass --crs {}", guess.epsg()),
@@ -270,7 +369,12 @@ fn from_member(name: &str, extent: Option<Extent>) -> Result<Crs, (String, Strin
 /// How the layer's CRS was decided.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CrsSource {
-    Member(String),
+    /// Declared by the file: where (a GeoJSON "crs member", a Shapefile's ".prj", ...), and
+    /// the name given.
+    Declared {
+        by: &'static str,
+        name: String,
+    },
     Coordinates,
     CommandLine,
     /// No coordinates to look at.
@@ -280,7 +384,7 @@ pub enum CrsSource {
 impl std::fmt::Display for CrsSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CrsSource::Member(name) => write!(f, "crs member {name:?}"),
+            CrsSource::Declared { by, name } => write!(f, "{by} {name:?}"),
             CrsSource::Coordinates => f.write_str("coordinate ranges"),
             CrsSource::CommandLine => f.write_str("--crs"),
             CrsSource::Default => f.write_str("default (no coordinates)"),

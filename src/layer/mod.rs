@@ -4,15 +4,19 @@
 //! defects) or a [`Skipped`] entry with a reason. Nothing is repaired silently.
 
 pub mod crs;
+mod fgb;
 pub mod fields;
 pub mod filter;
 pub mod geojson;
+mod gpkg;
 mod messages;
 mod raw;
 mod read;
 mod rings;
 mod scan;
+mod source;
 pub mod valid;
+mod wkb;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +30,7 @@ pub(crate) use messages::{list_some, plural};
 pub use messages::{Defect, LayerWarning};
 use read::Read;
 use rings::Prepped;
+pub use source::{files_read, split};
 
 use crate::error::LoadError;
 use crate::geometry::{self, clean, clean::Cleaned};
@@ -284,28 +289,55 @@ impl Layer {
     }
 }
 
-/// Read, check and project a layer.
+/// Read, check and project a layer: GeoJSON, a GeoPackage (`FILE.gpkg`, or `FILE.gpkg:LAYER`
+/// when it holds several), a FlatGeobuf file, or a Shapefile (`FILE.shp` beside its `.dbf`,
+/// or zipped: `FILE.zip`, `FILE.zip:inner/name.shp`), told apart by their content.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
-    let input = read::open_input(path)?;
+    let (file, inner) = source::split(path);
+    let input = read::open_input(&file).map_err(|e| e.for_path(path))?;
     let mut release = read::Release::new(&input);
-    read_bytes(path, &input, options, &mut |offset| release.upto(offset))
+    read_bytes(
+        path,
+        Some(&file),
+        inner.as_deref(),
+        &input,
+        options,
+        &mut |offset| release.upto(offset),
+    )
 }
 
 /// Parse, check and project a layer already in memory; `path` only names it in messages.
 /// This is [`load`] without the file handling (the fuzz targets call it), on the same
-/// readers: the fast scanner for well-formed collections, the serde reader otherwise.
+/// readers: the fast scanner for well-formed collections, the serde reader otherwise, and
+/// the GeoPackage and FlatGeobuf readers for their files.
 pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Layer, LoadError> {
-    read_bytes(path, bytes, options, &mut |_| {})
+    read_bytes(path, None, None, bytes, options, &mut |_| {})
 }
 
 fn read_bytes(
     path: &Path,
+    file: Option<&Path>,
+    inner: Option<&str>,
     bytes: &[u8],
     options: &LoadOptions,
     release: &mut dyn FnMut(usize),
 ) -> Result<Layer, LoadError> {
     let label = read::short_name(path);
-    let read = read::read(path, &label, bytes, release)?;
+    let read = match source::Format::sniff(bytes) {
+        None => {
+            source::no_inner(path, inner, "GeoJSON")?;
+            read::read(path, &label, bytes, release)?
+        }
+        Some(format) => {
+            let start = std::time::Instant::now();
+            let opened = source::open(path, file, inner, format, bytes)?;
+            crate::timings::report(&format!("parse {label}"), start);
+            crate::timings::time(
+                || format!("check {label}"),
+                || Read::check_as(opened.doc, opened.crs_by),
+            )
+        }
+    };
     let finished = std::time::Instant::now();
     let layer = finish(path, read, options);
     crate::timings::report(
@@ -332,6 +364,7 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
     };
     let Read {
         crs_name,
+        crs_by,
         raw,
         prepped,
     } = read;
@@ -362,7 +395,9 @@ fn finish(path: &Path, read: Read, options: &LoadOptions) -> Result<Layer, LoadE
     let ((raw, prepped), left_out) = apply_filters(path, raw, prepped, &options.filters)?;
     let (crs, crs_source, extent) = layer_crs(
         path,
-        crs_name.as_deref(),
+        crs_name
+            .as_deref()
+            .map(|name| crs::Declared { by: crs_by, name }),
         options,
         &raw,
         &prepped,
@@ -532,7 +567,7 @@ fn duplicate_keys(raw: &[RawFeature]) -> Vec<LayerWarning> {
 /// Every feature must fit one system; a lon/lat layer far from Great Britain gets a note.
 fn layer_crs(
     path: &Path,
-    crs_name: Option<&str>,
+    declared: Option<crs::Declared>,
     options: &LoadOptions,
     raw: &[RawFeature],
     prepped: &[Prepped],
@@ -560,7 +595,7 @@ fn layer_crs(
             )
         });
     let (crs, crs_source) =
-        crs::decide_crs(crs_name, options.crs, extent).map_err(|(m, hint)| err(None, m, &hint))?;
+        crs::decide_crs(declared, options.crs, extent).map_err(|(m, hint)| err(None, m, &hint))?;
     if crs == Crs::Wgs84 {
         match extent.and_then(|(min, max)| crs::lonlat_extent_problem(min, max)) {
             Some(problem @ crs::ExtentProblem::Swapped) => {

@@ -11,6 +11,9 @@ use super::geojson::{self, RawFeature};
 use super::rings::{prep, Prepped};
 use crate::error::LoadError;
 
+/// Where a GeoJSON file declares its coordinate system.
+const CRS_MEMBER: &str = "crs member";
+
 /// Features are handed from the reader to the checker in batches of this many.
 const BATCH: usize = 256;
 
@@ -210,15 +213,24 @@ pub(super) fn short_name(path: &Path) -> String {
 /// A layer as read: features with their geometry taken out, checked and built.
 pub(super) struct Read {
     pub(super) crs_name: Option<String>,
+    /// Where the file declares `crs_name`: "crs member", ".prj", ...
+    pub(super) crs_by: &'static str,
     pub(super) raw: Vec<RawFeature>,
     pub(super) prepped: Vec<Prepped>,
 }
 
 impl Read {
-    pub(super) fn check(mut doc: geojson::RawDocument) -> Read {
+    /// A GeoJSON document's features, checked.
+    pub(super) fn check(doc: geojson::RawDocument) -> Read {
+        Read::check_as(doc, CRS_MEMBER)
+    }
+
+    /// Features from any reader, checked; `crs_by` is where its system is declared.
+    pub(super) fn check_as(mut doc: geojson::RawDocument, crs_by: &'static str) -> Read {
         let prepped = doc.features.par_iter_mut().map(prep).collect();
         Read {
             crs_name: doc.crs_name,
+            crs_by,
             raw: doc.features,
             prepped,
         }
@@ -247,6 +259,7 @@ pub(super) fn read(
             );
             Ok(Read {
                 crs_name,
+                crs_by: CRS_MEMBER,
                 raw,
                 prepped,
             })

@@ -1,0 +1,257 @@
+//! FlatGeobuf layers: the header (columns, geometry type, coordinate system) and each feature
+//! flatbuffer, verified by the `flatgeobuf` crate; geometries and properties decoded here.
+
+use std::path::Path;
+
+use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbReader, Geometry, GeometryType};
+use geo::Coord;
+use serde_json::{Map, Value};
+
+use super::raw::{Nested, RawDocument, RawFeature, RawGeometry};
+use super::source::Opened;
+use crate::error::LoadError;
+
+const CRS_BY: &str = "FlatGeobuf header";
+
+/// A column of the header: its name and type.
+struct Column {
+    name: String,
+    kind: ColumnType,
+}
+
+pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
+    let broken = |index: Option<usize>, e: String| {
+        LoadError::new(
+            path,
+            index,
+            format!("this FlatGeobuf file cannot be read: {e}"),
+            "check the file is whole (it is written by e.g. ogr2ogr -f FlatGeobuf)",
+        )
+    };
+    let reader =
+        FgbReader::open(std::io::Cursor::new(bytes)).map_err(|e| broken(None, e.to_string()))?;
+    let header = reader.header();
+    let crs_name = header.crs().and_then(|crs| {
+        let org = crs.org().unwrap_or("EPSG");
+        if crs.code() > 0 {
+            Some(format!("{org}:{}", crs.code()))
+        } else {
+            crs.wkt()
+                .map(str::to_string)
+                .filter(|w| !w.trim().is_empty())
+        }
+    });
+    let layer_kind = header.geometry_type();
+    // Z and M are stored apart from xy in FlatGeobuf: nothing to skip.
+    let columns: Vec<Column> = header
+        .columns()
+        .map(|cs| {
+            cs.iter()
+                .map(|c| Column {
+                    name: c.name().to_string(),
+                    kind: c.type_(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut iter = reader
+        .select_all_seq()
+        .map_err(|e| broken(None, e.to_string()))?;
+    let mut features = Vec::new();
+    loop {
+        let index = features.len();
+        let feature = match iter.next() {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(broken(Some(index), e.to_string())),
+        };
+        let fb = feature.fbs_feature();
+        let bad = |m: String| {
+            LoadError::new(
+                path,
+                Some(index),
+                m,
+                "fix the feature, or write the file again with ogr2ogr -f FlatGeobuf",
+            )
+        };
+        let own: Option<Vec<Column>> = fb.columns().map(|cs| {
+            cs.iter()
+                .map(|c| Column {
+                    name: c.name().to_string(),
+                    kind: c.type_(),
+                })
+                .collect()
+        });
+        let properties = match fb.properties() {
+            Some(p) => properties(p.bytes(), own.as_deref().unwrap_or(&columns))
+                .map_err(|m| bad(format!("its properties: {m}")))?,
+            None => Map::new(),
+        };
+        let geometry = match fb.geometry() {
+            None => None,
+            Some(g) => {
+                Some(geometry(&g, layer_kind).map_err(|m| bad(format!("its geometry: {m}")))?)
+            }
+        };
+        features.push(RawFeature {
+            index,
+            id: None,
+            properties,
+            geometry,
+            duplicates: None,
+        });
+    }
+    Ok(Opened {
+        doc: RawDocument { crs_name, features },
+        crs_by: CRS_BY,
+    })
+}
+
+/// A geometry (the header's type, or its own when the header says Unknown).
+fn geometry(g: &Geometry, layer_kind: GeometryType) -> Result<RawGeometry, String> {
+    let kind = if layer_kind == GeometryType::Unknown {
+        g.type_()
+    } else {
+        layer_kind
+    };
+    let mut out = RawGeometry::default();
+    let name = match kind {
+        GeometryType::Polygon => {
+            rings(g, &mut out.coords)?;
+            if !out.coords.points.is_empty() {
+                out.coords.height = Some(2);
+            }
+            "Polygon"
+        }
+        GeometryType::MultiPolygon => {
+            match g.parts() {
+                Some(parts) => {
+                    for part in parts.iter() {
+                        rings(&part, &mut out.coords)?;
+                    }
+                }
+                // A MultiPolygon of one polygon may be written without parts.
+                None => rings(g, &mut out.coords)?,
+            }
+            if !out.coords.points.is_empty() {
+                out.coords.height = Some(3);
+            }
+            "MultiPolygon"
+        }
+        GeometryType::Point => "Point",
+        GeometryType::LineString => "LineString",
+        GeometryType::MultiPoint => "MultiPoint",
+        GeometryType::MultiLineString => "MultiLineString",
+        GeometryType::GeometryCollection => {
+            out.has_geometries = true;
+            "GeometryCollection"
+        }
+        other => {
+            return Err(format!(
+                "geometry type {} ({}), which is not read: convert it to polygons, e.g. \
+                 ogr2ogr -nlt MULTIPOLYGON",
+                other.0,
+                other.variant_name().unwrap_or("unknown")
+            ))
+        }
+    };
+    // Anything but a polygon keeps no coordinates: it is skipped, saying what it is.
+    out.kind = Some(name.to_string());
+    Ok(out)
+}
+
+/// A polygon's rings from its `xy` and `ends` (none: one ring of every position).
+fn rings(g: &Geometry, out: &mut Nested) -> Result<(), String> {
+    let xy = g
+        .xy()
+        .map(|v| v.iter().collect::<Vec<f64>>())
+        .unwrap_or_default();
+    if xy.len() % 2 != 0 {
+        return Err(format!("an odd number of coordinates ({})", xy.len()));
+    }
+    let n = xy.len() / 2;
+    let start = out.points.len();
+    out.points
+        .extend(xy.chunks_exact(2).map(|c| Coord { x: c[0], y: c[1] }));
+    match g.ends() {
+        Some(ends) if !ends.is_empty() => {
+            let mut previous = 0;
+            for end in ends.iter() {
+                let end = end as usize;
+                if end <= previous || end > n {
+                    return Err(format!(
+                        "ring ends {end} after {previous}, of {n} positions"
+                    ));
+                }
+                out.ring_ends.push(start + end);
+                previous = end;
+            }
+            if previous != n {
+                return Err(format!("its rings end at {previous} of {n} positions"));
+            }
+        }
+        _ if n > 0 => out.ring_ends.push(start + n),
+        _ => {}
+    }
+    out.polygon_ends.push(out.ring_ends.len());
+    Ok(())
+}
+
+/// Properties: a column index (u16), then its value, for each property given.
+fn properties(bytes: &[u8], columns: &[Column]) -> Result<Map<String, Value>, String> {
+    let mut out = Map::new();
+    let mut at = 0;
+    let take = |at: &mut usize, n: usize| -> Result<&[u8], String> {
+        let b = bytes
+            .get(*at..*at + n)
+            .ok_or_else(|| format!("cut short at byte {} of {}", *at, bytes.len()))?;
+        *at += n;
+        Ok(b)
+    };
+    while at < bytes.len() {
+        let i = u16::from_le_bytes(take(&mut at, 2)?.try_into().unwrap_or_default()) as usize;
+        let Some(column) = columns.get(i) else {
+            return Err(format!("column {i}, of {} in the header", columns.len()));
+        };
+        let fixed = |at: &mut usize, n: usize| take(at, n).map(|b| b.to_vec());
+        let value = match column.kind {
+            ColumnType::Byte => Value::from(fixed(&mut at, 1)?[0] as i8),
+            ColumnType::UByte => Value::from(fixed(&mut at, 1)?[0]),
+            ColumnType::Bool => Value::Bool(fixed(&mut at, 1)?[0] != 0),
+            ColumnType::Short => Value::from(i16::from_le_bytes(arr(&fixed(&mut at, 2)?))),
+            ColumnType::UShort => Value::from(u16::from_le_bytes(arr(&fixed(&mut at, 2)?))),
+            ColumnType::Int => Value::from(i32::from_le_bytes(arr(&fixed(&mut at, 4)?))),
+            ColumnType::UInt => Value::from(u32::from_le_bytes(arr(&fixed(&mut at, 4)?))),
+            ColumnType::Long => Value::from(i64::from_le_bytes(arr(&fixed(&mut at, 8)?))),
+            ColumnType::ULong => Value::from(u64::from_le_bytes(arr(&fixed(&mut at, 8)?))),
+            ColumnType::Float => number(f32::from_le_bytes(arr(&fixed(&mut at, 4)?)) as f64),
+            ColumnType::Double => number(f64::from_le_bytes(arr(&fixed(&mut at, 8)?))),
+            ColumnType::String | ColumnType::Json | ColumnType::DateTime => {
+                let n = u32::from_le_bytes(arr(&fixed(&mut at, 4)?)) as usize;
+                let text = take(&mut at, n)?;
+                Value::String(String::from_utf8_lossy(text).into_owned())
+            }
+            ColumnType::Binary => {
+                let n = u32::from_le_bytes(arr(&fixed(&mut at, 4)?)) as usize;
+                take(&mut at, n)?;
+                Value::Null
+            }
+            other => {
+                return Err(format!(
+                    "column {:?} has unknown type {}",
+                    column.name, other.0
+                ))
+            }
+        };
+        out.insert(column.name.clone(), value);
+    }
+    Ok(out)
+}
+
+fn arr<const N: usize>(b: &[u8]) -> [u8; N] {
+    b.try_into().unwrap_or([0; N])
+}
+
+fn number(f: f64) -> Value {
+    serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+}
