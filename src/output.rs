@@ -170,7 +170,12 @@ pub fn preflight(outputs: &[&Output], inputs: &[Input]) -> Result<()> {
             None => Identity::Path(file.clone()),
         };
         for input in inputs {
-            if input_identity(input.path).as_ref() == Some(&identity) {
+            // Every file the layer reads: a Shapefile's sidecars too; `FILE:LAYER` is FILE.
+            let read = crate::layer::files_read(input.path);
+            if read
+                .iter()
+                .any(|f| input_identity(f).as_ref() == Some(&identity))
+            {
                 bail!(
                     "{}: is also an input (the {}); write the output somewhere else",
                     path.display(),

@@ -14,9 +14,11 @@ mod raw;
 mod read;
 mod rings;
 mod scan;
+mod shp;
 mod source;
 pub mod valid;
 mod wkb;
+mod zipped;
 
 use std::path::{Path, PathBuf};
 

@@ -113,13 +113,64 @@ pub(super) fn open(
             no_inner(path, inner, format.name())?;
             super::fgb::read(path, bytes)
         }
-        Format::Shapefile | Format::Zip => Err(LoadError::new(
+        Format::Shapefile => {
+            no_inner(path, inner, format.name())?;
+            shapefile_on_disk(path, file, bytes)
+        }
+        Format::Zip => super::zipped::read(path, inner, bytes),
+    }
+}
+
+/// A `.shp` whose sidecars are beside it on disk: the `.dbf` (needed), `.prj` and `.cpg`.
+fn shapefile_on_disk(path: &Path, file: Option<&Path>, bytes: &[u8]) -> Result<Opened, LoadError> {
+    let Some(file) = file else {
+        return Err(LoadError::new(
             path,
             None,
-            format!("this looks like {}, not GeoJSON", format.name()),
-            "Shapefiles are not read yet: convert it, e.g. `ogr2ogr -f GPKG OUT.gpkg IN.shp`",
-        )),
-    }
+            "this is a Shapefile's .shp alone; its attributes are in the .dbf beside it".into(),
+            "name the .shp on disk, beside its .dbf, or the .zip it came in",
+        ));
+    };
+    let Some(dbf) = sidecar(file, "dbf") else {
+        return Err(LoadError::new(
+            path,
+            None,
+            format!(
+                "this is a Shapefile's .shp, but its .dbf ({}), which holds its attributes, is \
+                 not beside it",
+                file.with_extension("dbf").display()
+            ),
+            "a Shapefile is several files: keep the .dbf (and the .prj and .cpg) beside the \
+             .shp with the same name, or name the .zip it came in",
+        ));
+    };
+    let read = |p: &Path| {
+        std::fs::read(p).map_err(|e| {
+            LoadError::new(
+                path,
+                None,
+                format!("cannot read {}: {e}", p.display()),
+                "check the Shapefile's files can be read",
+            )
+        })
+    };
+    let text = |ext: &str| -> Result<Option<String>, LoadError> {
+        match sidecar(file, ext) {
+            Some(p) => Ok(Some(String::from_utf8_lossy(&read(&p)?).into_owned())),
+            None => Ok(None),
+        }
+    };
+    let dbf = read(&dbf)?;
+    let (prj, cpg) = (text("prj")?, text("cpg")?);
+    super::shp::read(
+        path,
+        super::shp::Parts {
+            shp: bytes,
+            dbf: &dbf,
+            prj,
+            cpg,
+        },
+    )
 }
 
 /// A format that holds one layer refuses `FILE:INNER`; `what` is the format's name.
