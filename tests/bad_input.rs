@@ -957,15 +957,20 @@ fn files_that_are_not_geojson_are_named() {
             "not_json.geojson",
             "this looks like CSV (header: LADCD,LADNM)",
         ),
-        ("zip_not_geojson.geojson", "this looks like a zip file"),
+        // Zips, Shapefiles and SQLite files are read by their own readers, which say what
+        // is missing.
+        (
+            "zip_not_geojson.geojson",
+            "this is a zip without a .shp; it holds: councils.geojson",
+        ),
         ("gzip_not_geojson.geojson", "this looks like a gzip file"),
         (
             "shapefile_not_geojson.shp",
-            "this looks like a Shapefile (.shp)",
+            "this is a Shapefile's .shp, but its .dbf",
         ),
         (
             "geopackage_not_geojson.gpkg",
-            "this looks like a GeoPackage (SQLite)",
+            "this is an SQLite database, not a GeoPackage",
         ),
     ] {
         let path = bad(name);

@@ -311,7 +311,8 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
 /// Parse, check and project a layer already in memory; `path` only names it in messages.
 /// This is [`load`] without the file handling (the fuzz targets call it), on the same
 /// readers: the fast scanner for well-formed collections, the serde reader otherwise, and
-/// the GeoPackage and FlatGeobuf readers for their files.
+/// the GeoPackage, FlatGeobuf and zipped-Shapefile readers for their files (a `.shp` alone
+/// is refused: its `.dbf` is not in memory).
 pub fn load_bytes(path: &Path, bytes: &[u8], options: &LoadOptions) -> Result<Layer, LoadError> {
     read_bytes(path, None, None, bytes, options, &mut |_| {})
 }

@@ -14,6 +14,7 @@
 use std::path::Path;
 
 use geo::Coord;
+use rayon::prelude::*;
 use serde_json::{Map, Number, Value};
 use shapefile::dbase::encoding_rs::{self, Encoding};
 
@@ -37,14 +38,15 @@ pub(super) struct Parts<'a> {
 /// Read a Shapefile: one feature per record of the `.shp`, with the `.dbf` record of the same
 /// position as its properties.
 pub(super) fn read(path: &Path, parts: Parts) -> Result<Opened, LoadError> {
-    let shapes = shapes(parts.shp).map_err(|(index, m)| {
+    let shp_error = |index: Option<usize>, m: String| {
         LoadError::new(
             path,
             index,
             format!("the .shp cannot be read: {m}"),
             "check the file is whole (a Shapefile is written by e.g. QGIS or ogr2ogr)",
         )
-    })?;
+    };
+    let records = records(parts.shp).map_err(|(index, m)| shp_error(index, m))?;
     let table = Table::parse(parts.dbf, parts.cpg.as_deref()).map_err(|m| {
         LoadError::new(
             path,
@@ -53,37 +55,46 @@ pub(super) fn read(path: &Path, parts: Parts) -> Result<Opened, LoadError> {
             "check the file is whole; it holds the attributes (codes and names) of the .shp",
         )
     })?;
-    if table.count != shapes.len() {
+    if table.count != records.len() {
         return Err(LoadError::new(
             path,
             None,
             format!(
                 "the .shp has {} records but the .dbf has {}",
-                shapes.len(),
+                records.len(),
                 table.count
             ),
             "the two files must come from the same Shapefile: copy them again together",
         ));
     }
-    let mut features = Vec::with_capacity(shapes.len());
-    for (index, geometry) in shapes.into_iter().enumerate() {
-        let record = table.record(index).map_err(|m| {
-            LoadError::new(
-                path,
-                Some(index),
-                format!("its attributes in the .dbf: {m}"),
-                "fix the record, or write the Shapefile again (e.g. with ogr2ogr)",
-            )
-        })?;
-        // A record marked deleted in the .dbf is not a feature (as GDAL reads it).
-        let Some(properties) = record else { continue };
-        features.push(RawFeature {
-            index,
-            id: None,
-            properties,
-            geometry,
-            duplicates: None,
-        });
+    // Each record's shape and attributes on the rayon threads; the first error in file order
+    // is the one reported.
+    let decoded: Vec<Result<Option<RawFeature>, LoadError>> = records
+        .par_iter()
+        .enumerate()
+        .map(|(index, content)| {
+            let geometry = shape(content).map_err(|m| shp_error(Some(index), m))?;
+            let record = table.record(index).map_err(|m| {
+                LoadError::new(
+                    path,
+                    Some(index),
+                    format!("its attributes in the .dbf: {m}"),
+                    "fix the record, or write the Shapefile again (e.g. with ogr2ogr)",
+                )
+            })?;
+            // A record marked deleted in the .dbf is not a feature (as GDAL reads it).
+            Ok(record.map(|properties| RawFeature {
+                index,
+                id: None,
+                properties,
+                geometry,
+                duplicates: None,
+            }))
+        })
+        .collect();
+    let mut features = Vec::with_capacity(decoded.len());
+    for feature in decoded {
+        features.extend(feature?);
     }
     let crs_name = parts
         .prj
@@ -111,8 +122,8 @@ fn le_f64(b: &[u8], at: usize) -> Option<f64> {
     Some(f64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
 }
 
-/// Every record's geometry (`None` for a Null shape), or the record (if any) and what is wrong.
-fn shapes(shp: &[u8]) -> Result<Vec<Option<RawGeometry>>, (Option<usize>, String)> {
+/// Every record's content, or the record (if any) and what is wrong.
+fn records(shp: &[u8]) -> Result<Vec<&[u8]>, (Option<usize>, String)> {
     if shp.len() < 100 {
         return Err((
             None,
@@ -160,7 +171,7 @@ fn shapes(shp: &[u8]) -> Result<Vec<Option<RawGeometry>>, (Option<usize>, String
             .and_then(|n| shp.get(at + 8..(at + 8).checked_add(n)?))
             .filter(|c| at + 8 + c.len() <= end)
             .ok_or_else(|| cut("content"))?;
-        out.push(shape(content).map_err(|m| (Some(index), m))?);
+        out.push(content);
         at += 8 + content.len();
     }
     Ok(out)
@@ -357,21 +368,35 @@ fn group(pts: &[Coord<f64>], rings: &[(usize, usize)]) -> Vec<Vec<usize>> {
     let ring = |r: usize| &pts[rings[r].0..rings[r].1];
     let areas: Vec<f64> = (0..rings.len()).map(|r| signed_area2(ring(r))).collect();
     let is_hole = |r: usize| areas[r] > 0.0;
+    struct Shell {
+        /// Its position in `polygons`.
+        polygon: usize,
+        lo: [f64; 2],
+        hi: [f64; 2],
+        area: f64,
+    }
     let mut polygons: Vec<Vec<usize>> = Vec::new();
-    // Shells (by position in `polygons`) with their box and size, smallest first.
-    let mut shells: Vec<(usize, ([f64; 2], [f64; 2]), f64)> = Vec::new();
+    let mut shells: Vec<Shell> = Vec::new();
     for r in (0..rings.len()).filter(|&r| !is_hole(r)) {
-        shells.push((polygons.len(), bbox(ring(r)), areas[r].abs()));
+        let (lo, hi) = bbox(ring(r));
+        shells.push(Shell {
+            polygon: polygons.len(),
+            lo,
+            hi,
+            area: areas[r].abs(),
+        });
         polygons.push(vec![r]);
     }
-    shells.sort_by(|a, b| a.2.total_cmp(&b.2));
+    // Smallest first.
+    shells.sort_by(|a, b| a.area.total_cmp(&b.area));
     for h in (0..rings.len()).filter(|&h| is_hole(h)) {
         let hole = ring(h);
         let (lo, hi) = bbox(hole);
-        let holder = shells.iter().find(|(p, (slo, shi), _)| {
-            let within = slo[0] <= lo[0] && slo[1] <= lo[1] && shi[0] >= hi[0] && shi[1] >= hi[1];
+        let holder = shells.iter().find(|s| {
+            let within =
+                s.lo[0] <= lo[0] && s.lo[1] <= lo[1] && s.hi[0] >= hi[0] && s.hi[1] >= hi[1];
             within && {
-                let shell = ring(polygons[*p][0]);
+                let shell = ring(polygons[s.polygon][0]);
                 hole.iter()
                     .map(|&q| side(q, shell))
                     .find(|s| *s != Side::Boundary)
@@ -379,7 +404,7 @@ fn group(pts: &[Coord<f64>], rings: &[(usize, usize)]) -> Vec<Vec<usize>> {
             }
         });
         match holder {
-            Some(&(p, _, _)) => polygons[p].push(h),
+            Some(s) => polygons[s.polygon].push(h),
             None => polygons.push(vec![h]),
         }
     }
@@ -838,7 +863,7 @@ pub(super) mod tests {
     #[test]
     fn one_shell_is_a_polygon_and_rings_are_as_stored() {
         let rings = vec![square(0.0, 0.0, 10.0, true), square(2.0, 2.0, 2.0, false)];
-        let shp = shp_bytes(&[rings.clone()]);
+        let shp = shp_bytes(std::slice::from_ref(&rings));
         let doc = read_parts(&shp, &one_field_dbf(1), None).unwrap().doc;
         let g = doc.features[0].geometry.as_ref().unwrap();
         assert_eq!(g.kind.as_deref(), Some("Polygon"));
