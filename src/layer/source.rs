@@ -123,7 +123,8 @@ pub(super) fn open(
 
 /// A `.shp` whose sidecars are beside it on disk: the `.dbf` (needed), `.prj` and `.cpg`.
 fn shapefile_on_disk(path: &Path, file: Option<&Path>, bytes: &[u8]) -> Result<Opened, LoadError> {
-    let Some(file) = file else {
+    // Bytes from nowhere, or from a pipe: nothing is beside them.
+    let Some(file) = file.filter(|f| f.is_file()) else {
         return Err(LoadError::new(
             path,
             None,
