@@ -131,6 +131,32 @@ fn inspect_validate_overlaps_and_coterminosity_match_the_geojson() {
 }
 
 #[test]
+fn a_zip_of_one_geojson_reads_as_the_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let zipped = dir.path().join("councils_geojson.zip");
+    {
+        use std::io::Write as _;
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&zipped).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        w.start_file("README.txt", options).unwrap();
+        w.write_all(b"boundaries").unwrap();
+        w.start_file("data/councils.geojson", options).unwrap();
+        w.write_all(&std::fs::read(common::repo().join(COUNCILS)).unwrap())
+            .unwrap();
+        w.finish().unwrap();
+    }
+    let zipped = zipped.to_str().unwrap().to_string();
+    for args in [
+        vec!["inspect", COUNCILS, "--format", "csv"],
+        vec!["validate", COUNCILS, "--format", "json", "-q"],
+    ] {
+        same_report(&args, &[(COUNCILS, zipped.as_str())]);
+        let named = format!("{zipped}:councils.geojson");
+        same_report(&args, &[(COUNCILS, named.as_str())]);
+    }
+}
+
+#[test]
 fn the_crs_is_declared_by_the_prj_or_decided_by_the_coordinates() {
     let o = run_in_repo(&["inspect", &fixture("councils.shp"), "--format", "json"]);
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -213,15 +239,14 @@ fn errors_name_the_file_and_say_what_to_do() {
         &["the zip holds no \"nowhere.shp\""],
     );
 
-    // A zip without a Shapefile, as a GeoJSON download might be.
+    // A zip without a Shapefile or any other layer file.
     let none = dir.path().join("download.zip");
     {
         use std::io::Write as _;
         let mut w = zip::ZipWriter::new(std::fs::File::create(&none).unwrap());
         let options = zip::write::SimpleFileOptions::default();
-        w.start_file("councils.geojson", options).unwrap();
-        w.write_all(&std::fs::read(common::repo().join(COUNCILS)).unwrap())
-            .unwrap();
+        w.start_file("lookup.csv", options).unwrap();
+        w.write_all(b"LSOA11CD,LAD21CD\n").unwrap();
         w.start_file("README.txt", options).unwrap();
         w.write_all(b"boundaries").unwrap();
         w.finish().unwrap();
@@ -230,10 +255,7 @@ fn errors_name_the_file_and_say_what_to_do() {
     refused(
         &["inspect", none],
         none,
-        &[
-            "this is a zip without a .shp; it holds: councils.geojson, README.txt",
-            "unzip it and name councils.geojson",
-        ],
+        &["this is a zip without a .shp; it holds: lookup.csv, README.txt"],
     );
 
     // A .shp without its .dbf.

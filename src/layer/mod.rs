@@ -333,7 +333,14 @@ fn read_bytes(
         }
         Some(format) => {
             let start = std::time::Instant::now();
-            let opened = source::open(path, file, inner, format, bytes)?;
+            let opened = match source::open(path, file, inner, format, bytes)? {
+                source::Source::Opened(opened) => opened,
+                // The one layer file of a zip, read as that file is (a zip inside the zip has
+                // been refused: no zip quines).
+                source::Source::Inner(layer) => {
+                    return read_bytes(path, None, None, &layer, options, &mut |_| {})
+                }
+            };
             crate::timings::report(&format!("parse {label}"), start);
             crate::timings::time(
                 || format!("check {label}"),

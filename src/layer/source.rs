@@ -50,6 +50,13 @@ pub(super) struct Opened {
     pub(super) crs_by: &'static str,
 }
 
+/// What a non-GeoJSON file gave: its features, or (from a zip that holds no Shapefile) the
+/// bytes of the one layer file in it, to be read as that file would be.
+pub(super) enum Source {
+    Opened(Opened),
+    Inner(Vec<u8>),
+}
+
 /// The file a layer argument names, and the layer inside it: `FILE:INNER` when `FILE` is a
 /// file and the whole argument is not. A path that exists as given is never split.
 pub fn split(path: &Path) -> (PathBuf, Option<String>) {
@@ -106,16 +113,16 @@ pub(super) fn open(
     inner: Option<&str>,
     format: Format,
     bytes: &[u8],
-) -> Result<Opened, LoadError> {
+) -> Result<Source, LoadError> {
     match format {
-        Format::GeoPackage => super::gpkg::read(path, file, inner, bytes),
+        Format::GeoPackage => super::gpkg::read(path, file, inner, bytes).map(Source::Opened),
         Format::FlatGeobuf => {
             no_inner(path, inner, format.name())?;
-            super::fgb::read(path, bytes)
+            super::fgb::read(path, bytes).map(Source::Opened)
         }
         Format::Shapefile => {
             no_inner(path, inner, format.name())?;
-            shapefile_on_disk(path, file, bytes)
+            shapefile_on_disk(path, file, bytes).map(Source::Opened)
         }
         Format::Zip => super::zipped::read(path, inner, bytes),
     }

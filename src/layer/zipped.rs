@@ -2,7 +2,8 @@
 //! `FILE.zip:inner/name.shp` when it holds several. The `.shp` and its sidecars (`.dbf`,
 //! `.prj`, `.cpg`, matched by name without regard to case) are read out of the zip into
 //! memory, each at most [`MAX_MEMBER`] bytes, so a zip bomb is an error, not an exhausted
-//! machine.
+//! machine. A zip without a Shapefile may hold one other layer file (GeoJSON, GeoPackage,
+//! FlatGeobuf), or name it as `FILE.zip:name`: its bytes are read as that file's would be.
 
 use std::borrow::Cow;
 use std::io::{Cursor, Read as _};
@@ -11,7 +12,7 @@ use std::path::Path;
 use zip::ZipArchive;
 
 use super::shp;
-use super::source::Opened;
+use super::source::Source;
 use crate::error::LoadError;
 
 /// The most a member of the zip may hold once unzipped: 2 GiB, the Shapefile format's own
@@ -19,7 +20,7 @@ use crate::error::LoadError;
 const MAX_MEMBER: u64 = 2 << 30;
 
 /// Read the Shapefile `inner` names in the zip `bytes` (or its only one).
-pub(super) fn read(path: &Path, inner: Option<&str>, bytes: &[u8]) -> Result<Opened, LoadError> {
+pub(super) fn read(path: &Path, inner: Option<&str>, bytes: &[u8]) -> Result<Source, LoadError> {
     read_limited(path, inner, bytes, MAX_MEMBER)
 }
 
@@ -28,7 +29,7 @@ fn read_limited(
     inner: Option<&str>,
     bytes: &[u8],
     limit: u64,
-) -> Result<Opened, LoadError> {
+) -> Result<Source, LoadError> {
     let err = |message: String, hint: &str| LoadError::new(path, None, message, hint);
     let unreadable = |e: zip::result::ZipError| {
         err(
@@ -43,56 +44,39 @@ fn read_limited(
         .filter(|n| !is_noise(n))
         .collect();
     let shps: Vec<&String> = names.iter().filter(|n| has_ext(n, "shp")).collect();
+    let layers: Vec<&String> = names.iter().filter(|n| is_layer_file(n)).collect();
     let file = super::source::split(path).0;
     let file = file.display();
+    let several = |what: &str, found: &[&String]| {
+        err(
+            format!("the zip holds {} {what}: {}", found.len(), listing(found)),
+            &format!("name one as {file}:{}", found[0]),
+        )
+    };
     let chosen = match inner {
-        Some(inner) => {
-            let exact = shps.iter().find(|n| n.as_str() == inner);
-            let folded: Vec<&&String> = shps
-                .iter()
-                .filter(|n| n.eq_ignore_ascii_case(inner))
-                .collect();
-            // `name.shp` for `folder/name.shp`, when only one is so named.
-            let by_base: Vec<&&String> = shps
-                .iter()
-                .filter(|n| base(n).eq_ignore_ascii_case(inner))
-                .collect();
-            let found = exact
-                .or(match folded[..] {
-                    [one] => Some(one),
-                    _ => None,
-                })
-                .or(match by_base[..] {
-                    [one] => Some(one),
-                    _ => None,
-                });
-            match found {
-                Some(n) => (*n).clone(),
-                None if shps.is_empty() => return Err(no_shp(path, &names)),
-                None => {
-                    return Err(err(
-                        format!(
-                            "the zip holds no {inner:?}; its Shapefiles are: {}",
-                            listing(&shps)
-                        ),
-                        &format!("name one as {file}:{}", shps[0]),
-                    ))
+        Some(inner) => match (find(&shps, inner), find(&layers, inner)) {
+            (Some(n), _) => n,
+            (None, Some(n)) => return inner_layer(path, &mut zip, &n, limit),
+            (None, None) => {
+                let all: Vec<&String> = shps.iter().chain(&layers).copied().collect();
+                if all.is_empty() {
+                    return Err(no_shp(path, &names));
                 }
-            }
-        }
-        None => match shps[..] {
-            [one] => one.clone(),
-            [] => return Err(no_shp(path, &names)),
-            _ => {
                 return Err(err(
                     format!(
-                        "the zip holds {} Shapefiles: {}",
-                        shps.len(),
-                        listing(&shps)
+                        "the zip holds no {inner:?}; its layers are: {}",
+                        listing(&all)
                     ),
-                    &format!("name one as {file}:{}", shps[0]),
-                ))
+                    &format!("name one as {file}:{}", all[0]),
+                ));
             }
+        },
+        None => match (&shps[..], &layers[..]) {
+            ([one], _) => (*one).clone(),
+            ([], [one]) => return inner_layer(path, &mut zip, one, limit),
+            ([], []) => return Err(no_shp(path, &names)),
+            ([], _) => return Err(several("layer files", &layers)),
+            (_, _) => return Err(several("Shapefiles", &shps)),
         },
     };
     let stem = &chosen[..chosen.len() - 4];
@@ -106,31 +90,7 @@ fn read_limited(
             })
             .cloned()
     };
-    let mut member = |name: &str| -> Result<Vec<u8>, LoadError> {
-        let mut f = zip.by_name(name).map_err(|e| {
-            err(
-                format!("{name} in the zip cannot be read: {e}"),
-                "check the download is whole, or unzip it and name the .shp inside",
-            )
-        })?;
-        if f.size() > limit {
-            return Err(too_big(path, name, limit));
-        }
-        let mut out = Vec::with_capacity(f.size().min(64 << 20) as usize);
-        (&mut f)
-            .take(limit + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| {
-                err(
-                    format!("{name} in the zip cannot be unzipped: {e}"),
-                    "check the download is whole, or unzip it and name the .shp inside",
-                )
-            })?;
-        if out.len() as u64 > limit {
-            return Err(too_big(path, name, limit));
-        }
-        Ok(out)
-    };
+    let mut member = |name: &str| unzip(path, &mut zip, name, limit);
     let shp_bytes = member(&chosen)?;
     let Some(dbf_name) = sidecar("dbf") else {
         return Err(err(
@@ -157,6 +117,87 @@ fn read_limited(
             cpg,
         },
     )
+    .map(Source::Opened)
+}
+
+/// The member named `inner` (exactly, else without regard to case, else by its name without
+/// folders when only one has it) among `candidates`.
+fn find(candidates: &[&String], inner: &str) -> Option<String> {
+    let only = |found: Vec<&String>| match found[..] {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    let matching = |test: &dyn Fn(&str) -> bool| {
+        candidates
+            .iter()
+            .copied()
+            .filter(|n| test(n))
+            .collect::<Vec<&String>>()
+    };
+    candidates
+        .iter()
+        .find(|n| n.as_str() == inner)
+        .map(|n| (*n).clone())
+        .or_else(|| only(matching(&|n| n.eq_ignore_ascii_case(inner))))
+        .or_else(|| only(matching(&|n| base(n).eq_ignore_ascii_case(inner))))
+}
+
+/// Files footprint reads as they are, when a zip holds one instead of a Shapefile.
+fn is_layer_file(name: &str) -> bool {
+    ["geojson", "json", "gpkg", "fgb"]
+        .iter()
+        .any(|e| has_ext(name, e))
+}
+
+/// The bytes of the layer file `name` in the zip, unless they are a zip again.
+fn inner_layer(
+    path: &Path,
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Source, LoadError> {
+    let bytes = unzip(path, zip, name, limit)?;
+    if super::source::Format::sniff(&bytes) == Some(super::source::Format::Zip) {
+        return Err(LoadError::new(
+            path,
+            None,
+            format!("{name} in the zip is a zip itself"),
+            "unzip it, and name what is inside",
+        ));
+    }
+    Ok(Source::Inner(bytes))
+}
+
+/// Member `name` unzipped into memory, at most `limit` bytes.
+fn unzip(
+    path: &Path,
+    zip: &mut ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Vec<u8>, LoadError> {
+    let err = |message: String| {
+        LoadError::new(
+            path,
+            None,
+            message,
+            "check the download is whole, or unzip it and name the .shp inside",
+        )
+    };
+    let mut f = zip
+        .by_name(name)
+        .map_err(|e| err(format!("{name} in the zip cannot be read: {e}")))?;
+    if f.size() > limit {
+        return Err(too_big(path, name, limit));
+    }
+    let mut out = Vec::with_capacity(f.size().min(64 << 20) as usize);
+    (&mut f)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| err(format!("{name} in the zip cannot be unzipped: {e}")))?;
+    if out.len() as u64 > limit {
+        return Err(too_big(path, name, limit));
+    }
+    Ok(out)
 }
 
 /// macOS's resource forks (`__MACOSX/`, `._name`) and folders: not files of the layer.
@@ -190,20 +231,13 @@ fn no_shp(path: &Path, names: &[String]) -> LoadError {
         (false, 0) => shown.join(", "),
         (false, n) => format!("{}, and {n} more", shown.join(", ")),
     };
-    let layer = names.iter().find(|n| {
-        ["geojson", "json", "gpkg", "fgb"]
-            .iter()
-            .any(|e| has_ext(n, e))
-    });
-    let hint = match layer {
-        Some(n) => format!("unzip it and name {n}, which footprint reads as it is"),
-        None => "name a zip that holds a Shapefile (.shp with its .dbf), or a layer file".into(),
-    };
+    let hint = "name a zip that holds a Shapefile (.shp with its .dbf), or a layer file \
+                (GeoJSON, GeoPackage, FlatGeobuf)";
     LoadError::new(
         path,
         None,
         format!("this is a zip without a .shp; it holds: {holds}"),
-        &hint,
+        hint,
     )
 }
 
@@ -243,7 +277,7 @@ mod tests {
         (shp, dbf)
     }
 
-    fn message(r: Result<Opened, LoadError>) -> String {
+    fn message(r: Result<Source, LoadError>) -> String {
         r.err().expect("an error").to_string()
     }
 
@@ -257,7 +291,9 @@ mod tests {
             ("data/COUNCILS.cpg", b"UTF-8"),
             ("data/Councils.prj", b"GEOGCS[\"GCS_WGS_1984\"]"),
         ]);
-        let o = read(Path::new("x.zip"), None, &z).unwrap();
+        let Source::Opened(o) = read(Path::new("x.zip"), None, &z).unwrap() else {
+            panic!("not read as a Shapefile")
+        };
         assert_eq!(o.doc.features.len(), 1);
         assert_eq!(o.doc.features[0].properties["CODE"], "Môn");
         assert_eq!(o.doc.crs_name.as_deref(), Some("GEOGCS[\"GCS_WGS_1984\"]"));
@@ -283,13 +319,33 @@ mod tests {
 
     #[test]
     fn a_zip_without_a_shp_says_what_it_holds() {
-        let z = zip_of(&[("councils.geojson", b"{}"), ("readme.txt", b"hi")]);
+        let z = zip_of(&[("lookup.csv", b"a,b"), ("readme.txt", b"hi")]);
         let e = message(read(Path::new("x.zip"), None, &z));
         assert!(
-            e.contains("this is a zip without a .shp; it holds: councils.geojson, readme.txt"),
+            e.contains("this is a zip without a .shp; it holds: lookup.csv, readme.txt"),
             "{e}"
         );
-        assert!(e.contains("unzip it and name councils.geojson"), "{e}");
+    }
+
+    #[test]
+    fn a_zip_of_one_other_layer_file_gives_its_bytes() {
+        let z = zip_of(&[("readme.txt", b"hi"), ("data/councils.geojson", b"{}")]);
+        match read(Path::new("x.zip"), None, &z) {
+            Ok(Source::Inner(bytes)) => assert_eq!(bytes, b"{}"),
+            _ => panic!("not the layer's bytes"),
+        }
+        let z = zip_of(&[("a.geojson", b"{}"), ("b.gpkg", b"SQLite")]);
+        let e = message(read(Path::new("x.zip"), None, &z));
+        assert!(e.contains("2 layer files: a.geojson, b.gpkg"), "{e}");
+        assert!(matches!(
+            read(Path::new("x.zip"), Some("b.gpkg"), &z),
+            Ok(Source::Inner(_))
+        ));
+        // A zip in the zip is refused, whatever its name (no zip quines).
+        let inner = zip_of(&[("a.geojson", b"{}")]);
+        let z = zip_of(&[("a.geojson", &inner)]);
+        let e = message(read(Path::new("x.zip"), None, &z));
+        assert!(e.contains("a.geojson in the zip is a zip itself"), "{e}");
     }
 
     #[test]
