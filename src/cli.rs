@@ -33,13 +33,15 @@ impl From<Format> for footprint::report::Format {
     version,
     about = "Boundary analysis for English health and local-government planning",
     long_about = "Boundary analysis for English health and local-government planning.\n\n\
-        Reads polygon layers from GeoJSON (WGS84 lon/lat, or British National Grid with or \
-        without a crs member), finds each layer's code and name fields (ONS style ...CD/...NM), \
+        Reads polygon layers from GeoJSON, GeoPackage (FILE.gpkg, or FILE.gpkg:LAYER) and \
+        FlatGeobuf files, told apart by their content, in WGS84 lon/lat or British National \
+        Grid; finds each layer's code and name fields (ONS style ...CD/...NM), \
         and reports overlaps, coterminosity, providers spanning plans and layer facts; validates \
         proposed footprints as coverages, builds footprints from units, and runs rule files for CI. Areas are \
         true areas on the ground in km²; shares are fractions 0..1; tolerances are in metres.\n\n\
         Exit codes: 0 ran and nothing failed; 1 a check failed; 2 could not run.",
     after_help = "Examples:\n  footprint inspect data/demo/councils.geojson\n  \
+        footprint inspect tests/fixtures/formats/demo.gpkg:councils\n  \
         footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson\n  \
         footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson\n  \
         footprint check data/demo/rules.toml --junit results.xml"
@@ -149,7 +151,8 @@ pub struct AnalysisArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  footprint inspect data/demo/councils.geojson --format json")]
 pub struct InspectArgs {
-    /// The GeoJSON layer (ROLE: layer).
+    /// The layer: GeoJSON, GeoPackage (FILE.gpkg or FILE.gpkg:LAYER) or FlatGeobuf
+    /// (ROLE: layer).
     pub layer: PathBuf,
 
     #[command(flatten)]

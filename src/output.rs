@@ -170,7 +170,12 @@ pub fn preflight(outputs: &[&Output], inputs: &[Input]) -> Result<()> {
             None => Identity::Path(file.clone()),
         };
         for input in inputs {
-            if input_identity(input.path).as_ref() == Some(&identity) {
+            // The file itself (`FILE.gpkg` of `FILE.gpkg:LAYER`), and a Shapefile's sidecars.
+            let read = crate::layer::files_read(input.path);
+            if read
+                .iter()
+                .any(|file| input_identity(file).as_ref() == Some(&identity))
+            {
                 bail!(
                     "{}: is also an input (the {}); write the output somewhere else",
                     path.display(),

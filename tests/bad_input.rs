@@ -959,13 +959,10 @@ fn files_that_are_not_geojson_are_named() {
         ),
         ("zip_not_geojson.geojson", "this looks like a zip file"),
         ("gzip_not_geojson.geojson", "this looks like a gzip file"),
-        (
-            "shapefile_not_geojson.shp",
-            "this looks like a Shapefile (.shp)",
-        ),
+        ("shapefile_not_geojson.shp", "this looks like a Shapefile"),
         (
             "geopackage_not_geojson.gpkg",
-            "this looks like a GeoPackage (SQLite)",
+            "this is an SQLite database, not a GeoPackage",
         ),
     ] {
         let path = bad(name);

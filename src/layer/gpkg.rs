@@ -307,15 +307,8 @@ fn features(
                     kind: Some("Polygon".into()),
                     ..Default::default()
                 }),
-                Some((wkb, srs_id)) => {
-                    if i64::from(srs_id) != table.srs_id && srs_id > 0 && table.srs_id > 0 {
-                        return Err(bad(format!(
-                            "it is in srs_id {srs_id}, but its layer is in {}",
-                            table.srs_id
-                        )));
-                    }
-                    Some(wkb::parse(wkb).map_err(bad)?)
-                }
+                // The layer's srs_id decides; a blob's own is not looked at (as in GDAL).
+                Some((wkb, _srs_id)) => Some(wkb::parse(wkb).map_err(bad)?),
             },
             _ => return Err(bad("it is not a blob".into())),
         };

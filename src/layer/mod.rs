@@ -30,7 +30,7 @@ pub(crate) use messages::{list_some, plural};
 pub use messages::{Defect, LayerWarning};
 use read::Read;
 use rings::Prepped;
-pub use source::{files_read, split};
+pub use source::{files_read, split, stem};
 
 use crate::error::LoadError;
 use crate::geometry::{self, clean, clean::Cleaned};
