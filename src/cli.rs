@@ -132,9 +132,10 @@ pub struct AnalysisArgs {
     pub tolerance: ToleranceArg,
 
     /// Points that weight the shares, e.g. population: CSV with lon,lat (or easting,northing)
-    /// columns and a weight column, or GeoJSON points. Adds ..._weight_share columns and the
-    /// head counts behind them (overlap_weight: the weight in the part); warns when a part of
-    /// a split feature holds no point although its size says it should (points too coarse).
+    /// columns and a weight column, or a layer of points (GeoJSON, GeoPackage, FlatGeobuf).
+    /// Adds ..._weight_share columns and the head counts behind them (overlap_weight: the
+    /// weight in the part); warns when a part of a split feature holds no point although its
+    /// size says it should (points too coarse).
     #[arg(long, value_name = "POINTS")]
     pub weights: Option<PathBuf>,
 

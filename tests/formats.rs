@@ -69,7 +69,8 @@ fn same(command: &[&str], geojson: &dyn Fn(&str) -> String, other: &dyn Fn(&str)
     assert!(!na.1.is_empty(), "{a:?} wrote nothing");
 }
 
-/// The demo commands, `{layer}` standing for a layer of the demo region.
+/// The demo commands, `{layer}` standing for a layer of the demo region (`{population}` is
+/// the CSV of weight points, and a point layer in the other formats).
 const DEMO_COMMANDS: &[&[&str]] = &[
     &["overlaps", "{footprints}", "{councils}", "--format", "csv"],
     &["overlaps", "{councils}", "{footprints}", "--format", "json"],
@@ -87,7 +88,7 @@ const DEMO_COMMANDS: &[&[&str]] = &[
         "--units",
         "{councils}",
         "--weights",
-        "data/demo/population.csv",
+        "{population}",
         "--format",
         "json",
     ],
@@ -136,7 +137,10 @@ const DEMO_COMMANDS: &[&[&str]] = &[
 ];
 
 fn demo_geojson(name: &str) -> String {
-    demo_rel(&format!("{name}.geojson"))
+    match name {
+        "population" => demo_rel("population.csv"),
+        _ => demo_rel(&format!("{name}.geojson")),
+    }
 }
 
 #[test]
@@ -153,7 +157,7 @@ fn demo_reports_from_a_geopackage_are_the_geojson_reports() {
 fn demo_reports_from_flatgeobuf_are_the_geojson_reports() {
     // Councils and footprints as FlatGeobuf, the others from the GeoPackage: formats mix.
     let fgb = |name: &str| match name {
-        "councils" | "footprints" => format!("{FIXTURES}/{name}.fgb"),
+        "councils" | "footprints" | "population" => format!("{FIXTURES}/{name}.fgb"),
         _ => format!("{FIXTURES}/demo.gpkg:{name}"),
     };
     each(

@@ -138,9 +138,29 @@ fn geometry(g: &Geometry, layer_kind: GeometryType) -> Result<RawGeometry, Strin
             }
             "MultiPolygon"
         }
-        GeometryType::Point => "Point",
+        // Points keep their positions: --weights reads point layers.
+        GeometryType::Point | GeometryType::MultiPoint => {
+            let xy = g
+                .xy()
+                .map(|v| v.iter().collect::<Vec<f64>>())
+                .unwrap_or_default();
+            out.coords
+                .points
+                .extend(xy.chunks_exact(2).map(|c| Coord { x: c[0], y: c[1] }));
+            let point = kind == GeometryType::Point;
+            if point && out.coords.points.len() > 1 {
+                return Err(format!("a Point of {} positions", out.coords.points.len()));
+            }
+            if !out.coords.points.is_empty() {
+                out.coords.height = Some(if point { 0 } else { 1 });
+            }
+            if point {
+                "Point"
+            } else {
+                "MultiPoint"
+            }
+        }
         GeometryType::LineString => "LineString",
-        GeometryType::MultiPoint => "MultiPoint",
         GeometryType::MultiLineString => "MultiLineString",
         GeometryType::GeometryCollection => {
             out.has_geometries = true;
@@ -155,7 +175,7 @@ fn geometry(g: &Geometry, layer_kind: GeometryType) -> Result<RawGeometry, Strin
             ))
         }
     };
-    // Anything but a polygon keeps no coordinates: it is skipped, saying what it is.
+    // Lines keep no coordinates: they are skipped, saying what they are.
     out.kind = Some(name.to_string());
     Ok(out)
 }

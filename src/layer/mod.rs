@@ -306,6 +306,18 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
     )
 }
 
+/// The features of a GeoPackage, FlatGeobuf or Shapefile layer as read (points too: `--weights`
+/// reads point layers), with its declared coordinate system (a name or WKT, see
+/// [`Crs::from_declared`]); `None` when the file is none of these (GeoJSON, CSV).
+pub fn read_other(path: &Path) -> Result<Option<geojson::RawDocument>, LoadError> {
+    let (file, inner) = source::split(path);
+    let input = read::open_input(&file).map_err(|e| e.for_path(path))?;
+    let Some(format) = source::Format::sniff(&input) else {
+        return Ok(None);
+    };
+    source::open(path, Some(&file), inner.as_deref(), format, &input).map(|o| Some(o.doc))
+}
+
 /// Parse, check and project a layer already in memory; `path` only names it in messages.
 /// This is [`load`] without the file handling (the fuzz targets call it), on the same
 /// readers: the fast scanner for well-formed collections, the serde reader otherwise, and
