@@ -63,7 +63,12 @@ pub(super) fn read(
         Choice::Refused(e) => e,
     })?;
     let crs_name = crs_name(&conn, table.srs_id).map_err(unreadable)?;
-    let doc = features(path, &conn, &table, crs_name).map_err(|e| match e {
+    // A feature's errors name the layer, even when it was not named.
+    let named = match inner {
+        Some(_) => path.to_path_buf(),
+        None => std::path::PathBuf::from(format!("{}:{}", path.display(), table.name)),
+    };
+    let doc = features(&named, &conn, &table, crs_name).map_err(|e| match e {
         Choice::Sql(e) => unreadable(e),
         Choice::Refused(e) => e,
     })?;
