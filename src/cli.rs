@@ -560,7 +560,8 @@ impl From<FlowKind> for footprint::analysis::flows::FlowKind {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  footprint validate data/demo/footprints.geojson\n  \
-    footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson --format csv -o findings.csv"
+    footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson --format csv -o findings.csv\n  \
+    footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson --polygons problems.gpkg   # open it in QGIS"
 )]
 pub struct ValidateArgs {
     /// The layer to check, e.g. proposed footprints (ROLE: layer).
@@ -584,6 +585,16 @@ pub struct ValidateArgs {
     /// Treat warnings as errors (exit 1 on any finding).
     #[arg(long)]
     pub strict: bool,
+
+    /// Also write the gaps, overlaps and parts outside the extent as polygons, for QGIS: one
+    /// feature per finding (kind, code, other_code, area_km2, severity, detail, neighbours)
+    /// with the pieces its area counts. GeoJSON in WGS84, or a GeoPackage when the name ends
+    /// in .gpkg (its layer named after the file; see --gpkg-crs).
+    #[arg(long, value_name = "OUT.geojson|OUT.gpkg")]
+    pub polygons: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub gpkg: GpkgArgs,
 
     /// Check against the whole extent. By default, when every code of the layer is a GSS code
     /// of one country (E54...: England), extent features of other countries are left out
