@@ -182,14 +182,33 @@ pub fn write_features<'a>(
         Ok(())
     })?;
     let result = write_rows(path, table, &rows, single, on);
-    if result.is_err() {
+    if let Err(e) = result {
         // SQLite keeps no journal here (journal_mode OFF), but be sure none is left.
         let mut journal = path.as_os_str().to_owned();
         journal.push("-journal");
         let _ = std::fs::remove_file(journal);
+        return Err(explained(e));
     }
-    result?;
     Ok(written)
+}
+
+/// SQLite's I/O errors say "disk I/O error" and no more: say what usually causes them.
+fn explained(e: anyhow::Error) -> anyhow::Error {
+    use rusqlite::ffi::ErrorCode;
+    let io = e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(f, _))
+                if matches!(f.code, ErrorCode::SystemIoFailure | ErrorCode::DiskFull)
+        )
+    });
+    match io {
+        true => e.context(
+            "SQLite could not write the GeoPackage: check that the disk has room and that no \
+             file-size limit (ulimit -f) applies",
+        ),
+        false => e.context("SQLite could not write the GeoPackage"),
+    }
 }
 
 fn write_rows(path: &Path, table: &str, rows: &[Row], single: bool, on: Grid) -> Result<()> {
