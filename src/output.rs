@@ -700,6 +700,39 @@ mod tests {
     }
 
     #[test]
+    fn staged_by_path_then_committed_or_left_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o.gpkg");
+        fs::write(&path, "old").unwrap();
+        let out = Output::new(Some(&path));
+        let Err(err) = out.stage_path("a GeoPackage", |p| {
+            fs::write(p, "half")?;
+            bail!("boom")
+        }) else {
+            panic!("the body failed")
+        };
+        assert!(
+            format!("{err:#}").contains("nothing was written: boom"),
+            "{err:#}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let staged = out
+            .stage_path("a GeoPackage", |p| Ok(fs::write(p, "new")?))
+            .unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        staged.commit().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let Err(err) = Output::stdout().stage_path("a GeoPackage", |_| Ok(())) else {
+            panic!("standard output takes no GeoPackage")
+        };
+        assert!(err
+            .to_string()
+            .contains("cannot be written to standard output"));
+    }
+
+    #[test]
     fn broken_pipe_found_through_the_chain() {
         let e = anyhow::Error::from(io::Error::from(io::ErrorKind::BrokenPipe))
             .context("writing standard output");

@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{footprint, repo};
+use common::{england, footprint, repo};
 use rusqlite::types::Value as Sql;
 use rusqlite::Connection;
 use serde_json::{Map, Value};
@@ -375,6 +375,19 @@ fn same_props(a: &Map<String, Value>, b: &Map<String, Value>) {
     }
 }
 
+/// The WGS84 GeoPackage at `path` holds the GeoJSON's features: the same properties, and the
+/// same coordinates bit for bit (the WKB doubles are what a reader parses from the GeoJSON
+/// text); a Polygon of the GeoJSON may be a one-part MultiPolygon there.
+fn same_as_geojson(path: &Path, table: &str, json: &[(Map<String, Value>, Rings)]) {
+    let wgs = gpkg(path, table, 4326);
+    assert_eq!(wgs.srs_id, 4326);
+    assert_eq!(wgs.features.len(), json.len());
+    for ((gp, gr), (jp, jr)) in wgs.features.iter().zip(json) {
+        same_props(gp, jp);
+        assert_eq!(gr, jr, "{jp:?}");
+    }
+}
+
 /// The GeoPackage of `kind` in WGS84 holds the GeoJSON's features, properties and
 /// coordinates exactly; in British National Grid the same features on the millimetre grid.
 fn compare(kind: &str) {
@@ -387,14 +400,7 @@ fn compare(kind: &str) {
     let json = geojson(&d.join("layer.geojson"));
     assert!(!json.is_empty());
 
-    let wgs = gpkg(&d.join("layer.gpkg"), "layer", 4326);
-    assert_eq!(wgs.srs_id, 4326);
-    assert_eq!(wgs.features.len(), json.len());
-    for ((gp, gr), (jp, jr)) in wgs.features.iter().zip(&json) {
-        same_props(gp, jp);
-        // Bit for bit: the WKB doubles are what a reader parses from the GeoJSON text.
-        assert_eq!(gr, jr, "{jp:?}");
-    }
+    same_as_geojson(&d.join("layer.gpkg"), "layer", &json);
 
     let bng = gpkg(&d.join("layer_bng.GPKG"), "layer_bng", 27700);
     assert_eq!(bng.srs_id, 27700);
@@ -711,4 +717,33 @@ fn a_geopackage_replaces_an_older_one_whole() {
     let g = gpkg(&d.join("layer.gpkg"), "layer", 27700);
     assert_eq!(g.features.len(), first);
     assert_eq!(temps(d), Vec::<String>::new());
+}
+
+#[test]
+fn real_pieces_as_geopackage_hold_the_geojson_pieces() {
+    // LSOA11 x CCG21: 33009 pieces, one of which the 7-decimal grid splits in two, so the
+    // layer is MULTIPOLYGON where the GeoJSON mixes Polygon and MultiPolygon.
+    let Some(e) = england() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for out in ["pieces.geojson", "pieces.gpkg"] {
+        let args = [
+            "overlaps",
+            &e.join("lsoa11.geojson").display().to_string(),
+            &e.join("ccg21.geojson").display().to_string(),
+            "-q",
+            "-o",
+            "report.csv",
+            "--pieces",
+            out,
+        ]
+        .map(String::from);
+        let (code, stderr) = run(d, &args);
+        assert_eq!(code, Some(0), "{stderr}");
+    }
+    let json = geojson(&d.join("pieces.geojson"));
+    same_as_geojson(&d.join("pieces.gpkg"), "pieces", &json);
+    real_reader(d, "pieces.gpkg", "pieces", 4326, "pieces.geojson");
 }
