@@ -36,7 +36,10 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     // so a failure leaves neither file.
     let staged = match &pieces_out {
         Some(o) => {
-            let (staged, written) = pieces::stage(o, &a.features, &b.features, &result)?;
+            let (staged, written) = footprint::timings::time(
+                || format!("pieces ({})", o.shown()),
+                || pieces::stage(o, &a.features, &b.features, &result),
+            )?;
             // What rounding to the written grid removed is said, and kept in the report.
             for note in written.notes(o.shown()) {
                 if !args.output.quiet {

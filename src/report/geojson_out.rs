@@ -327,6 +327,9 @@ pub fn to_geo_on(polygons: &[GridPolygon], on: Grid) -> MultiPolygon<f64> {
     )
 }
 
+/// Features gridded at once by [`grid_features`].
+const GRID_CHUNK: usize = 2048;
+
 /// Put each feature's polygons on the grid `on`, count what that changed in a [`Written`],
 /// and hand every feature that kept a part to `each` (props, gridded polygons). The one place
 /// the written layers (GeoJSON and GeoPackage) do their accounting.
@@ -335,26 +338,36 @@ pub fn grid_features<'a>(
     on: Grid,
     mut each: impl FnMut(Map<String, Value>, Gridded) -> Result<()>,
 ) -> Result<Written> {
+    use rayon::prelude::*;
     let mut written = Written {
         grid: on,
         ..Written::default()
     };
-    for (label, props, polygons) in features {
-        written.features += 1;
-        let g = grid_on(polygons, on);
-        if g.polygons.is_empty() {
-            written.dropped.push(label);
-            continue;
+    let mut features = features.fuse();
+    // Gridded in parallel a chunk at a time (a chunk's polygons are borrowed, not copied),
+    // then counted and handed on in order.
+    loop {
+        let chunk: Vec<_> = features.by_ref().take(GRID_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
         }
-        if g.rings_dropped > 0 || g.points_removed > 0 {
-            written.cleaned.push(label.clone());
-            written.points_removed += g.points_removed;
-            written.rings_dropped += g.rings_dropped;
+        let gridded: Vec<Gridded> = chunk.par_iter().map(|f| grid_on(f.2, on)).collect();
+        for ((label, props, _), g) in chunk.into_iter().zip(gridded) {
+            written.features += 1;
+            if g.polygons.is_empty() {
+                written.dropped.push(label);
+                continue;
+            }
+            if g.rings_dropped > 0 || g.points_removed > 0 {
+                written.cleaned.push(label.clone());
+                written.points_removed += g.points_removed;
+                written.rings_dropped += g.rings_dropped;
+            }
+            if !g.valid {
+                written.invalid.push(label);
+            }
+            each(props, g)?;
         }
-        if !g.valid {
-            written.invalid.push(label);
-        }
-        each(props, g)?;
     }
     Ok(written)
 }
