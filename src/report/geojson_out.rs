@@ -7,6 +7,10 @@
 //! tests (repeated points, spikes, collapsed rings: [`clean::clean_grid_ring`]), and checked
 //! with geo's OGC validation as a reader will see them. What cleaning removed, and anything
 //! still invalid, is counted in [`Written`] for the caller to report.
+//!
+//! The GeoPackage writer ([`super::gpkg_out`]) puts its polygons on the same grid through the
+//! same accounting ([`grid_features`]), or, in British National Grid, on a millimetre grid
+//! ([`Grid::Bng`]) with the same cleaning and checks.
 
 use std::io::Write;
 
@@ -468,6 +472,36 @@ mod tests {
             write_degrees(&mut b, to_grid(0.00000015)).unwrap();
             String::from_utf8(b).unwrap()
         });
+    }
+
+    #[test]
+    fn british_national_grid_is_written_to_the_millimetre() {
+        let ring = LineString::from(vec![
+            (400_000.000_4, 200_000.0),
+            (400_010.0, 200_000.000_6),
+            (400_010.0, 200_010.0),
+            (400_000.0, 200_010.0),
+            (400_000.000_4, 200_000.0),
+        ]);
+        let g = grid_on(&[Polygon::new(ring, vec![])], Grid::Bng);
+        assert!(g.valid);
+        assert_eq!(
+            g.polygons[0].0[0],
+            vec![
+                (400_000_000, 200_000_000),
+                (400_010_000, 200_000_001),
+                (400_010_000, 200_010_000),
+                (400_000_000, 200_010_000)
+            ]
+        );
+        assert_eq!(Grid::Bng.coordinate(400_010_000), 400_010.0);
+        let w = Written {
+            invalid: vec!["X".into()],
+            features: 1,
+            grid: Grid::Bng,
+            ..Written::default()
+        };
+        assert!(w.notes("f.gpkg")[0].contains("after rounding to the millimetre"));
     }
 
     #[test]
