@@ -27,19 +27,50 @@ impl From<Format> for footprint::report::Format {
     }
 }
 
+/// Coordinates of a GeoPackage polygon layer (mapped to `footprint::report::geojson_out::Grid`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GpkgCrs {
+    /// WGS84 lon/lat (EPSG:4326): the GeoJSON's coordinates.
+    Wgs84,
+    /// British National Grid metres (EPSG:27700), to the millimetre.
+    Bng,
+}
+
+impl From<GpkgCrs> for footprint::report::geojson_out::Grid {
+    fn from(c: GpkgCrs) -> Self {
+        match c {
+            GpkgCrs::Wgs84 => footprint::report::geojson_out::Grid::Wgs84,
+            GpkgCrs::Bng => footprint::report::geojson_out::Grid::Bng,
+        }
+    }
+}
+
+/// The coordinates of a polygon output written as a GeoPackage.
+#[derive(Debug, Args, Clone)]
+pub struct GpkgArgs {
+    /// Coordinates of a GeoPackage (.gpkg) polygon output: wgs84 (lon/lat, EPSG:4326, the
+    /// same coordinates as the GeoJSON; the default) or bng (British National Grid metres,
+    /// EPSG:27700, to the millimetre). GeoJSON is WGS84 only (RFC 7946): bng with a .geojson
+    /// file or `-` is refused.
+    #[arg(long, value_enum, value_name = "wgs84|bng")]
+    pub gpkg_crs: Option<GpkgCrs>,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "footprint",
     version,
     about = "Boundary analysis for English health and local-government planning",
     long_about = "Boundary analysis for English health and local-government planning.\n\n\
-        Reads polygon layers from GeoJSON (WGS84 lon/lat, or British National Grid with or \
-        without a crs member), finds each layer's code and name fields (ONS style ...CD/...NM), \
+        Reads polygon layers from GeoJSON, GeoPackage (FILE.gpkg, or FILE.gpkg:LAYER) and \
+        FlatGeobuf files, told apart by their content, in WGS84 lon/lat or British National \
+        Grid; finds each layer's code and name fields (ONS style ...CD/...NM), \
         and reports overlaps, coterminosity, providers spanning plans and layer facts; validates \
         proposed footprints as coverages, builds footprints from units, and runs rule files for CI. Areas are \
         true areas on the ground in km²; shares are fractions 0..1; tolerances are in metres.\n\n\
         Exit codes: 0 ran and nothing failed; 1 a check failed; 2 could not run.",
     after_help = "Examples:\n  footprint inspect data/demo/councils.geojson\n  \
+        footprint inspect tests/fixtures/formats/demo.gpkg:councils\n  \
         footprint coterminosity data/demo/footprints.geojson --units data/demo/councils.geojson\n  \
         footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson\n  \
         footprint check data/demo/rules.toml --junit results.xml"
@@ -130,9 +161,10 @@ pub struct AnalysisArgs {
     pub tolerance: ToleranceArg,
 
     /// Points that weight the shares, e.g. population: CSV with lon,lat (or easting,northing)
-    /// columns and a weight column, or GeoJSON points. Adds ..._weight_share columns and the
-    /// head counts behind them (overlap_weight: the weight in the part); warns when a part of
-    /// a split feature holds no point although its size says it should (points too coarse).
+    /// columns and a weight column, or a layer of points (GeoJSON, GeoPackage, FlatGeobuf).
+    /// Adds ..._weight_share columns and the head counts behind them (overlap_weight: the
+    /// weight in the part); warns when a part of a split feature holds no point although its
+    /// size says it should (points too coarse).
     #[arg(long, value_name = "POINTS")]
     pub weights: Option<PathBuf>,
 
@@ -149,7 +181,8 @@ pub struct AnalysisArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  footprint inspect data/demo/councils.geojson --format json")]
 pub struct InspectArgs {
-    /// The GeoJSON layer (ROLE: layer).
+    /// The layer: GeoJSON, GeoPackage (FILE.gpkg or FILE.gpkg:LAYER) or FlatGeobuf
+    /// (ROLE: layer).
     pub layer: PathBuf,
 
     #[command(flatten)]
@@ -169,8 +202,10 @@ pub struct InspectArgs {
 /// tolerance; raw: tolerance 0).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  footprint overlaps data/demo/trusts.geojson data/demo/footprints.geojson \
-    --format csv -o overlaps.csv --pieces overlaps.geojson"
+    after_help = "Examples:\n  footprint overlaps data/demo/trusts.geojson data/demo/footprints.geojson \
+    --format csv -o overlaps.csv --pieces overlaps.geojson\n  \
+    footprint overlaps data/demo/trusts.geojson data/demo/footprints.geojson \
+    --pieces overlaps.gpkg --gpkg-crs bng   # a GeoPackage in British National Grid, for QGIS"
 )]
 pub struct OverlapsArgs {
     /// First layer (ROLE: a).
@@ -178,9 +213,14 @@ pub struct OverlapsArgs {
     /// Second layer (ROLE: b).
     pub b: PathBuf,
 
-    /// Also write the overlap polygons (with both codes) as GeoJSON in WGS84, for QGIS.
-    #[arg(long, value_name = "OUT.geojson")]
+    /// Also write the overlap polygons (with both codes, area and width), for QGIS: GeoJSON in
+    /// WGS84, or a GeoPackage when the name ends in .gpkg (its layer named after the file:
+    /// overlaps.gpkg holds the layer overlaps; see --gpkg-crs).
+    #[arg(long, value_name = "OUT.geojson|OUT.gpkg")]
     pub pieces: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub gpkg: GpkgArgs,
 
     #[command(flatten)]
     pub analysis: AnalysisArgs,
@@ -524,7 +564,8 @@ impl From<FlowKind> for footprint::analysis::flows::FlowKind {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  footprint validate data/demo/footprints.geojson\n  \
-    footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson --format csv -o findings.csv"
+    footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson --format csv -o findings.csv\n  \
+    footprint validate data/demo/footprints.geojson --extent data/demo/councils.geojson --polygons problems.gpkg   # open it in QGIS"
 )]
 pub struct ValidateArgs {
     /// The layer to check, e.g. proposed footprints (ROLE: layer).
@@ -549,6 +590,16 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Also write the gaps, overlaps and parts outside the extent as polygons, for QGIS: one
+    /// feature per finding (kind, code, other_code, area_km2, severity, detail, neighbours)
+    /// with the pieces its area counts. GeoJSON in WGS84, or a GeoPackage when the name ends
+    /// in .gpkg (its layer named after the file; see --gpkg-crs).
+    #[arg(long, value_name = "OUT.geojson|OUT.gpkg")]
+    pub polygons: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub gpkg: GpkgArgs,
+
     /// Check against the whole extent. By default, when every code of the layer is a GSS code
     /// of one country (E54...: England), extent features of other countries are left out
     /// (out of scope), with a note.
@@ -566,7 +617,8 @@ pub struct ValidateArgs {
 /// MultiPolygon.
 ///
 /// The footprints are written as a GeoJSON layer (WGS84) that the other commands read directly
-/// (code field FOOTPRINTCD, name field FOOTPRINTNM).
+/// (code field FOOTPRINTCD, name field FOOTPRINTNM), or as a GeoPackage for QGIS (-o
+/// OUT.gpkg).
 ///
 /// The mapping has columns unit_code,footprint_code and optionally footprint_name (or name
 /// others with --columns). A unit may appear on several rows (as in an LSOA lookup) but only
@@ -579,7 +631,8 @@ pub struct ValidateArgs {
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  footprint build data/demo/ccgs.geojson --mapping data/demo/ccg_footprints.csv -o footprints.geojson\n  \
-    footprint build ccg21.geojson --mapping lookup.csv --columns ccg21_code,stp21_code,stp21_name -o stp.geojson"
+    footprint build ccg21.geojson --mapping lookup.csv --columns ccg21_code,stp21_code,stp21_name -o stp.geojson\n  \
+    footprint build data/demo/ccgs.geojson --mapping data/demo/ccg_footprints.csv -o footprints.gpkg --gpkg-crs bng"
 )]
 pub struct BuildArgs {
     /// Unit layer, e.g. CCGs (ROLE: units).
@@ -594,10 +647,14 @@ pub struct BuildArgs {
     #[arg(long, value_name = "UNIT,FOOTPRINT[,NAME]")]
     pub columns: Option<String>,
 
-    /// Where to write the footprints (GeoJSON, written whole or not at all; `-` is standard
-    /// output, and the summary then goes to standard error).
-    #[arg(long, short = 'o', value_name = "OUT.geojson")]
+    /// Where to write the footprints, whole or not at all: GeoJSON (WGS84), or a GeoPackage
+    /// when the name ends in .gpkg (its layer named after the file; see --gpkg-crs). `-` is
+    /// standard output (GeoJSON), and the summary then goes to standard error.
+    #[arg(long, short = 'o', value_name = "OUT.geojson|OUT.gpkg")]
     pub output: PathBuf,
+
+    #[command(flatten)]
+    pub gpkg: GpkgArgs,
 
     /// Holes narrower than this between units are seams, filled: auto (estimated from the
     /// units), 0 (fill nothing), or a distance such as 250m.

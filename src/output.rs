@@ -78,6 +78,56 @@ impl Output {
     }
 }
 
+impl Output {
+    /// As [`Output::stage`], for a writer that needs a path rather than a stream (SQLite, for
+    /// a GeoPackage): `body` gets the path of the temporary file (empty, beside the
+    /// destination, removed on failure and on INT/TERM/HUP) and must have closed it when it
+    /// returns; it is then flushed to disk. `what` (e.g. "a GeoPackage") names, in the error,
+    /// what cannot go to standard output, a pipe or a device.
+    pub fn stage_path(&self, what: &str, body: impl FnOnce(&Path) -> Result<()>) -> Result<Staged> {
+        let not_a_file = |shown: &str| {
+            anyhow!(
+                "{shown}: {what} cannot be written to standard output, a pipe or a device (it is \
+                 written in place, so it needs a regular file); name a file"
+            )
+        };
+        let Some(path) = &self.path else {
+            return Err(not_a_file("-"));
+        };
+        let (file, existing) = match resolve(path)? {
+            Target::File { file, existing } => (file, existing),
+            Target::Stdout | Target::Direct => return Err(not_a_file(&path.display().to_string())),
+        };
+        let dir = parent_dir(&file);
+        let perms = match &existing {
+            Some(m) => Permissions::Keep(m),
+            None => Permissions::New,
+        };
+        let (temp, handle) = create_temp(dir, perms).with_context(|| {
+            format!(
+                "{}: cannot create a file in {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
+        drop(handle);
+        // From here on, dropping `staged` removes the temporary file.
+        let staged = Staged {
+            temp: Some(Temp {
+                path: temp.clone(),
+                target: file.clone(),
+                shown: path.clone(),
+            }),
+        };
+        body(&temp)
+            .with_context(|| format!("{}: writing failed; nothing was written", path.display()))?;
+        File::open(&temp)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("{}: cannot flush to disk", path.display()))?;
+        Ok(staged)
+    }
+}
+
 /// A finished output waiting in a temporary file beside its destination (or, for standard
 /// output and devices, already written). Dropping it removes the temporary file;
 /// [`Staged::commit`] renames it into place.
@@ -170,11 +220,11 @@ pub fn preflight(outputs: &[&Output], inputs: &[Input]) -> Result<()> {
             None => Identity::Path(file.clone()),
         };
         for input in inputs {
-            // Every file the layer reads: a Shapefile's sidecars too; `FILE:LAYER` is FILE.
+            // The file itself (`FILE.gpkg` of `FILE.gpkg:LAYER`), and a Shapefile's sidecars.
             let read = crate::layer::files_read(input.path);
             if read
                 .iter()
-                .any(|f| input_identity(f).as_ref() == Some(&identity))
+                .any(|file| input_identity(file).as_ref() == Some(&identity))
             {
                 bail!(
                     "{}: is also an input (the {}); write the output somewhere else",
@@ -652,6 +702,39 @@ mod tests {
         staged.commit().unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn staged_by_path_then_committed_or_left_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o.gpkg");
+        fs::write(&path, "old").unwrap();
+        let out = Output::new(Some(&path));
+        let Err(err) = out.stage_path("a GeoPackage", |p| {
+            fs::write(p, "half")?;
+            bail!("boom")
+        }) else {
+            panic!("the body failed")
+        };
+        assert!(
+            format!("{err:#}").contains("nothing was written: boom"),
+            "{err:#}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let staged = out
+            .stage_path("a GeoPackage", |p| Ok(fs::write(p, "new")?))
+            .unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        staged.commit().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let Err(err) = Output::stdout().stage_path("a GeoPackage", |_| Ok(())) else {
+            panic!("standard output takes no GeoPackage")
+        };
+        assert!(err
+            .to_string()
+            .contains("cannot be written to standard output"));
     }
 
     #[test]

@@ -96,6 +96,10 @@ pub struct Finding {
     /// Features bordering a gap.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub neighbours: Vec<String>,
+    /// The pieces of a gap, overlap or part outside the extent that its area counts (British
+    /// National Grid), for `validate --polygons`; not in the report.
+    #[serde(skip)]
+    pub polygons: Vec<Polygon<f64>>,
 }
 
 impl Finding {
@@ -110,6 +114,7 @@ impl Finding {
             lon: None,
             lat: None,
             neighbours: Vec::new(),
+            polygons: Vec::new(),
         }
     }
 
@@ -374,7 +379,7 @@ fn overlap_finding(
     let (ga, gb) = (&a.geometry, &b.geometry);
     // Neighbours in a coverage share their outlines: tracing crossings would not apply.
     let (pieces, _) = overlay::intersect(ga, &boxes(ga), gb, &boxes(gb), false, MIN_PIECE_M2)?;
-    let Some((severity, area, widest, at)) = judge(pieces, tolerance_m) else {
+    let Some((severity, area, widest, at, polygons)) = judge(pieces, tolerance_m) else {
         return Ok(None);
     };
     let detail = match severity {
@@ -399,6 +404,7 @@ fn overlap_finding(
         .area(area)
         .at(at);
     f.other_code = b.code.clone();
+    f.polygons = polygons;
     Ok(Some(f))
 }
 
@@ -442,10 +448,14 @@ fn show_area(m2: f64) -> String {
     }
 }
 
-/// Severity, total area, widest piece and a location for a set of pieces; None when all is
-/// dust. Slivers only (every piece narrower than the tolerance) give a warning with the raw
-/// area; otherwise an error with the area of the wide pieces.
-fn judge(pieces: Vec<Piece>, tolerance_m: f64) -> Option<(Severity, f64, f64, Option<Coord<f64>>)> {
+/// What [`judge`] decides: severity, total area, widest piece, a location, and the polygons
+/// counted.
+type Judged = (Severity, f64, f64, Option<Coord<f64>>, Vec<Polygon<f64>>);
+
+/// Severity, total area, widest piece, a location and the pieces counted for a set of
+/// pieces; None when all is dust. Slivers only (every piece narrower than the tolerance) give
+/// a warning with the raw area; otherwise an error with the area of the wide pieces.
+fn judge(pieces: Vec<Piece>, tolerance_m: f64) -> Option<Judged> {
     let pieces: Vec<Piece> = pieces
         .into_iter()
         .filter(|p| p.area_m2 >= MIN_PIECE_M2)
@@ -466,7 +476,8 @@ fn judge(pieces: Vec<Piece>, tolerance_m: f64) -> Option<(Severity, f64, f64, Op
         .max_by(|x, y| x.area_m2.total_cmp(&y.area_m2))
         .and_then(|p| p.polygon.interior_point())
         .map(|p| p.0);
-    Some((severity, area, widest, largest))
+    let polygons = counted.iter().map(|p| p.polygon.clone()).collect();
+    Some((severity, area, widest, largest, polygons))
 }
 
 /// Holes in the union of the layer, or the parts of the extent it leaves uncovered; and with
@@ -556,7 +567,7 @@ fn gap_finding(
         width_m: geometry::mean_width_m(&polygon),
         polygon,
     };
-    let (severity, area, widest, at) = judge(vec![piece], tolerance_m)?;
+    let (severity, area, widest, at, polygons) = judge(vec![piece], tolerance_m)?;
     let near = if neighbours.is_empty() {
         String::new()
     } else {
@@ -586,6 +597,7 @@ fn gap_finding(
         .area(area)
         .at(at);
     f.neighbours = neighbours;
+    f.polygons = polygons;
     Some(f)
 }
 

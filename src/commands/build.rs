@@ -7,14 +7,16 @@ use crate::cli::BuildArgs;
 use footprint::analysis::{build::build, tolerance};
 use footprint::diag;
 use footprint::output::{self, Input, Output};
-use footprint::report::{self, build::write_layer, Emit};
+use footprint::report::{self, build::stage_layer, Emit};
 
 pub fn run(args: BuildArgs) -> Result<Outcome> {
     let options = layer_options(&args.layer_args, &["units"])?;
-    let layer_out = Output::new(Some(&args.output));
+    let polygons = super::polygon_output(Some(&args.output), &args.gpkg, "-o")?
+        .ok_or_else(|| anyhow::anyhow!("build writes a layer: name it with -o"))?;
+    let layer_out = polygons.output();
     // The summary goes to standard output (to standard error when the layer does).
     let summary_out = Output::stdout();
-    let mut outputs = vec![&layer_out];
+    let mut outputs = vec![layer_out];
     if layer_out.path().is_some() {
         outputs.push(&summary_out);
     }
@@ -44,20 +46,15 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
         None => "standard output".to_string(),
     };
     let mut report = build(units, &map, &tolerance, warnings, output_file)?;
-    // The layer is staged before the warnings are said: what rounding to 7 decimals removed
-    // is among them.
-    let mut written = None;
-    let staged = if report.footprints.is_empty() {
-        None
+    // The layer is staged before the warnings are said: what rounding to the written grid
+    // removed is among them.
+    let (staged, written) = if report.footprints.is_empty() {
+        (None, Default::default())
     } else {
-        Some(layer_out.stage(|w| {
-            written = Some(write_layer(&report, w)?);
-            Ok(())
-        })?)
+        let (staged, written) = stage_layer(&report, &polygons)?;
+        (Some(staged), written)
     };
-    report
-        .warnings
-        .extend(written.unwrap_or_default().notes(&report.output_file));
+    report.warnings.extend(written.notes(&report.output_file));
     if !args.quiet {
         if args.tolerance == tolerance::ToleranceArg::Auto {
             diag::line(format_args!("tolerance: {tolerance}"));

@@ -297,7 +297,7 @@ impl Job<'_> {
     }
 }
 
-/// The layers as given: `PATH` (labelled by its file stem) or `NAME=PATH`; an argument
+/// The layers as given: `PATH` (labelled by its file stem, or its layer's in a GeoPackage) or `NAME=PATH`; an argument
 /// that is an existing file is a path even with `=` in it. Labels are unique (ignoring
 /// case), and hold no `:` or `=` (they are the ROLE of --code, --where, --require-nested).
 fn specs(args: &[String]) -> Result<Vec<Spec>> {
@@ -317,11 +317,7 @@ fn specs(args: &[String]) -> Result<Vec<Spec>> {
             }
             _ => {
                 let path = PathBuf::from(a);
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                (stem, path)
+                (footprint::layer::stem(&path), path)
             }
         };
         if label.is_empty() || label.contains([':', '=']) || label.trim() != label {

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 
-use crate::cli::{AnalysisArgs, Command, LayerArgs, OutputArgs};
+use crate::cli::{AnalysisArgs, Command, GpkgArgs, LayerArgs, OutputArgs};
 use footprint::analysis::overlay::{overlay, Overlay};
 use footprint::analysis::tolerance::{self, Tolerance, ToleranceArg};
 use footprint::analysis::weights::{self, PairWeights, Points};
@@ -27,7 +27,27 @@ use footprint::analysis::{Context, LayerSummary, Verdict, Warning};
 use footprint::diag;
 use footprint::layer::{self, Crs, Feature, Layer, LoadOptions};
 use footprint::output::{self, Input, Output};
+use footprint::report::polygon_out::PolygonOutput;
 use footprint::report::Emit;
+
+/// The polygon layer a command was asked to write (`flag` names the option, for messages):
+/// its format from the name, its coordinates from --gpkg-crs, which without a layer to
+/// write is refused rather than ignored.
+pub fn polygon_output(
+    path: Option<&Path>,
+    gpkg: &GpkgArgs,
+    flag: &str,
+) -> Result<Option<PolygonOutput>> {
+    let crs = gpkg.gpkg_crs.map(Into::into).unwrap_or_default();
+    match path {
+        Some(p) => Ok(Some(PolygonOutput::new(p, crs, flag)?)),
+        None if gpkg.gpkg_crs.is_some() => bail!(
+            "--gpkg-crs sets the coordinates of a GeoPackage that {flag} writes, and there is no \
+             {flag}; add {flag} OUT.gpkg, or leave out --gpkg-crs"
+        ),
+        None => Ok(None),
+    }
+}
 
 /// How a command ended when it could run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,9 +14,9 @@ const ROLES: [&str; 2] = ["a", "b"];
 
 pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     let out = Output::new(args.output.output.as_deref());
-    let pieces_out = args.pieces.as_deref().map(|p| Output::new(Some(p)));
+    let pieces_out = super::polygon_output(args.pieces.as_deref(), &args.gpkg, "--pieces")?;
     let mut outputs = vec![&out];
-    outputs.extend(pieces_out.as_ref());
+    outputs.extend(pieces_out.as_ref().map(|p| p.output()));
     let prepared = prepare(
         &[&args.a, &args.b],
         &ROLES,
@@ -34,18 +34,14 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     };
     // The pieces are staged first and moved into place only after the report is written,
     // so a failure leaves neither file.
-    let staged = match (&pieces_out, &args.pieces) {
-        (Some(o), Some(path)) => {
-            let mut written = None;
-            let staged = o.stage(|w| {
-                written = Some(pieces::write(w, &a.features, &b.features, &result)?);
-                Ok(())
-            })?;
-            // What rounding to 7 decimals removed is said, and kept in the report.
-            for note in written
-                .unwrap_or_default()
-                .notes(&path.display().to_string())
-            {
+    let staged = match &pieces_out {
+        Some(o) => {
+            let (staged, written) = footprint::timings::time(
+                || format!("pieces ({})", o.shown()),
+                || pieces::stage(o, &a.features, &b.features, &result),
+            )?;
+            // What rounding to the written grid removed is said, and kept in the report.
+            for note in written.notes(o.shown()) {
                 if !args.output.quiet {
                     diag::warn(&note);
                 }

@@ -25,13 +25,16 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         weight_column: String::new(),
     };
     let out = Output::new(args.output.output.as_deref());
+    let polygons_out = super::polygon_output(args.polygons.as_deref(), &args.gpkg, "--polygons")?;
+    let mut outputs = vec![&out];
+    outputs.extend(polygons_out.as_ref().map(|p| p.output()));
     let mut prepared = prepare(
         &paths,
         &roles,
         &args.layer_args,
         &analysis,
         args.output.quiet,
-        &[&out],
+        &outputs,
     )?;
     let mut warnings = prepared.warnings.clone();
     let scope = match args.all_countries {
@@ -46,7 +49,26 @@ pub fn run(args: ValidateArgs) -> Result<Outcome> {
         warnings,
     )?;
     report.scope = scope;
+    // The polygons are staged first and moved into place only after the report is written,
+    // so a failure leaves neither file; what rounding to the written grid removed is said,
+    // and kept in the report.
+    let staged = match &polygons_out {
+        Some(o) => {
+            let (staged, written) = report::validate::stage_polygons(&report, o)?;
+            for note in written.notes(o.shown()) {
+                if !args.output.quiet {
+                    diag::warn(&note);
+                }
+                report.warnings.push(Warning::Note(note));
+            }
+            Some(staged)
+        }
+        None => None,
+    };
     report::emit(&report, emit_how(&args.output), &out)?;
+    if let Some(s) = staged {
+        s.commit()?;
+    }
     // The report's table states the verdict already; say nothing more on stderr.
     let verdict = verdict(&report);
     footprint::dispose((prepared, report));

@@ -14,12 +14,16 @@ pub fn load(path: &Path, column: &str) -> Result<Points> {
     load_any(path, column).map_err(|e| {
         anyhow::anyhow!(
             "{e:#}\n  hint: --weights takes a CSV with lon,lat (or easting,northing) columns and a \
-             weight column, or GeoJSON points"
+             weight column, or a layer of points (GeoJSON, GeoPackage, FlatGeobuf)"
         )
     })
 }
 
 fn load_any(path: &Path, column: &str) -> Result<Points> {
+    // A GeoPackage, FlatGeobuf or Shapefile of points, told by its content.
+    if let Some(doc) = crate::layer::read_other(path)? {
+        return points_from(path, &doc, column);
+    }
     let is_json = path
         .extension()
         .and_then(|e| e.to_str())
@@ -269,9 +273,14 @@ fn load_geojson(path: &Path, column: &str) -> Result<Points> {
         .with_context(|| format!("{}: cannot read the weights file", path.display()))?;
     let doc = geojson::parse(&bytes)
         .map_err(|e| anyhow::anyhow!("{}: malformed GeoJSON: {e}", path.display()))?;
-    let (raw, skipped, has_column) = geojson_points(path, &doc, column)?;
+    points_from(path, &doc, column)
+}
+
+/// The weighted points of a layer's Point and MultiPoint features.
+fn points_from(path: &Path, doc: &geojson::RawDocument, column: &str) -> Result<Points> {
+    let (raw, skipped, has_column) = geojson_points(path, doc, column)?;
     let crs = match doc.crs_name.as_deref() {
-        Some(name) => Crs::from_name(name)
+        Some(name) => Crs::from_declared(name)
             .with_context(|| format!("{}: unsupported CRS {name:?}", path.display()))?,
         None => crs::bounds(raw.iter().map(|(p, _)| p))
             .and_then(|(min, max)| Crs::from_extent(min, max))

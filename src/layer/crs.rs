@@ -52,6 +52,11 @@ impl Crs {
         }
     }
 
+    /// A system as a file declares it: a name ([`Crs::from_name`]) or a WKT definition.
+    pub fn from_declared(name: &str) -> Option<Crs> {
+        Crs::from_name(name).or_else(|| from_wkt(name))
+    }
+
     /// Guess from the bounding box of all coordinates. `None` when neither system fits.
     pub fn from_extent(min: [f64; 2], max: [f64; 2]) -> Option<Crs> {
         if min[0] >= -180.0 && max[0] <= 180.0 && min[1] >= -90.0 && max[1] <= 90.0 {
@@ -256,7 +261,7 @@ pub(super) struct Declared<'a> {
 impl Declared<'_> {
     /// The system: by its name, else by its WKT definition.
     fn crs(&self) -> Option<Crs> {
-        Crs::from_name(self.name).or_else(|| from_wkt(self.name))
+        Crs::from_declared(self.name)
     }
 
     /// The name, or a WKT definition's own name.

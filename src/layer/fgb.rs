@@ -1,9 +1,11 @@
 //! FlatGeobuf layers: the header (columns, geometry type, coordinate system) and each feature
-//! flatbuffer, verified by the `flatgeobuf` crate; geometries and properties decoded here.
+//! flatbuffer, bounded and verified here with the `flatgeobuf` crate's generated readers (its
+//! own feature iterator would allocate whatever size a damaged prefix claims); geometries and
+//! properties decoded here.
 
 use std::path::Path;
 
-use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbReader, Geometry, GeometryType};
+use flatgeobuf::{ColumnType, Geometry, GeometryType};
 use geo::Coord;
 use serde_json::{Map, Value};
 
@@ -19,6 +21,34 @@ struct Column {
     kind: ColumnType,
 }
 
+/// Headers larger than this are refused (GDAL's own limit).
+const HEADER_MAX: usize = 10 << 20;
+
+/// Bytes of one packed R-tree node: a box of four f64 and an offset.
+const NODE_BYTES: u64 = 40;
+
+/// The size of the spatial index between the header and the features: `None` for a node size
+/// no index can have.
+fn index_size(features: u64, node_size: u16) -> Option<u64> {
+    if node_size == 0 || features == 0 {
+        return Some(0);
+    }
+    if node_size < 2 {
+        return None;
+    }
+    let (mut level, mut nodes) = (features, features);
+    loop {
+        level = level.div_ceil(u64::from(node_size));
+        nodes = nodes.checked_add(level)?;
+        if level == 1 {
+            break;
+        }
+    }
+    nodes.checked_mul(NODE_BYTES)
+}
+
+/// Read every feature. The file is in memory: each flatbuffer (the header, then each
+/// size-prefixed feature) is checked to lie within it, then verified, before it is read.
 pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
     let broken = |index: Option<usize>, e: String| {
         LoadError::new(
@@ -28,9 +58,31 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
             "check the file is whole (it is written by e.g. ogr2ogr -f FlatGeobuf)",
         )
     };
-    let reader =
-        FgbReader::open(std::io::Cursor::new(bytes)).map_err(|e| broken(None, e.to_string()))?;
-    let header = reader.header();
+    let u32_at = |at: usize| -> Option<usize> {
+        let b: [u8; 4] = bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(u32::from_le_bytes(b) as usize)
+    };
+    let cut = |what: &str| broken(None, format!("it is cut short in its {what}"));
+    let header_size = u32_at(8).ok_or_else(|| cut("header"))?;
+    if !(8..=HEADER_MAX).contains(&header_size) {
+        return Err(broken(None, format!("a header of {header_size} bytes")));
+    }
+    let header_bytes = bytes
+        .get(8..12 + header_size)
+        .ok_or_else(|| cut("header"))?;
+    let header = flatgeobuf::size_prefixed_root_as_header(header_bytes)
+        .map_err(|e| broken(None, format!("its header: {e}")))?;
+    let index = index_size(header.features_count(), header.index_node_size()).ok_or_else(|| {
+        broken(
+            None,
+            format!("index node size {}", header.index_node_size()),
+        )
+    })?;
+    let mut at = usize::try_from(index)
+        .ok()
+        .and_then(|i| (12 + header_size).checked_add(i))
+        .filter(|&at| at <= bytes.len())
+        .ok_or_else(|| cut("spatial index"))?;
     let crs_name = header.crs().and_then(|crs| {
         let org = crs.org().unwrap_or("EPSG");
         if crs.code() > 0 {
@@ -43,29 +95,13 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
     });
     let layer_kind = header.geometry_type();
     // Z and M are stored apart from xy in FlatGeobuf: nothing to skip.
-    let columns: Vec<Column> = header
+    let header_columns = header
         .columns()
-        .map(|cs| {
-            cs.iter()
-                .map(|c| Column {
-                    name: c.name().to_string(),
-                    kind: c.type_(),
-                })
-                .collect()
-        })
+        .map(|cs| columns(cs.iter()))
         .unwrap_or_default();
-    let mut iter = reader
-        .select_all_seq()
-        .map_err(|e| broken(None, e.to_string()))?;
     let mut features = Vec::new();
-    loop {
+    while at < bytes.len() {
         let index = features.len();
-        let feature = match iter.next() {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => return Err(broken(Some(index), e.to_string())),
-        };
-        let fb = feature.fbs_feature();
         let bad = |m: String| {
             LoadError::new(
                 path,
@@ -74,16 +110,16 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
                 "fix the feature, or write the file again with ogr2ogr -f FlatGeobuf",
             )
         };
-        let own: Option<Vec<Column>> = fb.columns().map(|cs| {
-            cs.iter()
-                .map(|c| Column {
-                    name: c.name().to_string(),
-                    kind: c.type_(),
-                })
-                .collect()
-        });
+        let end = u32_at(at)
+            .and_then(|size| (at + 4).checked_add(size))
+            .filter(|&end| end <= bytes.len())
+            .ok_or_else(|| bad("the file is cut short in this feature".into()))?;
+        let fb = flatgeobuf::size_prefixed_root_as_feature(&bytes[at..end])
+            .map_err(|e| bad(format!("this feature cannot be read: {e}")))?;
+        at = end;
+        let own = fb.columns().map(|cs| columns(cs.iter()));
         let properties = match fb.properties() {
-            Some(p) => properties(p.bytes(), own.as_deref().unwrap_or(&columns))
+            Some(p) => properties(p.bytes(), own.as_deref().unwrap_or(&header_columns))
                 .map_err(|m| bad(format!("its properties: {m}")))?,
             None => Map::new(),
         };
@@ -101,10 +137,29 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
             duplicates: None,
         });
     }
+    let declared = header.features_count();
+    if declared > 0 && declared != features.len() as u64 {
+        return Err(broken(
+            None,
+            format!(
+                "its header counts {declared} features, but it holds {}",
+                features.len()
+            ),
+        ));
+    }
     Ok(Opened {
         doc: RawDocument { crs_name, features },
         crs_by: CRS_BY,
     })
+}
+
+/// The columns a header (or a feature of its own) declares.
+fn columns<'a>(cs: impl Iterator<Item = flatgeobuf::Column<'a>>) -> Vec<Column> {
+    cs.map(|c| Column {
+        name: c.name().to_string(),
+        kind: c.type_(),
+    })
+    .collect()
 }
 
 /// A geometry (the header's type, or its own when the header says Unknown).
@@ -138,9 +193,29 @@ fn geometry(g: &Geometry, layer_kind: GeometryType) -> Result<RawGeometry, Strin
             }
             "MultiPolygon"
         }
-        GeometryType::Point => "Point",
+        // Points keep their positions: --weights reads point layers.
+        GeometryType::Point | GeometryType::MultiPoint => {
+            let xy = g
+                .xy()
+                .map(|v| v.iter().collect::<Vec<f64>>())
+                .unwrap_or_default();
+            out.coords
+                .points
+                .extend(xy.chunks_exact(2).map(|c| Coord { x: c[0], y: c[1] }));
+            let point = kind == GeometryType::Point;
+            if point && out.coords.points.len() > 1 {
+                return Err(format!("a Point of {} positions", out.coords.points.len()));
+            }
+            if !out.coords.points.is_empty() {
+                out.coords.height = Some(if point { 0 } else { 1 });
+            }
+            if point {
+                "Point"
+            } else {
+                "MultiPoint"
+            }
+        }
         GeometryType::LineString => "LineString",
-        GeometryType::MultiPoint => "MultiPoint",
         GeometryType::MultiLineString => "MultiLineString",
         GeometryType::GeometryCollection => {
             out.has_geometries = true;
@@ -155,7 +230,7 @@ fn geometry(g: &Geometry, layer_kind: GeometryType) -> Result<RawGeometry, Strin
             ))
         }
     };
-    // Anything but a polygon keeps no coordinates: it is skipped, saying what it is.
+    // Lines keep no coordinates: they are skipped, saying what they are.
     out.kind = Some(name.to_string());
     Ok(out)
 }
@@ -254,4 +329,20 @@ fn arr<const N: usize>(b: &[u8]) -> [u8; N] {
 
 fn number(f: f64) -> Value {
     serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_sizes_as_the_format_defines_them() {
+        assert_eq!(index_size(0, 16), Some(0));
+        assert_eq!(index_size(10, 0), Some(0));
+        assert_eq!(index_size(1, 16), Some(2 * 40));
+        assert_eq!(index_size(16, 16), Some(17 * 40));
+        assert_eq!(index_size(17, 16), Some((17 + 2 + 1) * 40));
+        assert_eq!(index_size(10, 1), None);
+        assert_eq!(index_size(u64::MAX, 2), None);
+    }
 }

@@ -63,7 +63,12 @@ pub(super) fn read(
         Choice::Refused(e) => e,
     })?;
     let crs_name = crs_name(&conn, table.srs_id).map_err(unreadable)?;
-    let doc = features(path, &conn, &table, crs_name).map_err(|e| match e {
+    // A feature's errors name the layer, even when it was not named.
+    let named = match inner {
+        Some(_) => path.to_path_buf(),
+        None => std::path::PathBuf::from(format!("{}:{}", path.display(), table.name)),
+    };
+    let doc = features(&named, &conn, &table, crs_name).map_err(|e| match e {
         Choice::Sql(e) => unreadable(e),
         Choice::Refused(e) => e,
     })?;
@@ -307,15 +312,8 @@ fn features(
                     kind: Some("Polygon".into()),
                     ..Default::default()
                 }),
-                Some((wkb, srs_id)) => {
-                    if i64::from(srs_id) != table.srs_id && srs_id > 0 && table.srs_id > 0 {
-                        return Err(bad(format!(
-                            "it is in srs_id {srs_id}, but its layer is in {}",
-                            table.srs_id
-                        )));
-                    }
-                    Some(wkb::parse(wkb).map_err(bad)?)
-                }
+                // The layer's srs_id decides; a blob's own is not looked at (as in GDAL).
+                Some((wkb, _srs_id)) => Some(wkb::parse(wkb).map_err(bad)?),
             },
             _ => return Err(bad("it is not a blob".into())),
         };

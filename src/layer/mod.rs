@@ -32,7 +32,7 @@ pub(crate) use messages::{list_some, plural};
 pub use messages::{Defect, LayerWarning};
 use read::Read;
 use rings::Prepped;
-pub use source::{files_read, split};
+pub use source::{files_read, split, stem};
 
 use crate::error::LoadError;
 use crate::geometry::{self, clean, clean::Cleaned};
@@ -306,6 +306,34 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
         options,
         &mut |offset| release.upto(offset),
     )
+}
+
+/// The features of a GeoPackage, FlatGeobuf or Shapefile layer as read (points too: `--weights`
+/// reads point layers), with its declared coordinate system (a name or WKT, see
+/// [`Crs::from_declared`]); `None` when the file is none of these (GeoJSON, CSV).
+pub fn read_other(path: &Path) -> Result<Option<geojson::RawDocument>, LoadError> {
+    let (file, inner) = source::split(path);
+    let input = read::open_input(&file).map_err(|e| e.for_path(path))?;
+    let Some(format) = source::Format::sniff(&input) else {
+        return Ok(None);
+    };
+    let layer = match source::open(path, Some(&file), inner.as_deref(), format, &input)? {
+        source::Source::Opened(o) => return Ok(Some(o.doc)),
+        source::Source::Inner(layer) => layer,
+    };
+    // The one layer file of a zip: a GeoPackage or FlatGeobuf is read as such (a zip inside
+    // the zip has been refused); GeoJSON is read only unzipped here.
+    let inner_format = source::Format::sniff(&layer);
+    match inner_format.map(|f| source::open(path, None, None, f, &layer)) {
+        Some(Ok(source::Source::Opened(o))) => Ok(Some(o.doc)),
+        Some(Err(e)) => Err(e),
+        _ => Err(LoadError::new(
+            path,
+            None,
+            "this zip holds a GeoJSON file, which is read here only unzipped".into(),
+            "unzip it and name the .geojson",
+        )),
+    }
 }
 
 /// Parse, check and project a layer already in memory; `path` only names it in messages.

@@ -287,37 +287,20 @@ pub(super) fn read(
 
 /// What a file that is not JSON is instead, when its first bytes say: the message and hint.
 fn not_geojson(bytes: &[u8]) -> Option<(String, &'static str)> {
-    const CONVERT: &str = "only GeoJSON is read today: convert it, e.g. \
-                           `ogr2ogr -f GeoJSON OUT.geojson IN`";
     let utf16 = bytes.starts_with(b"\xFF\xFE")
         || bytes.starts_with(b"\xFE\xFF")
         || matches!(bytes, [a, 0, ..] | [0, a, ..] if *a != 0);
-    let named = |what: &str| Some((format!("this looks like {what}, not GeoJSON"), CONVERT));
     if utf16 {
         return Some((
             "this file is UTF-16; save it as UTF-8".into(),
             "GeoJSON is read as UTF-8 text (RFC 8259)",
         ));
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return Some((
-            "this looks like a zip file, not GeoJSON".into(),
-            "only GeoJSON is read today: unzip it and name the .geojson inside, \
-             or pipe it in: `footprint inspect <(unzip -p FILE.zip)`",
-        ));
-    }
     if bytes.starts_with(b"\x1F\x8B") {
         return Some((
             "this looks like a gzip file, not GeoJSON".into(),
-            "only GeoJSON is read today: gunzip it, or pipe it in: \
-             `footprint inspect <(gunzip -c FILE.gz)`",
+            "gunzip it, or pipe it in: `footprint inspect <(gunzip -c FILE.gz)`",
         ));
-    }
-    if bytes.starts_with(b"\x00\x00\x27\x0A") {
-        return named("a Shapefile (.shp)");
-    }
-    if bytes.starts_with(b"SQLite format 3\0") {
-        return named("a GeoPackage (SQLite)");
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let line = body.split(|&c| c == b'\n').next().unwrap_or_default();
@@ -330,7 +313,8 @@ fn not_geojson(bytes: &[u8]) -> Option<(String, &'static str)> {
         }
         return Some((
             format!("this looks like CSV (header: {header}), not GeoJSON"),
-            "only GeoJSON is read as a layer today (a CSV of points is read by --weights)",
+            "a layer is GeoJSON, GeoPackage, FlatGeobuf or a Shapefile (a CSV of points is \
+             read by --weights)",
         ));
     }
     None

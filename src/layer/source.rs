@@ -67,12 +67,25 @@ pub fn split(path: &Path) -> (PathBuf, Option<String>) {
     let mut at = text.len();
     while let Some(colon) = text[..at].rfind(':') {
         let (file, inner) = (&text[..colon], &text[colon + 1..]);
-        if !file.is_empty() && !inner.is_empty() && Path::new(file).is_file() {
+        // A file, or a pipe such as /dev/stdin; never a directory.
+        let file_like = Path::new(file).exists() && !Path::new(file).is_dir();
+        if !file.is_empty() && !inner.is_empty() && file_like {
             return (PathBuf::from(file), Some(inner.to_string()));
         }
         at = colon;
     }
     (path.to_path_buf(), None)
+}
+
+/// A layer's short name: the stem of the layer inside (`demo.gpkg:councils` is "councils",
+/// `x.zip:dir/wards.shp` "wards"), else the file's stem.
+pub fn stem(path: &Path) -> String {
+    let (file, inner) = split(path);
+    let named = inner.as_deref().map(Path::new).unwrap_or(&file);
+    named
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Every file a layer argument reads: the file itself, and for a Shapefile (`.shp`) the

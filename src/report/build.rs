@@ -5,9 +5,11 @@ use std::io::Write;
 use anyhow::Result;
 use serde_json::{json, Map};
 
-use super::geojson_out::{self, Written};
+use super::geojson_out::Written;
+use super::polygon_out::PolygonOutput;
 use super::{col, round6, table_of, Cell, Column, Csv, Render};
 use crate::analysis::build::{BuildReport, BuiltRow};
+use crate::output::Staged;
 
 /// The code and name properties of a built layer, found by the other commands' detection.
 pub const CODE_FIELD: &str = "FOOTPRINTCD";
@@ -53,9 +55,10 @@ impl Render for BuildReport {
     }
 }
 
-/// The built footprints as a GeoJSON layer (code, name, unit count, area); what rounding to
-/// the written grid removed or dropped is counted in the [`Written`] (labels: codes).
-pub fn write_layer(report: &BuildReport, w: &mut dyn Write) -> Result<Written> {
+/// The built footprints as a polygon layer (code, name, unit count, area) to `out`, staged;
+/// what rounding to the written grid removed or dropped is counted in the [`Written`]
+/// (labels: codes).
+pub fn stage_layer(report: &BuildReport, out: &PolygonOutput) -> Result<(Staged, Written)> {
     let features = report.footprints.iter().map(|r| {
         let mut props = Map::new();
         props.insert(CODE_FIELD.into(), json!(r.footprint_code));
@@ -64,5 +67,5 @@ pub fn write_layer(report: &BuildReport, w: &mut dyn Write) -> Result<Written> {
         props.insert("area_km2".into(), json!(round6(r.area_km2)));
         (r.footprint_code.clone(), props, r.geometry.0.as_slice())
     });
-    geojson_out::write_features(w, features, false)
+    out.stage(features, false)
 }

@@ -7,6 +7,10 @@
 //! tests (repeated points, spikes, collapsed rings: [`clean::clean_grid_ring`]), and checked
 //! with geo's OGC validation as a reader will see them. What cleaning removed, and anything
 //! still invalid, is counted in [`Written`] for the caller to report.
+//!
+//! The GeoPackage writer ([`super::gpkg_out`]) puts its polygons on the same grid through the
+//! same accounting ([`grid_features`]), or, in British National Grid, on a millimetre grid
+//! ([`Grid::Bng`]) with the same cleaning and checks.
 
 use std::io::Write;
 
@@ -19,6 +23,54 @@ use crate::project;
 
 /// Written coordinates are whole multiples of this many degrees.
 const GRID_DEG: f64 = 1e-7;
+
+/// The grid a layer is written on: WGS84 degrees to 7 decimals (GeoJSON, and GeoPackage by
+/// default), or British National Grid metres to the millimetre (GeoPackage with
+/// `--gpkg-crs bng`). Polygons come in British National Grid, as computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Grid {
+    #[default]
+    Wgs84,
+    Bng,
+}
+
+impl Grid {
+    /// A computed (British National Grid) point in grid units.
+    fn point(self, c: Coord<f64>) -> (i64, i64) {
+        match self {
+            Grid::Wgs84 => {
+                let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
+                (to_grid(lon), to_grid(lat))
+            }
+            Grid::Bng => ((c.x * 1e3).round() as i64, (c.y * 1e3).round() as i64),
+        }
+    }
+
+    /// Grid units as written coordinates (degrees or metres): the nearest double to the exact
+    /// decimal, as a reader parses the GeoJSON text.
+    pub fn coordinate(self, i: i64) -> f64 {
+        match self {
+            Grid::Wgs84 => from_grid(i),
+            Grid::Bng => i as f64 / 1e3,
+        }
+    }
+
+    /// How coordinates are rounded, for messages.
+    fn rounding(self) -> &'static str {
+        match self {
+            Grid::Wgs84 => "7 decimals",
+            Grid::Bng => "the millimetre",
+        }
+    }
+
+    /// The grid's step, for messages.
+    fn step(self) -> &'static str {
+        match self {
+            Grid::Wgs84 => "the 7-decimal grid (about 1 cm)",
+            Grid::Bng => "the millimetre grid",
+        }
+    }
+}
 
 /// A polygon on the written grid: its shell, then its holes; each ring open (the closing
 /// point is written, not stored), shells counter-clockwise and holes clockwise.
@@ -50,6 +102,8 @@ pub struct Written {
     pub dropped: Vec<String>,
     /// Features still invalid as written (by label).
     pub invalid: Vec<String>,
+    /// The grid they were written on (for the notes' wording).
+    pub grid: Grid,
 }
 
 impl Written {
@@ -64,8 +118,9 @@ impl Written {
                 n => format!(" and {n} ring{} collapsed", plural(n)),
             };
             out.push(format!(
-                "{file}: rounding to 7 decimals made {} repeated point{} or spike{}{rings} in {} of \
+                "{file}: rounding to {} made {} repeated point{} or spike{}{rings} in {} of \
                  {} polygon{}; they were removed, so the file reads back valid: {}",
+                self.grid.rounding(),
                 self.points_removed,
                 plural(self.points_removed),
                 plural(self.points_removed),
@@ -77,19 +132,20 @@ impl Written {
         }
         if !self.dropped.is_empty() {
             out.push(format!(
-                "{file}: {} polygon{} not written: narrower than the 7-decimal grid (about 1 cm) \
-                 everywhere, they collapse when rounded: {}",
+                "{file}: {} polygon{} not written: narrower than {} everywhere, they collapse \
+                 when rounded: {}",
                 self.dropped.len(),
                 plural(self.dropped.len()),
+                self.grid.step(),
                 list_some(&self.dropped, 5)
             ));
         }
         if !self.invalid.is_empty() {
             out.push(format!(
-                "{file}: {} polygon{} invalid as written (OGC rules, after rounding to 7 \
-                 decimals): {}",
+                "{file}: {} polygon{} invalid as written (OGC rules, after rounding to {}): {}",
                 self.invalid.len(),
                 plural(self.invalid.len()),
+                self.grid.rounding(),
                 list_some(&self.invalid, 5)
             ));
         }
@@ -127,15 +183,13 @@ fn twice_area(ring: &[(i64, i64)]) -> i128 {
 }
 
 /// A British National Grid ring on the written grid, open, cleaned; None when it collapses.
-fn grid_ring(ring: &LineString<f64>, shell: bool, removed: &mut usize) -> Option<Vec<(i64, i64)>> {
-    let mut pts: Vec<(i64, i64)> = ring
-        .0
-        .iter()
-        .map(|c| {
-            let (lon, lat) = project::bng_to_wgs84(c.x, c.y);
-            (to_grid(lon), to_grid(lat))
-        })
-        .collect();
+fn grid_ring(
+    ring: &LineString<f64>,
+    shell: bool,
+    on: Grid,
+    removed: &mut usize,
+) -> Option<Vec<(i64, i64)>> {
+    let mut pts: Vec<(i64, i64)> = ring.0.iter().map(|&c| on.point(c)).collect();
     if pts.len() > 1 && pts.first() == pts.last() {
         pts.pop();
     }
@@ -151,24 +205,29 @@ fn grid_ring(ring: &LineString<f64>, shell: bool, removed: &mut usize) -> Option
     Some(pts)
 }
 
-/// Polygons (British National Grid) on the written grid, cleaned and checked.
+/// Polygons (British National Grid) on the WGS84 written grid, cleaned and checked.
 pub fn grid(polygons: &[Polygon<f64>]) -> Gridded {
+    grid_on(polygons, Grid::Wgs84)
+}
+
+/// Polygons (British National Grid) on the written grid `on`, cleaned and checked.
+pub fn grid_on(polygons: &[Polygon<f64>], on: Grid) -> Gridded {
     let mut out = Gridded::default();
     for p in polygons {
-        let Some(shell) = grid_ring(p.exterior(), true, &mut out.points_removed) else {
+        let Some(shell) = grid_ring(p.exterior(), true, on, &mut out.points_removed) else {
             out.rings_dropped += 1 + p.interiors().len();
             continue;
         };
         let mut rings = vec![shell];
         for hole in p.interiors() {
-            match grid_ring(hole, false, &mut out.points_removed) {
+            match grid_ring(hole, false, on, &mut out.points_removed) {
                 Some(r) => rings.push(r),
                 None => out.rings_dropped += 1,
             }
         }
         out.polygons.push(GridPolygon(rings));
     }
-    out.valid = to_geo(&out.polygons).is_valid();
+    out.valid = to_geo_on(&out.polygons, on).is_valid();
     // Rounding can push a vertex that nearly touches an edge across it. Such a polygon is
     // rebuilt on the grid: its union (the kernel splits it where it crosses itself), rounded
     // and cleaned again, a few times at most.
@@ -180,7 +239,7 @@ pub fn grid(polygons: &[Polygon<f64>]) -> Gridded {
             break;
         };
         out.points_removed += 1;
-        out.valid = to_geo(&polygons).is_valid();
+        out.valid = to_geo_on(&polygons, on).is_valid();
         out.polygons = polygons;
     }
     out
@@ -242,12 +301,17 @@ fn regrid_union(polygons: &[GridPolygon]) -> Option<Vec<GridPolygon>> {
 
 /// Grid polygons as a reader parses them: degrees, closed rings.
 pub fn to_geo(polygons: &[GridPolygon]) -> MultiPolygon<f64> {
+    to_geo_on(polygons, Grid::Wgs84)
+}
+
+/// Grid polygons of grid `on` as a reader parses them: degrees or metres, closed rings.
+pub fn to_geo_on(polygons: &[GridPolygon], on: Grid) -> MultiPolygon<f64> {
     let ring = |r: &Vec<(i64, i64)>| {
         let mut c: Vec<Coord<f64>> = r
             .iter()
             .map(|&(x, y)| Coord {
-                x: from_grid(x),
-                y: from_grid(y),
+                x: on.coordinate(x),
+                y: on.coordinate(y),
             })
             .collect();
         if let Some(&first) = c.first() {
@@ -267,6 +331,51 @@ pub fn to_geo(polygons: &[GridPolygon]) -> MultiPolygon<f64> {
     )
 }
 
+/// Features gridded at once by [`grid_features`].
+const GRID_CHUNK: usize = 2048;
+
+/// Put each feature's polygons on the grid `on`, count what that changed in a [`Written`],
+/// and hand every feature that kept a part to `each` (props, gridded polygons). The one place
+/// the written layers (GeoJSON and GeoPackage) do their accounting.
+pub fn grid_features<'a>(
+    features: impl Iterator<Item = (String, Map<String, Value>, &'a [Polygon<f64>])>,
+    on: Grid,
+    mut each: impl FnMut(Map<String, Value>, Gridded) -> Result<()>,
+) -> Result<Written> {
+    use rayon::prelude::*;
+    let mut written = Written {
+        grid: on,
+        ..Written::default()
+    };
+    let mut features = features.fuse();
+    // Gridded in parallel a chunk at a time (a chunk's polygons are borrowed, not copied),
+    // then counted and handed on in order.
+    loop {
+        let chunk: Vec<_> = features.by_ref().take(GRID_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let gridded: Vec<Gridded> = chunk.par_iter().map(|f| grid_on(f.2, on)).collect();
+        for ((label, props, _), g) in chunk.into_iter().zip(gridded) {
+            written.features += 1;
+            if g.polygons.is_empty() {
+                written.dropped.push(label);
+                continue;
+            }
+            if g.rings_dropped > 0 || g.points_removed > 0 {
+                written.cleaned.push(label.clone());
+                written.points_removed += g.points_removed;
+                written.rings_dropped += g.rings_dropped;
+            }
+            if !g.valid {
+                written.invalid.push(label);
+            }
+            each(props, g)?;
+        }
+    }
+    Ok(written)
+}
+
 /// Write a FeatureCollection of polygons (each given with a label for messages) with
 /// properties, one feature per line: `Polygon` when `single`, else `MultiPolygon`. Features
 /// whose every part collapses on the grid are left out; all is counted in the [`Written`].
@@ -275,24 +384,9 @@ pub fn write_features<'a>(
     features: impl Iterator<Item = (String, Map<String, Value>, &'a [Polygon<f64>])>,
     single: bool,
 ) -> Result<Written> {
-    let mut written = Written::default();
     writeln!(w, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
     let mut first = true;
-    for (label, props, polygons) in features {
-        written.features += 1;
-        let g = grid(polygons);
-        if g.polygons.is_empty() {
-            written.dropped.push(label);
-            continue;
-        }
-        if g.rings_dropped > 0 || g.points_removed > 0 {
-            written.cleaned.push(label.clone());
-            written.points_removed += g.points_removed;
-            written.rings_dropped += g.rings_dropped;
-        }
-        if !g.valid {
-            written.invalid.push(label);
-        }
+    let written = grid_features(features, Grid::Wgs84, |props, g| {
         if !first {
             writeln!(w, ",")?;
         }
@@ -316,7 +410,8 @@ pub fn write_features<'a>(
             write!(w, "]")?;
         }
         write!(w, "}}}}")?;
-    }
+        Ok(())
+    })?;
     writeln!(w, "\n]}}")?;
     Ok(written)
 }
@@ -377,6 +472,36 @@ mod tests {
             write_degrees(&mut b, to_grid(0.00000015)).unwrap();
             String::from_utf8(b).unwrap()
         });
+    }
+
+    #[test]
+    fn british_national_grid_is_written_to_the_millimetre() {
+        let ring = LineString::from(vec![
+            (400_000.000_4, 200_000.0),
+            (400_010.0, 200_000.000_6),
+            (400_010.0, 200_010.0),
+            (400_000.0, 200_010.0),
+            (400_000.000_4, 200_000.0),
+        ]);
+        let g = grid_on(&[Polygon::new(ring, vec![])], Grid::Bng);
+        assert!(g.valid);
+        assert_eq!(
+            g.polygons[0].0[0],
+            vec![
+                (400_000_000, 200_000_000),
+                (400_010_000, 200_000_001),
+                (400_010_000, 200_010_000),
+                (400_000_000, 200_010_000)
+            ]
+        );
+        assert_eq!(Grid::Bng.coordinate(400_010_000), 400_010.0);
+        let w = Written {
+            invalid: vec!["X".into()],
+            features: 1,
+            grid: Grid::Bng,
+            ..Written::default()
+        };
+        assert!(w.notes("f.gpkg")[0].contains("after rounding to the millimetre"));
     }
 
     #[test]

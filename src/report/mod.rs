@@ -1,7 +1,8 @@
 //! Reports and how they render: a table for people, CSV for spreadsheets, JSON for scripts,
-//! GeoJSON for QGIS. A report is data (`Serialize` for JSON); each report module declares its
-//! columns once ([`Column`]) and the same columns give its CSV and its tables. [`emit`] is the
-//! one place a report meets a format and a destination. Numbers are rounded here, at the edge.
+//! GeoJSON or GeoPackage for QGIS (polygon layers, through [`polygon_out`]). A report is data
+//! (`Serialize` for JSON); each report module declares its columns once ([`Column`]) and the
+//! same columns give its CSV and its tables. [`emit`] is the one place a report meets a format
+//! and a destination. Numbers are rounded here, at the edge.
 
 pub mod build;
 pub mod changes;
@@ -9,11 +10,13 @@ pub mod check;
 pub mod coterminosity;
 pub mod flows;
 pub mod geojson_out;
+pub mod gpkg_out;
 pub mod inspect;
 pub mod map;
 pub mod matrix;
 pub mod overlaps;
 pub mod pieces;
+pub mod polygon_out;
 pub mod spanning;
 pub mod table;
 pub mod validate;

@@ -1,23 +1,25 @@
-//! The pieces of an overlay as a GeoJSON layer: one polygon per piece, with its pair.
-
-use std::io::Write;
+//! The pieces of an overlay as a polygon layer (GeoJSON or GeoPackage): one polygon per
+//! piece, with its pair.
 
 use anyhow::Result;
 use serde_json::json;
 
-use super::geojson_out::{self, Written};
+use super::geojson_out::Written;
+use super::polygon_out::PolygonOutput;
 use super::round6;
 use crate::analysis::overlay::Overlay;
 use crate::layer::Feature;
+use crate::output::Staged;
 
-/// Write every kept piece of `overlay` (of layers `a` and `b`); what rounding to the written
-/// grid removed or dropped is counted in the [`Written`] (labels `A_CODE x B_CODE`).
-pub fn write(
-    w: &mut dyn Write,
+/// Write every kept piece of `overlay` (of layers `a` and `b`) to `out`, staged; what
+/// rounding to the written grid removed or dropped is counted in the [`Written`] (labels
+/// `A_CODE x B_CODE`).
+pub fn stage(
+    out: &PolygonOutput,
     a: &[Feature],
     b: &[Feature],
     overlay: &Overlay,
-) -> Result<Written> {
+) -> Result<(Staged, Written)> {
     let features = overlay
         .pairs
         .iter()
@@ -34,5 +36,5 @@ pub fn write(
             let label = format!("{} x {}", fa.code, fb.code);
             (label, props, std::slice::from_ref(&piece.polygon))
         });
-    geojson_out::write_features(w, features, true)
+    out.stage(features, true)
 }

@@ -3,9 +3,13 @@
 use std::io::Write;
 
 use anyhow::Result;
+use serde_json::{json, Map};
 
+use super::geojson_out::Written;
+use super::polygon_out::PolygonOutput;
 use super::{col, csv_col, round6, table_of, Cell, Column, Csv, Render};
 use crate::analysis::validate::{Finding, Kind, Severity, ValidateReport};
+use crate::output::Staged;
 
 /// Warnings of each kind listed in the table (all are in CSV and JSON).
 const TABLE_WARNINGS: usize = 10;
@@ -98,4 +102,33 @@ fn seen(counts: &mut Vec<(Kind, usize)>, kind: Kind) -> usize {
             1
         }
     }
+}
+
+/// The gaps, overlaps and parts outside the extent as a polygon layer to `out`, staged: one
+/// MultiPolygon per finding (the pieces its area counts), with its kind, codes, area,
+/// severity, detail and neighbours. What rounding to the written grid removed or dropped is
+/// counted in the [`Written`] (labels: kind and codes, or kind and position for a gap).
+pub fn stage_polygons(report: &ValidateReport, out: &PolygonOutput) -> Result<(Staged, Written)> {
+    let features = report
+        .findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.polygons.is_empty())
+        .map(|(i, f)| {
+            let mut props = Map::new();
+            props.insert("kind".into(), json!(f.kind.as_str()));
+            props.insert("code".into(), json!(f.code));
+            props.insert("other_code".into(), json!(f.other_code));
+            props.insert("area_km2".into(), json!(round6(f.area_km2.unwrap_or(0.0))));
+            props.insert("severity".into(), json!(f.severity.as_str()));
+            props.insert("detail".into(), json!(f.detail));
+            props.insert("neighbours".into(), json!(f.neighbours.join(" ")));
+            let label = match (f.code.is_empty(), f.other_code.is_empty()) {
+                (true, _) => format!("{} #{}", f.kind.as_str(), i + 1),
+                (false, true) => format!("{} {}", f.kind.as_str(), f.code),
+                (false, false) => format!("{} {} {}", f.kind.as_str(), f.code, f.other_code),
+            };
+            (label, props, f.polygons.as_slice())
+        });
+    out.stage(features, false)
 }
