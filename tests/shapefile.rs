@@ -157,6 +157,25 @@ fn a_zip_of_one_geojson_reads_as_the_geojson() {
 }
 
 #[test]
+fn weights_from_a_zipped_point_shapefile_match_the_csv() {
+    let points = fixture("population_shp.zip");
+    same_report(
+        &[
+            "coterminosity",
+            FOOTPRINTS,
+            "--units",
+            COUNCILS,
+            "--weights",
+            "data/demo/population.csv",
+            "--format",
+            "csv",
+            "-q",
+        ],
+        &[("data/demo/population.csv", points.as_str())],
+    );
+}
+
+#[test]
 fn the_crs_is_declared_by_the_prj_or_decided_by_the_coordinates() {
     let o = run_in_repo(&["inspect", &fixture("councils.shp"), "--format", "json"]);
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

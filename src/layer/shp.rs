@@ -191,8 +191,13 @@ fn shape(c: &[u8]) -> Result<Option<RawGeometry>, String> {
     };
     match kind {
         0 => Ok(None),
-        1 | 11 | 21 => other("Point"),
-        8 | 18 | 28 => other("MultiPoint"),
+        // Points keep their positions (--weights reads point layers); Z and M are not read.
+        1 | 11 | 21 => points(c, 4, 1, "Point").map(Some),
+        8 | 18 | 28 => {
+            let n = le_i32(c, 36).ok_or("a MultiPoint record cut short before its count")?;
+            let n = usize::try_from(n).map_err(|_| format!("a MultiPoint of {n} points"))?;
+            points(c, 40, n, "MultiPoint").map(Some)
+        }
         3 | 13 | 23 => match le_i32(c, 36) {
             Some(1) => other("LineString"),
             _ => other("MultiLineString"),
@@ -208,6 +213,33 @@ fn shape(c: &[u8]) -> Result<Option<RawGeometry>, String> {
             "shape type {other}, which is not a Shapefile shape type"
         )),
     }
+}
+
+/// `n` points from byte `at` of a record, as a `kind` ("Point": one, or "MultiPoint").
+fn points(c: &[u8], at: usize, n: usize, kind: &str) -> Result<RawGeometry, String> {
+    let needed = at as u64 + 16 * n as u64;
+    if needed > c.len() as u64 {
+        return Err(format!(
+            "a {kind} of {n} points needs {needed} bytes; its record has {}",
+            c.len()
+        ));
+    }
+    let mut out = RawGeometry {
+        kind: Some(kind.to_string()),
+        ..Default::default()
+    };
+    for i in 0..n {
+        match (le_f64(c, at + 16 * i), le_f64(c, at + 16 * i + 8)) {
+            (Some(x), Some(y)) if x.is_finite() && y.is_finite() => {
+                out.coords.points.push(Coord { x, y })
+            }
+            _ => return Err(format!("point {i} is not a number")),
+        }
+    }
+    if n > 0 {
+        out.coords.height = Some(if kind == "Point" { 0 } else { 1 });
+    }
+    Ok(out)
 }
 
 /// A polygon record: a box, the number of rings and points, where each ring starts, the points.
@@ -977,6 +1009,29 @@ pub(super) mod tests {
         assert!(e.contains("code page 437") && e.contains(".cpg"), "{e}");
         let e = name(0, utf8, Some("EBCDIC-42")).err().unwrap().to_string();
         assert!(e.contains("\"EBCDIC-42\""), "{e}");
+    }
+
+    #[test]
+    fn points_keep_their_positions() {
+        let mut c = 1i32.to_le_bytes().to_vec();
+        c.extend(1.5f64.to_le_bytes());
+        c.extend(52.25f64.to_le_bytes());
+        let g = shape(&c).unwrap().unwrap();
+        assert_eq!(g.kind.as_deref(), Some("Point"));
+        assert_eq!(g.coords.points, vec![Coord { x: 1.5, y: 52.25 }]);
+        assert_eq!(g.coords.height, Some(0));
+        let mut m = 8i32.to_le_bytes().to_vec();
+        m.extend([0u8; 32]);
+        m.extend(2i32.to_le_bytes());
+        for v in [0.0f64, 1.0, 2.0, 3.0] {
+            m.extend(v.to_le_bytes());
+        }
+        let g = shape(&m).unwrap().unwrap();
+        assert_eq!(g.kind.as_deref(), Some("MultiPoint"));
+        assert_eq!(g.coords.points.len(), 2);
+        assert_eq!(g.coords.height, Some(1));
+        assert!(shape(&m[..m.len() - 1]).is_err());
+        assert!(shape(&c[..c.len() - 1]).is_err());
     }
 
     #[test]
