@@ -957,9 +957,12 @@ fn files_that_are_not_geojson_are_named() {
             "not_json.geojson",
             "this looks like CSV (header: LADCD,LADNM)",
         ),
-        // Shapefiles and SQLite files are read by their own readers, which say what is
-        // missing. (zip_not_geojson.geojson is read: the zip holds one GeoJSON; see
-        // tests/shapefile.rs for zips.)
+        // Zips, Shapefiles and SQLite files are read by their own readers, which say what
+        // is missing (a zip of one GeoJSON is read: no_polygons/zipped_null_geometry.zip).
+        (
+            "zip_without_a_layer.zip",
+            "this is a zip without a .shp; it holds: README.txt, lookup.csv",
+        ),
         ("gzip_not_geojson.geojson", "this looks like a gzip file"),
         (
             "shapefile_not_geojson.shp",
