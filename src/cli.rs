@@ -62,9 +62,10 @@ pub struct GpkgArgs {
     version,
     about = "Boundary analysis for English health and local-government planning",
     long_about = "Boundary analysis for English health and local-government planning.\n\n\
-        Reads polygon layers from GeoJSON, GeoPackage (FILE.gpkg, or FILE.gpkg:LAYER) and \
-        FlatGeobuf files, told apart by their content, in WGS84 lon/lat or British National \
-        Grid; finds each layer's code and name fields (ONS style ...CD/...NM), \
+        Reads polygon layers from GeoJSON, GeoPackage (FILE.gpkg, or FILE.gpkg:LAYER), \
+        FlatGeobuf and Shapefile (FILE.shp beside its .dbf, or zipped: FILE.zip, \
+        FILE.zip:inner/name.shp) files, told apart by their content, in WGS84 lon/lat or \
+        British National Grid; finds each layer's code and name fields (ONS style ...CD/...NM), \
         and reports overlaps, coterminosity, providers spanning plans and layer facts; validates \
         proposed footprints as coverages, builds footprints from units, and runs rule files for CI. Areas are \
         true areas on the ground in km²; shares are fractions 0..1; tolerances are in metres.\n\n\
@@ -161,10 +162,10 @@ pub struct AnalysisArgs {
     pub tolerance: ToleranceArg,
 
     /// Points that weight the shares, e.g. population: CSV with lon,lat (or easting,northing)
-    /// columns and a weight column, or a layer of points (GeoJSON, GeoPackage, FlatGeobuf).
-    /// Adds ..._weight_share columns and the head counts behind them (overlap_weight: the
-    /// weight in the part); warns when a part of a split feature holds no point although its
-    /// size says it should (points too coarse).
+    /// columns and a weight column, or a layer of points (GeoJSON, GeoPackage, FlatGeobuf,
+    /// Shapefile). Adds ..._weight_share columns and the head counts behind them
+    /// (overlap_weight: the weight in the part); warns when a part of a split feature holds no
+    /// point although its size says it should (points too coarse).
     #[arg(long, value_name = "POINTS")]
     pub weights: Option<PathBuf>,
 
@@ -181,8 +182,8 @@ pub struct AnalysisArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  footprint inspect data/demo/councils.geojson --format json")]
 pub struct InspectArgs {
-    /// The layer: GeoJSON, GeoPackage (FILE.gpkg or FILE.gpkg:LAYER) or FlatGeobuf
-    /// (ROLE: layer).
+    /// The layer: GeoJSON, GeoPackage (FILE.gpkg or FILE.gpkg:LAYER), FlatGeobuf or
+    /// Shapefile (FILE.shp, FILE.zip, FILE.zip:inner/name.shp) (ROLE: layer).
     pub layer: PathBuf,
 
     #[command(flatten)]

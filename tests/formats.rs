@@ -532,11 +532,11 @@ const REAL_COMMANDS: &[&[&str]] = &[
 ];
 
 #[test]
-fn real_layers_from_geopackage_and_flatgeobuf_give_the_geojson_reports() {
+fn real_layers_from_geopackage_flatgeobuf_and_shapefile_give_the_geojson_reports() {
     let Some(england) = england() else { return };
     let Some(py) = python_with_gdal() else { return };
     let dir = tempfile::tempdir().unwrap();
-    for ext in ["gpkg", "fgb"] {
+    for ext in ["gpkg", "fgb", "shp"] {
         convert(&py, &england, dir.path(), REAL, ext);
         let geojson = |name: &str| {
             england

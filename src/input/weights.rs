@@ -14,7 +14,7 @@ pub fn load(path: &Path, column: &str) -> Result<Points> {
     load_any(path, column).map_err(|e| {
         anyhow::anyhow!(
             "{e:#}\n  hint: --weights takes a CSV with lon,lat (or easting,northing) columns and a \
-             weight column, or a layer of points (GeoJSON, GeoPackage, FlatGeobuf)"
+             weight column, or a layer of points (GeoJSON, GeoPackage, FlatGeobuf, Shapefile)"
         )
     })
 }
