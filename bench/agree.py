@@ -1,6 +1,12 @@
 """Does a peer's overlap table agree with footprint's?
 
     python bench/agree.py FOOTPRINT.csv PEER.csv [--min-km2 0.01] [--tol 0.0016]
+    python bench/agree.py --validate FOOTPRINT_VALIDATE.csv PEER.csv
+
+With --validate, FOOTPRINT_VALIDATE.csv is `footprint validate -f csv` (kind, code, other_code,
+area_km2) and PEER.csv a peer's kind,a_code,b_code,area_m2: the overlaps (by pair, either
+order) and the gaps (by area, largest first) over a hectare must be the same, areas within
+--tol.
 
 FOOTPRINT.csv is `footprint overlaps ... -t 0 -f csv` (a_code, b_code, overlap_km2). PEER.csv
 may name its columns otherwise: the two code columns are a_code/b_code if present, else the
@@ -43,13 +49,47 @@ def pairs(rows, ka, kb, area, scale):
     return out
 
 
+def validate(args):
+    big = args.min_km2
+    _, frows = load(args.footprint)
+    _, prows = load(args.peer)
+    f_ov = {frozenset((r["code"], r["other_code"])): float(r["area_km2"])
+            for r in frows if r["kind"] == "overlap" and float(r["area_km2"]) > big}
+    f_gap = sorted((float(r["area_km2"]) for r in frows
+                    if r["kind"] == "gap" and float(r["area_km2"]) > big), reverse=True)
+    p_ov = defaultdict(float)
+    p_gap = []
+    for r in prows:
+        a = float(r["area_m2"]) / 1e6
+        if r["kind"] == "overlap":
+            p_ov[frozenset((r["a_code"], r["b_code"]))] += a
+        elif r["kind"] == "gap" and a > big:
+            p_gap.append(a)
+    p_ov = {k: v for k, v in p_ov.items() if v > big}
+    p_gap.sort(reverse=True)
+    bad = [k for k in set(f_ov) | set(p_ov)
+           if k not in f_ov or k not in p_ov or abs(f_ov[k] - p_ov[k]) > args.tol * f_ov[k]]
+    gaps_bad = len(f_gap) != len(p_gap) or any(abs(x - y) > args.tol * x for x, y in zip(f_gap, p_gap))
+    ok = not bad and not gaps_bad
+    print(f"{'AGREE' if ok else 'DISAGREE'}: over {big:g} km2 footprint {len(f_ov)} overlaps, "
+          f"{len(f_gap)} gaps; peer {len(p_ov)}, {len(p_gap)}; {len(bad)} differ")
+    print(f"  peer's findings under {big:g} km2, not compared: "
+          f"{sum(1 for r in prows if float(r['area_m2']) / 1e6 <= big)}")
+    for k in sorted(bad, key=sorted)[:5]:
+        print(f"  overlap {' x '.join(sorted(k))}: footprint {f_ov.get(k)}, peer {p_ov.get(k)}")
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--validate", action="store_true")
     ap.add_argument("footprint")
     ap.add_argument("peer")
     ap.add_argument("--min-km2", type=float, default=0.01)
     ap.add_argument("--tol", type=float, default=0.0016)
     args = ap.parse_args()
+    if args.validate:
+        return validate(args)
 
     fcols, frows = load(args.footprint)
     fa, fs = area_column(fcols)
@@ -97,12 +137,10 @@ def main():
     ok = not bad and not only_fp_big and not only_peer_big
     word = "AGREE" if ok else "DISAGREE"
     wk = f" ({worst_key[0]} x {worst_key[1]})" if worst_key else ""
-    print(
-        f"{word}: {n_big} pairs over {big:g} km2 in footprint's {len(ref)}, peer {len(peer)}; "
-        f"worst relative difference {100 * worst:.3f}%{wk}; "
-        f"only in footprint {len(only_fp)} ({len(only_fp_big)} over {big:g} km2), "
-        f"only in peer {len(only_peer)} ({len(only_peer_big)} over {big:g} km2)"
-    )
+    print(f"{word}: worst {100 * worst:.3f}%{wk}; pairs over {big:g} km2 one side lacks: "
+          f"{len(only_fp_big)} + {len(only_peer_big)}")
+    print(f"  {n_big} pairs over {big:g} km2 in footprint's {len(ref)}, peer {len(peer)}; "
+          f"only in footprint {len(only_fp)}, only in peer {len(only_peer)} (all sizes)")
     for rel, k, fv, pv in sorted(bad, reverse=True)[:5]:
         print(f"  differs {100 * rel:.3f}%: {k[0]} x {k[1]}: footprint {fv:.6f} km2, peer {pv:.6f} km2")
     for k in only_fp_big[:5]:

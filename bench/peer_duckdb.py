@@ -34,7 +34,7 @@ def load(con, name, path):
     code = [c for c in cols if c.upper().endswith("CD")][0]
     con.execute(f"""
         CREATE TABLE {name} AS
-        SELECT "{code}" AS code, CASE WHEN ST_IsValid(g) THEN g ELSE ST_MakeValid(g) END AS geom
+        SELECT "{code}" AS code, CASE WHEN ST_IsValid(g) THEN g ELSE ST_CollectionExtract(ST_MakeValid(g), 3) END AS geom
         FROM (SELECT ST_Transform(geom, 'EPSG:4326', 'EPSG:27700', always_xy := true) AS g, "{code}"
               FROM ST_Read({lit(path)}))""")
 

@@ -1,6 +1,7 @@
 """Peer for `footprint overlaps A B -t 0 -f csv`: shapely 2 (GEOS), vectorised, no GeoPandas.
 
     python bench/peer_shapely.py A.geojson B.geojson OUT.csv
+    python bench/peer_shapely.py --validate LAYER.geojson OUT.csv   (peer of `footprint validate`)
 
 pyogrio reads each layer's code field and WKB, pyproj projects to EPSG:27700 on whole coordinate
 arrays (shapely.transform), invalid polygons are repaired (shapely.make_valid: GEOS refuses
@@ -30,7 +31,31 @@ def load(path):
     return fields[0], geoms
 
 
+def validate(path, out):
+    """Self-overlaps (STRtree.query of the layer against itself, each pair once, pieces over
+    1 m2) and gaps (the holes of shapely.union_all): kind,a_code,b_code,area_m2, as
+    bench/peer_validate.py writes."""
+    t0 = time.time()
+    code, g = load(path)
+    t1 = time.time()
+    i, j = shapely.STRtree(g).query(g, predicate="intersects")
+    keep = i < j
+    i, j = i[keep], j[keep]
+    area = shapely.area(shapely.intersection(g[i], g[j]))
+    over = area > 1.0
+    union = shapely.union_all(g)
+    holes = [shapely.Polygon(r).area for p in shapely.get_parts(union) for r in p.interiors]
+    with open(out, "w") as f:
+        f.write("kind,a_code,b_code,area_m2\n")
+        f.writelines(f"overlap,{x},{y},{v:.1f}\n" for x, y, v in zip(code[i[over]], code[j[over]], area[over]))
+        f.writelines(f"gap,,,{v:.1f}\n" for v in holes)
+    print(f"load {t1 - t0:.2f}s check+write {time.time() - t1:.2f}s overlaps {int(over.sum())} "
+          f"gaps {len(holes)}", file=sys.stderr)
+
+
 def main():
+    if sys.argv[1] == "--validate":
+        return validate(*sys.argv[2:4])
     a_path, b_path, out = sys.argv[1:4]
     t0 = time.time()
     a_code, a = load(a_path)
