@@ -171,7 +171,7 @@ job() {
     fw=$(median "$OUT/fp$id.times" 1)
     fr=$(median "$OUT/fp$id.times" 2)
     fc=$(median "$OUT/fp$id.times" 3)
-    REPORT+=("" "### job $id: $title" "" "Load average at the start (1, 5, 15 min): $load. $note" ""
+    REPORT+=("" "### job $id: $title" "" "Load average at the start (1, 5, 15 min): $load.${note:+ $note}" ""
         "| tool | wall (median) | wall vs footprint | CPU | CPU vs footprint | peak RSS | footprint's RSS vs this | agreement with footprint |"
         "|---|---|---|---|---|---|---|---|")
     REPORT+=("$(awk -v fw="$fw" -v fr="$fr" -v fc="$fc" 'BEGIN {
