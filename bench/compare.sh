@@ -3,7 +3,7 @@
 #
 #   bench/compare.sh                      # 3 alternating runs of each tool per job
 #   RUNS=5 bench/compare.sh
-#   JOBS="1 1x1" bench/compare.sh         # only these jobs (ids: 1 1x1 2 3 3o 4 5 5p)
+#   JOBS="1 1x1" bench/compare.sh         # only these jobs (ids: 1 1x1 2 3 3o 4 5 5p 6 7 8)
 #   PEERS="shapely duckdb" bench/compare.sh   # only these peers (default: all that install)
 #
 # Peers: geopandas (GeoPandas/GEOS, every job), shapely (shapely 2 vectorised:
@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}
-JOBS=${JOBS:-1 1x1 2 3 3o 4 5 5p}
+JOBS=${JOBS:-1 1x1 2 3 3o 4 5 5p 6 7 8}
 PEERS=${PEERS:-geopandas shapely duckdb sedona mapshaper}
 DATA=${DATA:-../shared/data/england}
 TOOLS=${TOOLS:-../shared/tools}
@@ -129,6 +129,9 @@ peer_cmd() {
         validate:geopandas) PCMD=("$PY" bench/peer_validate.py "$@") ;;
         validate:shapely) PCMD=("$PY" bench/peer_shapely.py --validate "$@") ;;
         small_areas:geopandas) PCMD=("$PY" bench/peer_small_areas.py "$@") ;;
+        changes:geopandas) PCMD=("$PY" bench/peer_changes.py "$@") ;;
+        flows:geopandas) PCMD=("$PY" bench/peer_flows.py "$@") ;;
+        load:geopandas) PCMD=("$PY" bench/peer_load.py "$@") ;;
     esac
     return 0
 }
@@ -188,8 +191,17 @@ job() {
         agree="not checked"
         if [ "$ref" != "-" ]; then
             local aargs=("$ref" "$OUT/$p$id.csv")
+            local checker=(bench/agree.py)
             if [[ "$ref" == validate:* ]]; then aargs=(--validate "${ref#validate:}" "$OUT/$p$id.csv"); fi
-            if agree=$("$PY" bench/agree.py "${aargs[@]}" 2>&1); then :; else DISAGREE=1; fi
+            # The new commands' peers check their own outputs: REF is "KIND:FILE [FILE]".
+            case $ref in
+                changes:* | flows:* | load:*)
+                    checker=("bench/peer_${ref%%:*}.py" --check)
+                    read -r -a aargs <<<"${ref#*:}"
+                    aargs+=("$OUT/$p$id.csv")
+                    ;;
+            esac
+            if agree=$("$PY" "${checker[@]}" "${aargs[@]}" 2>&1); then :; else DISAGREE=1; fi
             echo "  $p: $agree" >&2
             agree=$(echo "$agree" | head -1)
         fi
@@ -251,6 +263,34 @@ fi
 job 4 "validate LSOA11 x16 (34,753-feature coverage)" "0 1" "Peers: bench/peer_validate.py (GeoPandas: sjoin+intersection overlaps, union holes), bench/peer_shapely.py --validate (the same in shapely 2: STRtree, union_all); checked against footprint's \`validate -t 0\` (overlaps and gaps over a hectare)." validate "geopandas shapely" "validate:$OUT/fp4ref.csv" \
     -- "$BIN" validate "$X16" -q -o "$OUT/fp4.out" \
     -- "$X16"
+
+if [[ " $JOBS " == *" 6 "* ]]; then
+    # the peer's link areas are checked against footprint's at -t 0 (every piece counted)
+    "$BIN" changes "$DATA/ltla19.geojson" "$DATA/ltla21.geojson" -t 0 -f csv -o "$OUT/fp6t0.csv" -q
+fi
+job 6 "changes LTLA19 -> LTLA21, CSV" "0" "Peer: bench/peer_changes.py (GeoPandas overlay, links under a 5% share dropped, the same classes); checked: link areas against footprint's \`changes -t 0\` (within 0.16% over a hectare in England), and each old feature's class (printed: no share threshold gets the slivers right)." changes "geopandas" "changes:$OUT/fp6.csv $OUT/fp6t0.csv" \
+    -- "$BIN" changes "$DATA/ltla19.geojson" "$DATA/ltla21.geojson" -f csv -o "$OUT/fp6.csv" -q \
+    -- "$DATA/ltla19.geojson" "$DATA/ltla21.geojson"
+
+if [[ " $JOBS " == *" 7 "* ]]; then
+    # every plan of every provider, for the peer's shares
+    "$BIN" spanning --flows "$DATA/trust_msoa_flows.csv" --areas "$DATA/msoa11.geojson" --plans "$DATA/stp21.geojson" --min-share 0 -f csv -o "$OUT/fp7all.csv" -q
+fi
+job 7 "spanning --flows trust_msoa_flows --areas MSOA11 --plans STP21, CSV" "0 1" "Peer: bench/peer_flows.py (GeoPandas overlay of MSOAs and STPs, flow split by ground share, pandas sums); checked: every provider's share in every plan within 0.03 of footprint's (\`--min-share 0\`)." flows "geopandas" "flows:$OUT/fp7all.csv" \
+    -- "$BIN" spanning --flows "$DATA/trust_msoa_flows.csv" --areas "$DATA/msoa11.geojson" --plans "$DATA/stp21.geojson" -f csv -o "$OUT/fp7.csv" -q \
+    -- "$DATA/trust_msoa_flows.csv" "$DATA/msoa11.geojson" "$DATA/stp21.geojson"
+
+if [[ " $JOBS " == *" 8 "* ]]; then
+    if [ ! -s "$OUT/lsoa11.gpkg" ]; then
+        echo "converting LSOA11 to a GeoPackage with GDAL (pyogrio)" >&2
+        "$PY" tests/fixtures/formats/convert.py "$DATA/lsoa11.geojson" "$OUT/lsoa11.gpkg.tmp.gpkg"
+        mv "$OUT/lsoa11.gpkg.tmp.gpkg" "$OUT/lsoa11.gpkg"
+    fi
+    "$BIN" inspect "$OUT/lsoa11.gpkg" -f json -o "$OUT/fp8.json" -q
+fi
+job 8 "load LSOA11 from a GeoPackage (inspect)" "0" "Peer: bench/peer_load.py (GeoPandas read_file, to_crs, is_valid, area). bench/formats.sh compares the formats footprint reads." load "geopandas" "load:$OUT/fp8.json" \
+    -- "$BIN" inspect "$OUT/lsoa11.gpkg" -o "$OUT/fp8.out" -q \
+    -- "$OUT/lsoa11.gpkg"
 
 LOAD_AFTER=$(uptime)
 echo

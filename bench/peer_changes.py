@@ -1,6 +1,7 @@
 """Peer for `changes OLD NEW`: the GeoPandas (GEOS) way, end to end.
 
     python bench/peer_changes.py ltla19.geojson ltla21.geojson out.csv [footprint.csv footprint_t0.csv]
+    python bench/peer_changes.py --check footprint.csv footprint_t0.csv out.csv
 
 Overlays the two editions in British National Grid and keeps each pair as a link unless it
 holds under LINK_SHARE of both its features (the peer has no tolerance: a share threshold is
@@ -21,7 +22,7 @@ import time
 import geopandas as gpd
 import pandas as pd
 
-LINK_SHARE = float(__import__("os").environ.get("LINK_SHARE", "0.01"))
+LINK_SHARE = float(__import__("os").environ.get("LINK_SHARE", "0.05"))
 MAJOR_SHARE = 0.25
 
 
@@ -32,6 +33,11 @@ def code_name(df):
 
 
 def main():
+    if sys.argv[1] == "--check":
+        # --check FOOTPRINT.csv FOOTPRINT_T0.csv PEER.csv: compare outputs already written.
+        ours, raw, peer = sys.argv[2:5]
+        rows = pd.read_csv(peer, dtype={"old_code": str, "new_code": str})
+        sys.exit(agree(ours, raw, classes(rows), rows))
     old_path, new_path, out = sys.argv[1:4]
     t0 = time.time()
     old = gpd.read_file(old_path).to_crs(27700)
@@ -120,6 +126,16 @@ def main():
         sys.exit(agree(sys.argv[4], sys.argv[5], change_of, rows))
 
 
+def classes(rows):
+    """Each old feature's class, as the CSV gives it: its group's (the change of any link of
+    it that is not a transfer, or of its one link)."""
+    out = {}
+    for r in rows.astype(str).itertuples():
+        if r.change != "boundary_changed" or r.old_code == r.new_code:
+            out.setdefault(("o", r.old_code), r.change)
+    return out
+
+
 def agree(ours_path, raw_path, change_of, rows):
     """Compare the links both keep (areas within 0.16% over a hectare), then the class each
     old feature gets (its group's): the classes differ where slivers decide, which is what a
@@ -137,10 +153,7 @@ def agree(ours_path, raw_path, change_of, rows):
     )
     ours = pd.read_csv(ours_path, dtype=str)
     theirs_old = {c: ch for (s, c), ch in change_of.items() if s == "o"}
-    mine_old = {}
-    for r in ours.itertuples():
-        if isinstance(r.old_code, str) and r.change != "boundary_changed" or r.old_code == r.new_code:
-            mine_old.setdefault(r.old_code, r.change)
+    mine_old = {c: ch for (_, c), ch in classes(ours).items()}
     differ = sorted(c for c in theirs_old if c in mine_old and mine_old[c] != theirs_old[c])
     counts = lambda d: pd.Series(list(d.values())).value_counts().to_dict()  # noqa: E731
     print(f"peer changes: classes (old features): footprint {counts(mine_old)}, peer {counts(theirs_old)}", file=sys.stderr)

@@ -1,6 +1,7 @@
 """Peer for `spanning --flows FLOWS --areas AREAS --plans PLANS`: the GeoPandas/pandas way.
 
     python bench/peer_flows.py trust_msoa_flows.csv msoa11.geojson stp21.geojson out.csv [footprint.csv]
+    python bench/peer_flows.py --check footprint.csv out.csv   (footprint's at --min-share 0)
 
 Overlays the areas (MSOAs) with the plans (STPs) in British National Grid, gives each plan the
 share of an area's flow that its share of the area's ground within the plans is (every piece
@@ -24,6 +25,10 @@ def code_of(df):
 
 
 def main():
+    if sys.argv[1] == "--check":
+        # --check FOOTPRINT.csv PEER.csv: compare outputs already written.
+        by = pd.read_csv(sys.argv[3], dtype={"provider_code": str, "plan_code": str})
+        sys.exit(check(sys.argv[2], by))
     flows_path, areas_path, plans_path, out = sys.argv[1:5]
     t0 = time.time()
     flows = pd.read_csv(flows_path, dtype={"trust_code": str, "msoa_code": str})
@@ -54,18 +59,23 @@ def main():
         file=sys.stderr,
     )
     if len(sys.argv) > 5:
-        ours = pd.read_csv(sys.argv[5], dtype={"provider_code": str, "plan_code": str})
-        both = ours.merge(by, on=["provider_code", "plan_code"], how="outer", suffixes=("", "_peer"))
-        both = both.fillna({"provider_flow_share": 0.0, "provider_flow_share_peer": 0.0})
-        diff = (both.provider_flow_share - both.provider_flow_share_peer).abs()
-        worst = both.loc[diff.idxmax()]
-        print(
-            f"peer flows: largest share difference {diff.max():.4f} "
-            f"({worst.provider_code} in {worst.plan_code}); {int((diff > 0.001).sum())} of "
-            f"{len(both)} provider-plan shares differ by over 0.001",
-            file=sys.stderr,
-        )
-        sys.exit(0 if diff.max() <= MAX_DIFF else 1)
+        sys.exit(check(sys.argv[5], by))
+
+
+def check(ours_path, by):
+    """The largest difference of a provider's share in a plan; 1 when over MAX_DIFF."""
+    ours = pd.read_csv(ours_path, dtype={"provider_code": str, "plan_code": str})
+    both = ours.merge(by, on=["provider_code", "plan_code"], how="outer", suffixes=("", "_peer"))
+    both = both.fillna({"provider_flow_share": 0.0, "provider_flow_share_peer": 0.0})
+    diff = (both.provider_flow_share - both.provider_flow_share_peer).abs()
+    worst = both.loc[diff.idxmax()]
+    print(
+        f"peer flows: largest share difference {diff.max():.4f} "
+        f"({worst.provider_code} in {worst.plan_code}); {int((diff > 0.001).sum())} of "
+        f"{len(both)} provider-plan shares differ by over 0.001",
+        file=sys.stderr,
+    )
+    return 0 if diff.max() <= MAX_DIFF else 1
 
 
 if __name__ == "__main__":

@@ -50,11 +50,13 @@ fn same(command: &[&str], geojson: &dyn Fn(&str) -> String, other: &dyn Fn(&str)
             .collect()
     };
     let (a, b) = (fill(geojson), fill(other));
-    let names: Vec<(String, String)> = b
+    // Whole arguments first, then their file names (a map's title names the files).
+    let differing: Vec<(&String, &String)> = b.iter().zip(&a).filter(|(x, y)| x != y).collect();
+    let base = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+    let names: Vec<(String, String)> = differing
         .iter()
-        .zip(&a)
-        .filter(|(x, y)| x != y)
-        .map(|(x, y)| (x.clone(), y.clone()))
+        .map(|(x, y)| (x.to_string(), y.to_string()))
+        .chain(differing.iter().map(|(x, y)| (base(x), base(y))))
         .collect();
     let (ra, rb) = (run(&a), run(&b));
     assert!(
@@ -133,6 +135,24 @@ const DEMO_COMMANDS: &[&[&str]] = &[
         "data/demo/councils_next.geojson",
         "--format",
         "csv",
+    ],
+    &[
+        "build",
+        "{ccgs}",
+        "--mapping",
+        "data/demo/ccg_footprints.csv",
+        "-o",
+        "-",
+    ],
+    &[
+        "map",
+        "{footprints}",
+        "--units",
+        "{councils}",
+        "--weights",
+        "{population}",
+        "-o",
+        "-",
     ],
 ];
 
