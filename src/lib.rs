@@ -55,9 +55,27 @@ pub fn start_thread_pool() -> Result<(), rayon::ThreadPoolBuildError> {
         // taking CPU from the reader; each cost a small command a few ms on a busy machine.
         return Ok(());
     }
+    // The probes wait at a gate until all are started, so that they prove `n` threads can
+    // live at once, as the pool's will (a probe that ended at once let the next start, and
+    // the pool then failed on a limit of 2).
+    let gate = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
     let probes: Vec<_> = (0..n)
-        .map(|_| std::thread::Builder::new().spawn(|| {}))
+        .map(|_| {
+            let gate = gate.clone();
+            std::thread::Builder::new().spawn(move || {
+                let (open, opened) = &*gate;
+                let mut open = open.lock().unwrap_or_else(|e| e.into_inner());
+                while !*open {
+                    open = opened.wait(open).unwrap_or_else(|e| e.into_inner());
+                }
+            })
+        })
         .collect();
+    {
+        let (open, opened) = &*gate;
+        *open.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        opened.notify_all();
+    }
     let mut started = true;
     for p in probes {
         match p {
@@ -67,6 +85,7 @@ pub fn start_thread_pool() -> Result<(), rayon::ThreadPoolBuildError> {
     }
     if started {
         // Built now, so that a failure is an error, not a panic at the first parallel step.
+        // (A failed build cannot be retried on one thread: rayon sets its pool once.)
         return rayon::ThreadPoolBuilder::new().build_global();
     }
     ONE_THREAD.store(true, std::sync::atomic::Ordering::Relaxed);
