@@ -43,10 +43,12 @@ inputs=("$src" "$OUT/$LAYER.gpkg" "$OUT/$LAYER.fgb" "$OUT/$LAYER.shp" "$OUT/$LAY
 "$BIN" validate "$src" -f csv -q -o "$OUT/validate.geojson.csv" || true
 for f in "${inputs[@]:1}"; do
     name=$(basename "$f")
-    if ! "$BIN" validate "$f" -f csv -q -o "$OUT/validate.$name.csv" 2>"$OUT/validate.$name.err"; then
-        code=$?
-        [ "$code" = 1 ] || { echo "validate $f failed (exit $code)" >&2; cat "$OUT/validate.$name.err" >&2; exit 1; }
-    fi
+    set +e
+    "$BIN" validate "$f" -f csv -q -o "$OUT/validate.$name.csv" 2>"$OUT/validate.$name.err"
+    code=$?
+    set -e
+    # 1: findings (LSOA11 has two invalid polygons)
+    [ "$code" -le 1 ] || { echo "validate $f failed (exit $code)" >&2; cat "$OUT/validate.$name.err" >&2; exit 1; }
     if cmp -s "$OUT/validate.geojson.csv" "$OUT/validate.$name.csv"; then
         echo "validate $name: same CSV as the GeoJSON" >&2
     else
