@@ -575,6 +575,22 @@ fn real_layers_from_geopackage_flatgeobuf_and_shapefile_give_the_geojson_reports
             |c| format!("{ext}: {}", c.join(" ")),
             |c| same(c, &geojson, &other),
         );
+        // inspect: the same facts, but for the file and how its system was decided (declared
+        // by the file, or read off a GeoJSON's coordinates).
+        for name in ["stp21", "lsoa11"] {
+            let facts = |layer: &str| {
+                let mut v = json(&["inspect", layer, "--format", "json"]);
+                let o = v.as_object_mut().expect("an object");
+                o.remove("file");
+                o.remove("crs_source");
+                v.to_string().replace(layer, "LAYER")
+            };
+            assert_eq!(
+                facts(&geojson(name)),
+                facts(&other(name)),
+                "{ext}: inspect {name}"
+            );
+        }
     }
 }
 

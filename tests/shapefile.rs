@@ -1,14 +1,14 @@
 //! Shapefiles, plain and zipped: the same reports as from the GeoJSON they were converted from
-//! (the demo region's fixtures in tests/fixtures/formats, made by its make.py; and the real
-//! ONS layers, converted here with GDAL through pyogrio), and errors that name the file and
-//! say what to do.
+//! (the demo region's fixtures in tests/fixtures/formats, made by its make.py), and errors
+//! that name the file and say what to do. The real ONS layers as Shapefiles are compared in
+//! tests/formats.rs, with the other formats.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::{england, footprint, footprint_in_repo};
+use common::{footprint, footprint_in_repo};
 
 const FORMATS: &str = "tests/fixtures/formats";
 
@@ -342,112 +342,4 @@ fn errors_name_the_file_and_say_what_to_do() {
         "{err}"
     );
     assert_eq!(std::fs::read(&over_dbf).unwrap(), before);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The real ONS layers
-// ---------------------------------------------------------------------------------------------
-
-/// A Python with pyogrio (GDAL): $FOOTPRINT_PYTHON, the bench venv, the venv beside the
-/// checkout, or python3.
-fn python_with_pyogrio() -> Option<PathBuf> {
-    let repo = common::repo();
-    let candidates = std::env::var_os("FOOTPRINT_PYTHON")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            repo.join("bench/.venv/bin/python"),
-            repo.join("../venv/bin/python"),
-            PathBuf::from("python3"),
-        ]);
-    for python in candidates {
-        let ok = std::process::Command::new(&python)
-            .args(["-c", "import pyogrio"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(python);
-        }
-    }
-    None
-}
-
-/// GeoJSON -> Shapefile as ogr2ogr would: WKB and fields straight through GDAL.
-const CONVERT: &str = r#"
-import sys
-import pyogrio.raw as raw
-src, dst = sys.argv[1], sys.argv[2]
-meta, _fids, geometry, fields = raw.read(src)
-raw.write(dst, geometry, fields, meta["fields"], driver="ESRI Shapefile",
-          geometry_type=meta["geometry_type"], crs=meta["crs"])
-"#;
-
-#[test]
-fn real_layers_as_shapefiles_give_byte_identical_reports() {
-    let Some(england) = england() else { return };
-    let Some(python) = python_with_pyogrio() else {
-        if std::env::var_os("FOOTPRINT_REQUIRE_SHARED").is_some_and(|v| v == "1") {
-            panic!("FOOTPRINT_REQUIRE_SHARED=1 but no Python with pyogrio was found");
-        }
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: no Python with pyogrio (set FOOTPRINT_PYTHON) to convert the real layers"
-        );
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let mut names: Vec<(String, String)> = Vec::new();
-    for layer in ["stp21", "ltla21", "lsoa11"] {
-        let src = england.join(format!("{layer}.geojson"));
-        let dst = dir.path().join(format!("{layer}.shp"));
-        let o = std::process::Command::new(&python)
-            .args(["-c", CONVERT])
-            .arg(&src)
-            .arg(&dst)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{layer}: {}", text(&o.stderr));
-        names.push((
-            src.to_str().unwrap().to_string(),
-            dst.to_str().unwrap().to_string(),
-        ));
-    }
-    let (stp, ltla, lsoa) = (&names[0], &names[1], &names[2]);
-    let same = |args: &[&str]| {
-        let swap = |a: &str| {
-            names
-                .iter()
-                .find(|(g, _)| g == a)
-                .map_or(a.to_string(), |(_, s)| s.clone())
-        };
-        let geojson = footprint().args(args).output().unwrap();
-        let shp_args: Vec<String> = args.iter().map(|a| swap(a)).collect();
-        let shp = footprint().args(&shp_args).output().unwrap();
-        assert!(
-            matches!(geojson.status.code(), Some(0 | 1)),
-            "{args:?}: {}",
-            text(&geojson.stderr)
-        );
-        assert_eq!(geojson.status.code(), shp.status.code(), "{shp_args:?}");
-        let back: Vec<(&str, &str)> = names
-            .iter()
-            .map(|(g, s)| (s.as_str(), g.as_str()))
-            .collect();
-        assert!(
-            text(&geojson.stdout) == normalised(&shp.stdout, &back),
-            "{shp_args:?}: the report differs from the GeoJSON's"
-        );
-    };
-    same(&[
-        "coterminosity",
-        &stp.0,
-        "--units",
-        &ltla.0,
-        "--format",
-        "csv",
-        "-q",
-    ]);
-    same(&["validate", &lsoa.0, "--format", "csv", "-q"]);
-    same(&["inspect", &lsoa.0, "--format", "json"]);
 }
