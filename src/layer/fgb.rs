@@ -129,13 +129,7 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
                 Some(geometry(&g, layer_kind).map_err(|m| bad(format!("its geometry: {m}")))?)
             }
         };
-        features.push(RawFeature {
-            index,
-            id: None,
-            properties,
-            geometry,
-            duplicates: None,
-        });
+        features.push(RawFeature::new(index, properties, geometry));
     }
     let declared = header.features_count();
     if declared > 0 && declared != features.len() as u64 {
@@ -276,39 +270,31 @@ fn rings(g: &Geometry, out: &mut Nested) -> Result<(), String> {
 fn properties(bytes: &[u8], columns: &[Column]) -> Result<Map<String, Value>, String> {
     let mut out = Map::new();
     let mut at = 0;
-    let take = |at: &mut usize, n: usize| -> Result<&[u8], String> {
-        let b = bytes
-            .get(*at..*at + n)
-            .ok_or_else(|| format!("cut short at byte {} of {}", *at, bytes.len()))?;
-        *at += n;
-        Ok(b)
-    };
     while at < bytes.len() {
-        let i = u16::from_le_bytes(take(&mut at, 2)?.try_into().unwrap_or_default()) as usize;
+        let i = u16::from_le_bytes(arr(take(bytes, &mut at, 2)?)) as usize;
         let Some(column) = columns.get(i) else {
             return Err(format!("column {i}, of {} in the header", columns.len()));
         };
-        let fixed = |at: &mut usize, n: usize| take(at, n).map(|b| b.to_vec());
         let value = match column.kind {
-            ColumnType::Byte => Value::from(fixed(&mut at, 1)?[0] as i8),
-            ColumnType::UByte => Value::from(fixed(&mut at, 1)?[0]),
-            ColumnType::Bool => Value::Bool(fixed(&mut at, 1)?[0] != 0),
-            ColumnType::Short => Value::from(i16::from_le_bytes(arr(&fixed(&mut at, 2)?))),
-            ColumnType::UShort => Value::from(u16::from_le_bytes(arr(&fixed(&mut at, 2)?))),
-            ColumnType::Int => Value::from(i32::from_le_bytes(arr(&fixed(&mut at, 4)?))),
-            ColumnType::UInt => Value::from(u32::from_le_bytes(arr(&fixed(&mut at, 4)?))),
-            ColumnType::Long => Value::from(i64::from_le_bytes(arr(&fixed(&mut at, 8)?))),
-            ColumnType::ULong => Value::from(u64::from_le_bytes(arr(&fixed(&mut at, 8)?))),
-            ColumnType::Float => number(f32::from_le_bytes(arr(&fixed(&mut at, 4)?)) as f64),
-            ColumnType::Double => number(f64::from_le_bytes(arr(&fixed(&mut at, 8)?))),
+            ColumnType::Byte => Value::from(take(bytes, &mut at, 1)?[0] as i8),
+            ColumnType::UByte => Value::from(take(bytes, &mut at, 1)?[0]),
+            ColumnType::Bool => Value::Bool(take(bytes, &mut at, 1)?[0] != 0),
+            ColumnType::Short => Value::from(i16::from_le_bytes(arr(take(bytes, &mut at, 2)?))),
+            ColumnType::UShort => Value::from(u16::from_le_bytes(arr(take(bytes, &mut at, 2)?))),
+            ColumnType::Int => Value::from(i32::from_le_bytes(arr(take(bytes, &mut at, 4)?))),
+            ColumnType::UInt => Value::from(u32::from_le_bytes(arr(take(bytes, &mut at, 4)?))),
+            ColumnType::Long => Value::from(i64::from_le_bytes(arr(take(bytes, &mut at, 8)?))),
+            ColumnType::ULong => Value::from(u64::from_le_bytes(arr(take(bytes, &mut at, 8)?))),
+            ColumnType::Float => number(f32::from_le_bytes(arr(take(bytes, &mut at, 4)?)) as f64),
+            ColumnType::Double => number(f64::from_le_bytes(arr(take(bytes, &mut at, 8)?))),
             ColumnType::String | ColumnType::Json | ColumnType::DateTime => {
-                let n = u32::from_le_bytes(arr(&fixed(&mut at, 4)?)) as usize;
-                let text = take(&mut at, n)?;
+                let n = u32::from_le_bytes(arr(take(bytes, &mut at, 4)?)) as usize;
+                let text = take(bytes, &mut at, n)?;
                 Value::String(String::from_utf8_lossy(text).into_owned())
             }
             ColumnType::Binary => {
-                let n = u32::from_le_bytes(arr(&fixed(&mut at, 4)?)) as usize;
-                take(&mut at, n)?;
+                let n = u32::from_le_bytes(arr(take(bytes, &mut at, 4)?)) as usize;
+                take(bytes, &mut at, n)?;
                 Value::Null
             }
             other => {
@@ -321,6 +307,15 @@ fn properties(bytes: &[u8], columns: &[Column]) -> Result<Map<String, Value>, St
         out.insert(column.name.clone(), value);
     }
     Ok(out)
+}
+
+/// The next `n` bytes from `at`, which moves past them.
+fn take<'a>(bytes: &'a [u8], at: &mut usize, n: usize) -> Result<&'a [u8], String> {
+    let b = bytes
+        .get(*at..at.saturating_add(n))
+        .ok_or_else(|| format!("cut short at byte {} of {}", *at, bytes.len()))?;
+    *at += n;
+    Ok(b)
 }
 
 fn arr<const N: usize>(b: &[u8]) -> [u8; N] {

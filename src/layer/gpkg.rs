@@ -58,20 +58,18 @@ pub(super) fn read(
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(unreadable)?;
-    let table = choose_table(path, &conn, inner).map_err(|e| match e {
+    let worded = |e: Choice| match e {
         Choice::Sql(e) => unreadable(e),
         Choice::Refused(e) => e,
-    })?;
+    };
+    let table = choose_table(path, &conn, inner).map_err(worded)?;
     let crs_name = crs_name(&conn, table.srs_id).map_err(unreadable)?;
     // A feature's errors name the layer, even when it was not named.
     let named = match inner {
         Some(_) => path.to_path_buf(),
         None => std::path::PathBuf::from(format!("{}:{}", path.display(), table.name)),
     };
-    let doc = features(&named, &conn, &table, crs_name).map_err(|e| match e {
-        Choice::Sql(e) => unreadable(e),
-        Choice::Refused(e) => e,
-    })?;
+    let doc = features(&named, &conn, &table, crs_name).map_err(worded)?;
     Ok(Opened {
         doc,
         crs_by: CRS_BY,
@@ -321,13 +319,7 @@ fn features(
         for (k, name) in attributes.iter().enumerate() {
             properties.insert(name.to_string(), value(row.get_ref(k + 1)?));
         }
-        features.push(RawFeature {
-            index,
-            id: None,
-            properties,
-            geometry,
-            duplicates: None,
-        });
+        features.push(RawFeature::new(index, properties, geometry));
     }
     Ok(RawDocument { crs_name, features })
 }

@@ -314,25 +314,32 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Layer, LoadError> {
 pub fn read_other(path: &Path) -> Result<Option<geojson::RawDocument>, LoadError> {
     let (file, inner) = source::split(path);
     let input = read::open_input(&file).map_err(|e| e.for_path(path))?;
-    let Some(format) = source::Format::sniff(&input) else {
+    other_document(path, Some(&file), inner.as_deref(), &input)
+}
+
+/// [`read_other`] on bytes: the one layer file of a zip is read as such (a zip inside the zip
+/// has been refused); a GeoJSON in a zip is read here only unzipped.
+fn other_document(
+    path: &Path,
+    file: Option<&Path>,
+    inner: Option<&str>,
+    bytes: &[u8],
+) -> Result<Option<geojson::RawDocument>, LoadError> {
+    let Some(format) = source::Format::sniff(bytes) else {
         return Ok(None);
     };
-    let layer = match source::open(path, Some(&file), inner.as_deref(), format, &input)? {
-        source::Source::Opened(o) => return Ok(Some(o.doc)),
-        source::Source::Inner(layer) => layer,
-    };
-    // The one layer file of a zip: a GeoPackage or FlatGeobuf is read as such (a zip inside
-    // the zip has been refused); GeoJSON is read only unzipped here.
-    let inner_format = source::Format::sniff(&layer);
-    match inner_format.map(|f| source::open(path, None, None, f, &layer)) {
-        Some(Ok(source::Source::Opened(o))) => Ok(Some(o.doc)),
-        Some(Err(e)) => Err(e),
-        _ => Err(LoadError::new(
-            path,
-            None,
-            "this zip holds a GeoJSON file, which is read here only unzipped".into(),
-            "unzip it and name the .geojson",
-        )),
+    match source::open(path, file, inner, format, bytes)? {
+        source::Source::Opened(o) => Ok(Some(o.doc)),
+        source::Source::Inner(layer) => other_document(path, None, None, &layer)?
+            .map(Some)
+            .ok_or_else(|| {
+                LoadError::new(
+                    path,
+                    None,
+                    "this zip holds a GeoJSON file, which is read here only unzipped".into(),
+                    "unzip it and name the .geojson",
+                )
+            }),
     }
 }
 

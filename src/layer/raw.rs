@@ -36,6 +36,22 @@ pub struct Duplicates {
 }
 
 impl RawFeature {
+    /// A feature of a format without Feature `id` members or repeated keys (GeoPackage,
+    /// FlatGeobuf, Shapefile): its position, properties and geometry.
+    pub(crate) fn new(
+        index: usize,
+        properties: Map<String, Value>,
+        geometry: Option<RawGeometry>,
+    ) -> RawFeature {
+        RawFeature {
+            index,
+            id: None,
+            properties,
+            geometry,
+            duplicates: None,
+        }
+    }
+
     /// Note that the Feature member `name` was read: a second time is a duplicate.
     pub(crate) fn member_seen(&mut self, seen: &mut u8, name: &'static str) {
         let bit = match name {

@@ -83,13 +83,7 @@ pub(super) fn read(path: &Path, parts: Parts) -> Result<Opened, LoadError> {
                 )
             })?;
             // A record marked deleted in the .dbf is not a feature (as GDAL reads it).
-            Ok(record.map(|properties| RawFeature {
-                index,
-                id: None,
-                properties,
-                geometry,
-                duplicates: None,
-            }))
+            Ok(record.map(|properties| RawFeature::new(index, properties, geometry)))
         })
         .collect();
     let mut features = Vec::with_capacity(decoded.len());
