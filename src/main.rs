@@ -12,6 +12,7 @@ use footprint::output::{self, Output};
 
 fn main() -> ExitCode {
     footprint::timings::mark_start();
+    footprint::limit_malloc_arenas();
     output::install_signal_handlers();
     footprint::leave_memory_to_exit();
     let cli = match Cli::try_parse() {

@@ -1,6 +1,7 @@
 //! Pure analyses: layers and options in, report rows out. No printing, no files.
 
 pub mod build;
+pub mod cascade;
 pub mod changes;
 pub mod clip;
 pub mod coast;

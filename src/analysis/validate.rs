@@ -12,6 +12,7 @@ use geo::{BooleanOps, BoundingRect, Coord, InteriorPoint, Intersects, MultiPolyg
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::cascade;
 use super::contain::EdgeIndex;
 use super::overlay::{self, Piece, MIN_PIECE_M2};
 use crate::error::KernelError;
@@ -191,17 +192,20 @@ fn checked(
     let mut out = Vec::new();
     out.extend(feature_findings(layer));
     use crate::timings::time;
-    let union = time(
+    let cover = time(
         || "union".into(),
-        || layer_op("the union of its features", || union_of(&layer.features)),
+        || {
+            cascade::cover(&layer.features)
+                .map_err(|e| Failure::Layer("the union of its features", e))
+        },
     )?;
     out.extend(time(
         || "overlaps".into(),
-        || overlaps(&layer.features, &union, tolerance_m),
+        || overlaps(&layer.features, &cover.doubled, tolerance_m),
     )?);
     out.extend(time(
         || "gaps".into(),
-        || gaps(&layer.features, &union, extent, tolerance_m),
+        || gaps(&layer.features, &cover.union, extent, tolerance_m),
     )?);
     // Errors first, then by kind and code; gaps (no code) largest first.
     out.sort_by(|a, b| {
@@ -316,18 +320,15 @@ fn code_findings(layer: &Layer) -> Vec<Finding> {
 /// Area covered by two features. Pieces narrower than the tolerance are slivers (warnings).
 ///
 /// Intersecting every pair of neighbours would cost a boolean operation per shared boundary.
-/// Instead one operation over the whole layer finds where it is covered at least twice (see
-/// [`covered_twice`]); only pairs of features near such places are intersected, to say which
+/// Instead the cascade that builds the layer's union finds where it is covered at least twice
+/// (see [`cascade`]); only pairs of features near such places are intersected, to say which
 /// features overlap and by how much. A clean coverage needs no pairwise operation at all.
 fn overlaps(
     features: &[Feature],
-    union: &MultiPolygon<f64>,
+    doubled: &[Polygon<f64>],
     tolerance_m: f64,
 ) -> Result<Vec<Finding>, Failure> {
-    let doubled = layer_op("where its features overlap", || {
-        covered_twice(features, union)
-    })?;
-    let candidates = overlap_candidates(features, &doubled);
+    let candidates = overlap_candidates(features, doubled);
     let found: Vec<Option<Finding>> = candidates
         .par_iter()
         .map(|&(i, j)| {
@@ -341,10 +342,10 @@ fn overlaps(
 }
 
 /// Pairs of features whose boxes meet near a place covered twice.
-fn overlap_candidates(features: &[Feature], doubled: &MultiPolygon<f64>) -> Vec<(usize, usize)> {
+fn overlap_candidates(features: &[Feature], doubled: &[Polygon<f64>]) -> Vec<(usize, usize)> {
     let index = EnvelopeIndex::new(features);
     let mut candidates: Vec<(usize, usize)> = Vec::new();
-    for region in &doubled.0 {
+    for region in doubled {
         if geometry::planar_area(region) < MIN_PIECE_M2 / 10.0 {
             continue;
         }
@@ -406,37 +407,6 @@ fn overlap_finding(
     f.other_code = b.code.clone();
     f.polygons = polygons;
     Ok(Some(f))
-}
-
-/// Where a layer is covered by two or more features: one boolean operation over every ring of
-/// the layer plus the union's rings reversed. The winding number there is (coverage - 1), so
-/// the positive fill rule keeps exactly the places covered at least twice.
-pub fn covered_twice(features: &[Feature], union: &MultiPolygon<f64>) -> MultiPolygon<f64> {
-    use geo::orient::{Direction, Orient};
-    let reversed: Vec<Polygon<f64>> = union
-        .0
-        .iter()
-        .map(|p| {
-            let (mut exterior, interiors) = p.orient(Direction::Default).into_inner();
-            exterior.0.reverse();
-            let interiors = interiors
-                .into_iter()
-                .map(|mut r| {
-                    r.0.reverse();
-                    r
-                })
-                .collect();
-            Polygon::new(exterior, interiors)
-        })
-        .collect();
-    // Features are oriented (shells counter-clockwise), so the first ring sets the positive
-    // fill rule.
-    geo::unary_union(
-        features
-            .iter()
-            .flat_map(|f| f.geometry.0.iter())
-            .chain(reversed.iter()),
-    )
 }
 
 /// "12.345 km²", or "420 m²" for small areas.
@@ -523,7 +493,8 @@ fn uncovered(union: &MultiPolygon<f64>, extent: Option<&Layer>) -> Result<Uncove
             Ok((holes, Vec::new()))
         }
         Some(extent) => {
-            let whole = layer_op("extent", || union_of(&extent.features))?;
+            let whole =
+                cascade::union(&extent.features).map_err(|e| Failure::Layer("extent", e))?;
             // Each side contained on the thread that runs it.
             let (gaps, outside) = rayon::join(
                 || layer_op("extent", || whole.difference(union).0),
@@ -599,11 +570,6 @@ fn gap_finding(
     f.neighbours = neighbours;
     f.polygons = polygons;
     Some(f)
-}
-
-/// The union of the features' polygons (one boolean operation over all of them).
-pub fn union_of(features: &[Feature]) -> MultiPolygon<f64> {
-    geo::unary_union(features.iter().flat_map(|f| f.geometry.0.iter()))
 }
 
 /// A gap's neighbours are the features within this distance of its outline, metres.
@@ -844,6 +810,14 @@ pub fn verdict(report: &ValidateReport) -> super::Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn union_of(f: &[Feature]) -> MultiPolygon<f64> {
+        cascade::union(f).unwrap()
+    }
+
+    fn doubled(f: &[Feature]) -> Vec<Polygon<f64>> {
+        cascade::cover(f).unwrap().doubled
+    }
     use crate::analysis::fixtures::{feature_at as feature, rect};
 
     const X: f64 = 400_000.0;
@@ -881,7 +855,7 @@ mod tests {
     #[test]
     fn a_clean_tiling_has_no_findings() {
         let f = row(rect(X + KM, Y, X + 2.0 * KM, Y + KM));
-        assert!(overlaps(&f, &union_of(&f), 100.0).unwrap().is_empty());
+        assert!(overlaps(&f, &doubled(&f), 100.0).unwrap().is_empty());
         assert!(gaps(&f, &union_of(&f), None, 100.0).unwrap().is_empty());
         assert!({
             let r = ring_of_squares(false);
@@ -894,18 +868,18 @@ mod tests {
     fn a_wide_overlap_is_an_error_and_a_thin_one_a_warning() {
         // B pushed 300 m into C.
         let f = row(rect(X + KM, Y, X + 2.3 * KM, Y + KM));
-        let o = overlaps(&f, &union_of(&f), 100.0).unwrap();
+        let o = overlaps(&f, &doubled(&f), 100.0).unwrap();
         assert_eq!(o.len(), 1);
         assert_eq!((o[0].code.as_str(), o[0].other_code.as_str()), ("B", "C"));
         assert_eq!(o[0].severity, Severity::Error);
         assert!((o[0].area_km2.unwrap() - 0.3).abs() < 0.001);
         // 20 m into C: a sliver at 100 m.
         let f = row(rect(X + KM, Y, X + 2.02 * KM, Y + KM));
-        let o = overlaps(&f, &union_of(&f), 100.0).unwrap();
+        let o = overlaps(&f, &doubled(&f), 100.0).unwrap();
         assert_eq!(o[0].severity, Severity::Warning);
         // ... but an error at tolerance 0.
         assert_eq!(
-            overlaps(&f, &union_of(&f), 0.0).unwrap()[0].severity,
+            overlaps(&f, &doubled(&f), 0.0).unwrap()[0].severity,
             Severity::Error
         );
     }
