@@ -129,7 +129,7 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
                 Some(geometry(&g, layer_kind).map_err(|m| bad(format!("its geometry: {m}")))?)
             }
         };
-        features.push(RawFeature::new(index, properties, geometry));
+        features.push(RawFeature::new(index, properties.into(), geometry));
     }
     let declared = header.features_count();
     if declared > 0 && declared != features.len() as u64 {

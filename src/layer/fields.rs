@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::geojson::RawFeature;
 
@@ -202,7 +202,7 @@ fn guess_name(keys: &[String], code: &CodeSource) -> Option<String> {
 pub fn feature_code(
     source: &CodeSource,
     id: Option<&String>,
-    props: &Map<String, Value>,
+    props: &super::raw::Properties,
 ) -> Option<String> {
     match source {
         CodeSource::Property(p) => value_text(props.get(p)),
@@ -244,7 +244,7 @@ mod tests {
             .enumerate()
             .map(|(index, p)| RawFeature {
                 index,
-                properties: p.as_object().cloned().unwrap_or_default(),
+                properties: p.as_object().cloned().unwrap_or_default().into(),
                 ..RawFeature::default()
             })
             .collect()

@@ -319,7 +319,7 @@ fn features(
         for (k, name) in attributes.iter().enumerate() {
             properties.insert(name.to_string(), value(row.get_ref(k + 1)?));
         }
-        features.push(RawFeature::new(index, properties, geometry));
+        features.push(RawFeature::new(index, properties.into(), geometry));
     }
     Ok(RawDocument { crs_name, features })
 }

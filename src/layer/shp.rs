@@ -83,7 +83,7 @@ pub(super) fn read(path: &Path, parts: Parts) -> Result<Opened, LoadError> {
                 )
             })?;
             // A record marked deleted in the .dbf is not a feature (as GDAL reads it).
-            Ok(record.map(|properties| RawFeature::new(index, properties, geometry)))
+            Ok(record.map(|properties| RawFeature::new(index, properties.into(), geometry)))
         })
         .collect();
     let mut features = Vec::with_capacity(decoded.len());
