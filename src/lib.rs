@@ -22,27 +22,6 @@ pub mod report;
 pub(crate) mod test_rng;
 pub mod timings;
 
-/// Called by the `footprint` binary before it starts any thread: at most one glibc malloc
-/// arena a CPU. glibc gives threads that allocate at once arenas of their own, up to eight a
-/// CPU, and memory freed in one arena is not handed to another: the reader's two threads and
-/// rayon's workers each kept their own high-water mark. Capped, `validate` on LSOA11 densified
-/// x16 peaks at 176 MB instead of 192 MB in the same time (one arena: 169 MB, but slower as
-/// the threads wait for it). A `MALLOC_ARENA_MAX` in the environment is left to glibc.
-pub fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
-            return;
-        }
-        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let arenas = libc::c_int::try_from(cpus.max(2)).unwrap_or(libc::c_int::MAX);
-        // SAFETY: mallopt only sets an allocator parameter; called before other threads.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, arenas);
-        }
-    }
-}
-
 /// Called by the `footprint` binary, which exits right after a command: from then on
 /// [`dispose`] leaves large structures for the operating system to reclaim at exit instead of
 /// freeing them one by one (about 40 ms for LSOA11 densified x16: 70,000 buffers). Library
