@@ -64,6 +64,22 @@ pub fn cover_in_runs(
     runs: usize,
     min_run_vertices: usize,
 ) -> Result<Cover, KernelPanic> {
+    build(features, runs, min_run_vertices, true)
+}
+
+/// The union of a layer's features: [`cover`] without looking for what is covered twice.
+pub fn union(features: &[Feature]) -> Result<MultiPolygon<f64>, KernelPanic> {
+    build(features, RUNS, MIN_RUN_VERTICES, false).map(|c| c.union)
+}
+
+/// The cascade over `features` in about `runs` runs; with `doubled`, finding where they
+/// overlap too (else `Cover::doubled` is empty).
+fn build(
+    features: &[Feature],
+    runs: usize,
+    min_run_vertices: usize,
+    doubled: bool,
+) -> Result<Cover, KernelPanic> {
     let Some(adapter) = grid(features) else {
         return Ok(Cover {
             union: MultiPolygon(Vec::new()),
@@ -85,7 +101,8 @@ pub fn cover_in_runs(
         cumulative: &cumulative,
         adapter: &adapter,
         run_vertices: (total / runs).max(min_run_vertices),
-        dust2: (2.0 * DOUBLED_DUST_M2 * adapter.dir_scale * adapter.dir_scale) as i128,
+        dust2: doubled
+            .then_some((2.0 * DOUBLED_DUST_M2 * adapter.dir_scale * adapter.dir_scale) as i128),
     };
     let (union, doubled) = tree.node(0, order.len())?;
     Ok(Cover {
@@ -96,11 +113,6 @@ pub fn cover_in_runs(
             .map(|s| polygon(&adapter, s))
             .collect(),
     })
-}
-
-/// The union of a layer's features: [`cover`] without keeping what is covered twice.
-pub fn union(features: &[Feature]) -> Result<MultiPolygon<f64>, KernelPanic> {
-    cover(features).map(|c| c.union)
 }
 
 /// The integer grid geo's `unary_union` would use for these features: i_overlay's adapter
@@ -200,8 +212,9 @@ struct Tree<'a> {
     adapter: &'a Adapter,
     /// Vertices in a run at most (a run of one feature may have more).
     run_vertices: usize,
-    /// [`DOUBLED_DUST_M2`] on the grid, doubled (as [`area2`] gives areas).
-    dust2: i128,
+    /// [`DOUBLED_DUST_M2`] on the grid, doubled (as [`area2`] gives areas); None when ground
+    /// covered twice is not looked for.
+    dust2: Option<i128>,
 }
 
 /// A union, and the pieces found covered twice under it.
@@ -257,11 +270,14 @@ impl Tree<'_> {
         // Features are oriented (shells counter-clockwise), as geo's unary_union would find.
         let union = oriented(overlay.overlay(OverlayRule::Subject, FillRule::Positive));
         drop(overlay);
-        let invalid = features
-            .iter()
-            .any(|&i| !self.features[i].defects.is_empty());
-        let excess = contours.iter().map(|c| area2(c)).sum::<i128>() - shapes_area2(&union);
-        if features.len() < 2 || (!invalid && excess <= self.dust2) {
+        let look = self.dust2.is_some_and(|dust2| {
+            let invalid = features
+                .iter()
+                .any(|&i| !self.features[i].defects.is_empty());
+            let excess = contours.iter().map(|c| area2(c)).sum::<i128>() - shapes_area2(&union);
+            features.len() >= 2 && (invalid || excess > dust2)
+        });
+        if !look {
             return (union, Vec::new());
         }
         let mut overlay = new_overlay(capacity * 2);
@@ -312,9 +328,10 @@ fn oriented(mut shapes: IntShapes) -> IntShapes {
     shapes
 }
 
-/// The union of two unions, and their intersection (ground each covers), from one graph.
+/// The union of two unions, and their intersection (ground each covers; looked for only with
+/// `dust2`), from one graph.
 /// Polygons of either whose box meets no box of the other's are passed through untouched.
-fn merge(a: IntShapes, b: IntShapes, dust2: i128) -> (IntShapes, IntShapes) {
+fn merge(a: IntShapes, b: IntShapes, dust2: Option<i128>) -> (IntShapes, IntShapes) {
     let (a_boxes, b_boxes) = (boxes(&a), boxes(&b));
     let meets = |r: &IntRect, others: &[IntRect]| others.iter().any(|o| o.meets(r));
     let mut union = Vec::new();
@@ -338,7 +355,7 @@ fn merge(a: IntShapes, b: IntShapes, dust2: i128) -> (IntShapes, IntShapes) {
         return (union, Vec::new());
     }
     let capacity: usize = a_in.iter().chain(&b_in).flatten().map(Vec::len).sum();
-    let inputs2 = shapes_area2(&a_in) + shapes_area2(&b_in);
+    let inputs2 = dust2.map(|_| shapes_area2(&a_in) + shapes_area2(&b_in));
     let mut overlay = new_overlay(capacity);
     overlay.add_shapes(&a_in, ShapeType::Subject);
     overlay.add_shapes(&b_in, ShapeType::Clip);
@@ -349,7 +366,10 @@ fn merge(a: IntShapes, b: IntShapes, dust2: i128) -> (IntShapes, IntShapes) {
     let mut buffer = Default::default();
     let united = oriented(graph.extract_shapes(OverlayRule::Union, &mut buffer));
     // As in a run: the two overlap by the excess of their areas over their union's.
-    let both = if inputs2 - shapes_area2(&united) > dust2 {
+    let overlap = inputs2
+        .zip(dust2)
+        .is_some_and(|(i, d)| i - shapes_area2(&united) > d);
+    let both = if overlap {
         oriented(graph.extract_shapes(OverlayRule::Intersect, &mut buffer))
     } else {
         Vec::new()

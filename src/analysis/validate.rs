@@ -810,6 +810,7 @@ pub fn verdict(report: &ValidateReport) -> super::Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fixtures::{feature_at as feature, rect};
 
     fn union_of(f: &[Feature]) -> MultiPolygon<f64> {
         cascade::union(f).unwrap()
@@ -818,7 +819,6 @@ mod tests {
     fn doubled(f: &[Feature]) -> Vec<Polygon<f64>> {
         cascade::cover(f).unwrap().doubled
     }
-    use crate::analysis::fixtures::{feature_at as feature, rect};
 
     const X: f64 = 400_000.0;
     const Y: f64 = 300_000.0;

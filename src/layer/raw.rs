@@ -124,19 +124,6 @@ impl Properties {
         self.0.iter().map(|(k, _)| k)
     }
 
-    /// (key, value) pairs in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.0.iter().map(|(k, v)| (k, v))
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Give back spare capacity (once all the keys are in).
     pub fn shrink_to_fit(&mut self) {
         self.0.shrink_to_fit();
@@ -157,12 +144,6 @@ impl From<Map<String, Value>> for Properties {
     fn from(map: Map<String, Value>) -> Properties {
         // A Map iterates in key order, each key once: already sorted.
         Properties(map.into_iter().collect())
-    }
-}
-
-impl From<Properties> for Map<String, Value> {
-    fn from(p: Properties) -> Map<String, Value> {
-        p.0.into_iter().collect()
     }
 }
 
