@@ -129,6 +129,19 @@ static ONE_THREAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool
 
 static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Do `work` while `garbage` is freed on another thread: what is no longer needed (a layer's
+/// polygons once the report holds its rows) does not add to the memory `work` needs. When no
+/// thread can be started, `garbage` is freed first.
+pub fn freeing<T: Send, R>(garbage: T, work: impl FnOnce() -> R) -> R {
+    std::thread::scope(|s| {
+        // A thread that cannot be started drops its closure, and the garbage with it.
+        let _ = std::thread::Builder::new()
+            .name("free".into())
+            .spawn_scoped(s, move || drop(garbage));
+        work()
+    })
+}
+
 /// Drop `value`, or in the binary leave it to the process's exit (see
 /// [`leave_memory_to_exit`]).
 pub fn dispose<T>(value: T) {

@@ -177,14 +177,6 @@ impl Overlay {
     }
 }
 
-struct Computed {
-    a: usize,
-    b: usize,
-    raw_m2: f64,
-    wide_m2: f64,
-    pieces: Vec<Piece>,
-}
-
 /// Intersect two layers and judge every piece against the tolerance (metres).
 pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool) -> Overlay {
     let candidates = crate::timings::time(
@@ -194,7 +186,10 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
     let start = std::time::Instant::now();
     let join = Join::new(a, b, &candidates, tolerance_m, keep_pieces);
     let bar = crate::progress::Task::new("overlaying", candidates.len() as u64, false);
-    let results: Vec<Result<Computed, FailedPair>> = candidates
+    // Every pair that overlaps, as a pair to be judged; the kernel's failures (rare) go
+    // aside. Judged in place: a collection of results, then of computed pairs, then of the
+    // retained ones, was three copies at once (5 MB of the peak for LSOA11 x16 x CCG21).
+    let computed: Vec<Pair> = candidates
         .par_iter()
         .filter_map(|&(i, j)| {
             bar.inc(1);
@@ -202,14 +197,8 @@ pub fn overlay(a: &[Feature], b: &[Feature], tolerance_m: f64, keep_pieces: bool
         })
         .collect();
     drop(bar);
-    let mut computed = Vec::with_capacity(results.len());
-    let mut failed = Vec::new();
-    for r in results {
-        match r {
-            Ok(c) => computed.push(c),
-            Err(f) => failed.push(f),
-        }
-    }
+    let mut failed = std::mem::take(&mut *join.failed.lock().unwrap_or_else(|e| e.into_inner()));
+    failed.sort_by_key(|f| (f.a, f.b));
     let mut out = judge(a, b, computed, tolerance_m);
     out.failed = failed;
     crate::timings::report(
@@ -241,6 +230,8 @@ struct Join<'l> {
     widths: bool,
     booleans: AtomicUsize,
     by_trace: AtomicUsize,
+    /// Pairs the kernel failed on, in no order.
+    failed: std::sync::Mutex<Vec<FailedPair>>,
 }
 
 impl<'l> Join<'l> {
@@ -291,15 +282,24 @@ impl<'l> Join<'l> {
             widths: tolerance_m > 0.0 || keep_pieces,
             booleans: AtomicUsize::new(0),
             by_trace: AtomicUsize::new(0),
+            failed: std::sync::Mutex::new(Vec::new()),
         }
     }
 
-    /// The pieces of a[i] x b[j] and their areas, None when they do not overlap, or the
-    /// kernel's failure.
-    fn pair(&self, i: usize, j: usize) -> Option<Result<Computed, FailedPair>> {
+    /// The pieces of a[i] x b[j] and their areas, to be judged (`area_m2` is that of the
+    /// pieces as wide as the tolerance); None when they do not overlap, or when the kernel
+    /// failed on them (kept in `failed`).
+    fn pair(&self, i: usize, j: usize) -> Option<Pair> {
         let pieces = match self.pieces(i, j) {
             Ok(p) => p,
-            Err(error) => return Some(Err(FailedPair { a: i, b: j, error })),
+            Err(error) => {
+                let failed = FailedPair { a: i, b: j, error };
+                self.failed
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(failed);
+                return None;
+            }
         };
         if pieces.is_empty() {
             return None;
@@ -310,13 +310,14 @@ impl<'l> Join<'l> {
             .filter(|p| p.width_m >= self.tolerance_m)
             .map(|p| p.area_m2)
             .sum();
-        Some(Ok(Computed {
+        Some(Pair {
             a: i,
             b: j,
+            area_m2: wide_m2,
             raw_m2,
-            wide_m2,
+            retained_by: RetainedBy::Width,
             pieces: if self.keep_pieces { pieces } else { Vec::new() },
-        }))
+        })
     }
 
     /// Containment or disjointness when it can be proved cheaply, else the intersection.
@@ -453,76 +454,69 @@ pub(crate) fn intersect(
 }
 
 /// Keep each computed pair whose wide pieces count (every pair at tolerance 0), then give
-/// each feature left with nothing its best fit; the rest is noise, counted as dropped.
-fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64) -> Overlay {
+/// each feature left with nothing its best fit; the rest is noise, counted as dropped. Each
+/// pair comes with `area_m2` the area of its wide pieces; a retained pair leaves with the
+/// area it is counted by, and the pieces that make it up.
+fn judge(a: &[Feature], b: &[Feature], mut pairs: Vec<Pair>, tolerance_m: f64) -> Overlay {
     let raw_mode = tolerance_m <= 0.0;
-    let mut retained = vec![false; computed.len()];
-    let mut by = vec![RetainedBy::Raw; computed.len()];
+    let mut retained = vec![false; pairs.len()];
+    let mut by = vec![RetainedBy::Raw; pairs.len()];
     let mut a_has = vec![false; a.len()];
     let mut b_has = vec![false; b.len()];
-    for (k, c) in computed.iter().enumerate() {
-        if raw_mode || c.wide_m2 > 0.0 {
+    for (k, p) in pairs.iter().enumerate() {
+        if raw_mode || p.area_m2 > 0.0 {
             retained[k] = true;
             by[k] = if raw_mode {
                 RetainedBy::Raw
             } else {
                 RetainedBy::Width
             };
-            a_has[c.a] = true;
-            b_has[c.b] = true;
+            a_has[p.a] = true;
+            b_has[p.b] = true;
         }
     }
     if !raw_mode {
-        for k in best_fits(a, b, &computed, &a_has, &b_has) {
+        for k in best_fits(a, b, &pairs, &a_has, &b_has) {
             if !retained[k] {
                 retained[k] = true;
                 by[k] = RetainedBy::BestFit;
             }
         }
     }
-    let mut pairs = Vec::new();
     let mut dropped = Dropped::default();
     let mut a_kept = vec![false; a.len()];
-    for (k, c) in computed.iter().enumerate() {
-        a_kept[c.a] |= retained[k];
-    }
     let mut b_kept = vec![false; b.len()];
-    for (k, c) in computed.iter().enumerate() {
-        b_kept[c.b] |= retained[k];
+    for (k, p) in pairs.iter().enumerate() {
+        a_kept[p.a] |= retained[k];
+        b_kept[p.b] |= retained[k];
     }
     let mut slivers_only: Vec<(usize, usize, f64)> = Vec::new();
     let mut slivers_only_b: Vec<(usize, usize, f64)> = Vec::new();
-    for (k, c) in computed.into_iter().enumerate() {
+    for (k, p) in pairs.iter().enumerate() {
         if !retained[k] {
             dropped.pairs += 1;
-            dropped.area_m2 += c.raw_m2;
-            if !a_kept[c.a] {
-                slivers_only.push((c.a, c.b, c.raw_m2));
+            dropped.area_m2 += p.raw_m2;
+            if !a_kept[p.a] {
+                slivers_only.push((p.a, p.b, p.raw_m2));
             }
-            if !b_kept[c.b] {
-                slivers_only_b.push((c.b, c.a, c.raw_m2));
+            if !b_kept[p.b] {
+                slivers_only_b.push((p.b, p.a, p.raw_m2));
             }
-            continue;
         }
-        let (area_m2, pieces) = match by[k] {
-            RetainedBy::Width => (
-                c.wide_m2,
-                c.pieces
-                    .into_iter()
-                    .filter(|p| p.width_m >= tolerance_m)
-                    .collect(),
-            ),
-            RetainedBy::BestFit | RetainedBy::Raw => (c.raw_m2, c.pieces),
-        };
-        pairs.push(Pair {
-            a: c.a,
-            b: c.b,
-            area_m2,
-            raw_m2: c.raw_m2,
-            retained_by: by[k],
-            pieces,
-        });
     }
+    let mut k = 0;
+    pairs.retain_mut(|p| {
+        let (keep, by) = (retained[k], by[k]);
+        k += 1;
+        if keep {
+            p.retained_by = by;
+            match by {
+                RetainedBy::Width => p.pieces.retain(|piece| piece.width_m >= tolerance_m),
+                RetainedBy::BestFit | RetainedBy::Raw => p.area_m2 = p.raw_m2,
+            }
+        }
+        keep
+    });
     // The largest sliver of each feature of a left with none retained.
     slivers_only.sort_by(|x, y| x.0.cmp(&y.0).then(y.2.total_cmp(&x.2)).then(x.1.cmp(&y.1)));
     slivers_only.dedup_by_key(|s| s.0);
@@ -543,7 +537,7 @@ fn judge(a: &[Feature], b: &[Feature], computed: Vec<Computed>, tolerance_m: f64
 fn best_fits(
     a: &[Feature],
     b: &[Feature],
-    computed: &[Computed],
+    computed: &[Pair],
     a_has: &[bool],
     b_has: &[bool],
 ) -> Vec<usize> {

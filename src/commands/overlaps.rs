@@ -17,7 +17,7 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
     let pieces_out = super::polygon_output(args.pieces.as_deref(), &args.gpkg, "--pieces")?;
     let mut outputs = vec![&out];
     outputs.extend(pieces_out.as_ref().map(|p| p.output()));
-    let prepared = prepare(
+    let mut prepared = prepare(
         &[&args.a, &args.b],
         &ROLES,
         &args.layer_args,
@@ -25,17 +25,13 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
         args.output.quiet,
         &outputs,
     )?;
-    let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
     let (result, weights) = prepared.overlay(0, 1, pieces_out.is_some())?;
-    let mut report = OverlapsReport {
-        context: prepared.context(&result, weights.as_ref(), 0, 1),
-        pair_count: result.pairs.len(),
-        rows: rows(&a.features, &b.features, &result, weights.as_ref()),
-    };
+    let mut context = prepared.context(&result, weights.as_ref(), 0, 1);
     // The pieces are staged first and moved into place only after the report is written,
     // so a failure leaves neither file.
     let staged = match &pieces_out {
         Some(o) => {
+            let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
             let (staged, written) = footprint::timings::time(
                 || format!("pieces ({})", o.shown()),
                 || pieces::stage(o, &a.features, &b.features, &result),
@@ -45,13 +41,28 @@ pub fn run(args: OverlapsArgs) -> Result<Outcome> {
                 if !args.output.quiet {
                     diag::warn(&note);
                 }
-                report.context.warnings.push(Warning::Note(note));
+                context.warnings.push(Warning::Note(note));
             }
             Some(staged)
         }
         _ => None,
     };
-    report::emit(&report, emit_how(&args.output), &out)?;
+    // From here only codes, names and areas are needed: the polygons (100 MB for LSOA11 x16
+    // x CCG21) are freed while the report is made and written, not held under it.
+    let polygons: Vec<_> = prepared
+        .layers
+        .iter_mut()
+        .map(|l| l.take_polygons())
+        .collect();
+    let (a, b) = (&prepared.layers[0], &prepared.layers[1]);
+    let report = footprint::freeing(polygons, || {
+        let report = OverlapsReport {
+            context,
+            pair_count: result.pairs.len(),
+            rows: rows(&a.features, &b.features, &result, weights.as_ref()),
+        };
+        report::emit(&report, emit_how(&args.output), &out).map(|()| report)
+    })?;
     if let Some(s) = staged {
         s.commit()?;
     }

@@ -159,7 +159,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 }
                 "geometry" => {
                     single.member_seen(&mut seen, "geometry");
-                    single.geometry = map.next_value_seed(GeometrySeed)?;
+                    single.geometry = map.next_value_seed(GeometrySeed)?.map(Box::new);
                 }
                 "id" => {
                     single.member_seen(&mut seen, "id");
@@ -281,7 +281,7 @@ impl<'de> Visitor<'de> for FeatureSeed {
                 }
                 "geometry" => {
                     feature.member_seen(&mut seen, "geometry");
-                    feature.geometry = map.next_value_seed(GeometrySeed)?;
+                    feature.geometry = map.next_value_seed(GeometrySeed)?.map(Box::new);
                 }
                 "id" => {
                     feature.member_seen(&mut seen, "id");

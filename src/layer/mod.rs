@@ -181,6 +181,15 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// Take every feature's polygons out (leaving it empty), for a command that needs only
+    /// the features' codes, names and areas from here on to free them.
+    pub fn take_polygons(&mut self) -> Vec<MultiPolygon<f64>> {
+        self.features
+            .iter_mut()
+            .map(|f| std::mem::replace(&mut f.geometry, MultiPolygon::new(Vec::new())))
+            .collect()
+    }
+
     /// The file name, for messages.
     pub fn display_name(&self) -> String {
         self.path.display().to_string()
@@ -675,25 +684,34 @@ impl Collected {
         code_source: &CodeSource,
         name_field: Option<&str>,
     ) -> Collected {
-        let built: Vec<Result<(Feature, Resolution, Cleaned), Skipped>> = raw
-            .into_par_iter()
-            .zip(prepped)
-            .map(|(f, p)| build_feature(f, p, code_source, name_field))
-            .collect();
-        let mut features = Vec::with_capacity(built.len());
-        let mut resolutions = Vec::with_capacity(built.len());
+        // Built a slice at a time, straight into the layer's features: built all at once, the
+        // results were held beside the features and the raw ones (13 MB for LSOA11 x16).
+        const SLICE: usize = 4096;
+        let mut features = Vec::with_capacity(raw.len());
+        let mut resolution = Resolution::default();
         let mut skipped = Vec::new();
         let mut cleaned = Vec::new();
-        for b in built {
-            match b {
-                Ok((f, r, c)) => {
-                    if c.any() {
-                        cleaned.push((f.index, c));
+        let mut input = raw.into_iter().zip(prepped);
+        loop {
+            let slice: Vec<(RawFeature, Prepped)> = input.by_ref().take(SLICE).collect();
+            if slice.is_empty() {
+                break;
+            }
+            let built: Vec<Result<(Feature, Resolution, Cleaned), Skipped>> = slice
+                .into_par_iter()
+                .map(|(f, p)| build_feature(f, p, code_source, name_field))
+                .collect();
+            for b in built {
+                match b {
+                    Ok((f, r, c)) => {
+                        if c.any() {
+                            cleaned.push((f.index, c));
+                        }
+                        features.push(f);
+                        resolution = resolution.add(r);
                     }
-                    features.push(f);
-                    resolutions.push(r);
+                    Err(s) => skipped.push(s),
                 }
-                Err(s) => skipped.push(s),
             }
         }
         let mut missing_codes = Vec::new();
@@ -703,9 +721,6 @@ impl Collected {
                 f.code = format!("#{}", f.index);
             }
         }
-        let resolution = resolutions
-            .into_iter()
-            .fold(Resolution::default(), Resolution::add);
         // Labelled once codes are final (a feature without one is `#index`).
         let cleaned = cleaned
             .into_iter()

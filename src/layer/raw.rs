@@ -19,7 +19,9 @@ pub struct RawFeature {
     /// The Feature's own `id` member, as text.
     pub id: Option<String>,
     pub properties: Properties,
-    pub geometry: Option<RawGeometry>,
+    /// Boxed: the checker takes it out, and a feature without it is then small (the layer's
+    /// features are held until every one is built).
+    pub geometry: Option<Box<RawGeometry>>,
     /// Keys given more than once in this feature, if any (boxed: almost always none, and
     /// there may be a million features).
     pub duplicates: Option<Box<Duplicates>>,
@@ -47,7 +49,7 @@ impl RawFeature {
             index,
             id: None,
             properties,
-            geometry,
+            geometry: geometry.map(Box::new),
             duplicates: None,
         }
     }

@@ -26,8 +26,9 @@ pub(super) struct Prepped {
     pub(super) structure: Result<(), String>,
     /// Extent of its positions.
     pub(super) extent: Option<Extent>,
-    /// Polygons, defects and box; or why the feature is skipped.
-    pub(super) geometry: Result<Built, SkipReason>,
+    /// Polygons, defects and box (boxed: every feature's is held until the layer is built);
+    /// or why the feature is skipped.
+    pub(super) geometry: Result<Box<Built>, SkipReason>,
 }
 
 /// Check and build one feature's geometry, taking it out of the raw feature.
@@ -58,7 +59,7 @@ pub(super) fn prep(f: &mut RawFeature) -> Prepped {
 }
 
 /// Polygons from a (Multi)Polygon's coordinates, validated, projected and measured.
-fn build(coords: Nested, extent: Option<Extent>) -> Result<Built, SkipReason> {
+fn build(coords: Nested, extent: Option<Extent>) -> Result<Box<Built>, SkipReason> {
     let (mut geometry, mut defects) = to_multipolygon(coords);
     if geometry.0.is_empty() {
         return Err(SkipReason::EmptyGeometry);
@@ -98,13 +99,13 @@ fn build(coords: Nested, extent: Option<Extent>) -> Result<Built, SkipReason> {
             defects.iter().map(ToString::to_string).collect(),
         ));
     }
-    Ok(Built {
+    Ok(Box::new(Built {
         resolution: resolution_of(&geometry),
         geometry,
         defects,
         bbox,
         area_m2,
-    })
+    }))
 }
 
 /// Nesting must match the declared type; unknown types are errors.

@@ -247,7 +247,7 @@ impl<'a> Scanner<'a> {
                 }
                 b"geometry" => {
                     f.member_seen(&mut seen, "geometry");
-                    f.geometry = self.geometry()?;
+                    f.geometry = self.geometry()?.map(Box::new);
                 }
                 b"id" => {
                     f.member_seen(&mut seen, "id");
