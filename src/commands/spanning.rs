@@ -94,11 +94,11 @@ fn run_flows(args: &SpanningArgs, flows_path: &Path, areas: &Path) -> Result<Out
         });
     }
     output::preflight(&[&out], &inputs)?;
-    let flows = footprint::timings::time(
-        || format!("read flows {}", flows_path.display()),
-        || footprint::input::flows::load(flows_path, &flow_spec(&args.flows)),
-    )?;
-    if flows.kind == FlowKind::Share && args.analysis.weights.is_none() {
+    // The header is read first: a file that cannot be flows is refused at once. Its rows
+    // are then read while the layers load.
+    let file = footprint::input::flows::open(flows_path, &flow_spec(&args.flows))?;
+    if file.kind() == FlowKind::Share && args.analysis.weights.is_none() {
+        let flows = file.read()?;
         bail!(
             "{}: column {} holds shares of each area's residents ({}); give --weights POINTS \
              (e.g. msoa11_population.csv) to turn them into people, or name a count column \
@@ -108,14 +108,24 @@ fn run_flows(args: &SpanningArgs, flows_path: &Path, areas: &Path) -> Result<Out
             flows.kind_source
         );
     }
-    let prepared = prepare(
-        &[areas, &args.plans],
-        &FLOW_ROLES,
-        &args.layer_args,
-        &args.analysis,
-        args.output.quiet,
-        &[&out],
-    )?;
+    let read = || {
+        footprint::timings::time(
+            || format!("read flows {}", flows_path.display()),
+            || file.read(),
+        )
+    };
+    let load = || {
+        prepare(
+            &[areas, &args.plans],
+            &FLOW_ROLES,
+            &args.layer_args,
+            &args.analysis,
+            args.output.quiet,
+            &[&out],
+        )
+    };
+    let (flows, prepared) = alongside(read, load);
+    let (flows, prepared) = (flows?, prepared?);
     let (area_layer, plans) = (&prepared.layers[0], &prepared.layers[1]);
     let (result, weights) = prepared.overlay(0, 1, false)?;
     let context = prepared.context(&result, weights.as_ref(), 0, 1);
@@ -154,6 +164,30 @@ fn run_flows(args: &SpanningArgs, flows_path: &Path, areas: &Path) -> Result<Out
     let verdict = args.max_plans.map(|max| verdict(&report, max));
     footprint::dispose((prepared, result, placed, report));
     Ok(outcome(verdict, args.output.quiet))
+}
+
+/// `first()` on a thread of its own while `second()` runs here; both here, in turn, when no
+/// thread can be started.
+fn alongside<A: Send, B>(first: impl FnOnce() -> A + Send, second: impl FnOnce() -> B) -> (A, B) {
+    let first = std::sync::Mutex::new(Some(first));
+    // Whoever comes first runs it: the thread, or this one when there is no thread.
+    let run = || {
+        let f = first.lock().unwrap_or_else(|e| e.into_inner()).take();
+        f.map(|f| f())
+    };
+    std::thread::scope(|s| {
+        let thread = std::thread::Builder::new()
+            .name("flows".into())
+            .spawn_scoped(s, run)
+            .ok();
+        let b = second();
+        let a = thread.and_then(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        match a.or_else(run) {
+            Some(a) => (a, b),
+            // `run` takes `first` once, and whoever took it returned its result.
+            None => unreachable!("the first task ran"),
+        }
+    })
 }
 
 /// `msoa11_population.csv (population)`: the weights that make shares people.

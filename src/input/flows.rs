@@ -4,10 +4,13 @@
 //! (naming the file, the line and the column) only when it cannot be read as a flows file at
 //! all.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+
+/// Hash maps keyed by codes: foldhash, not the standard library's SipHash (a flows file has a
+/// row per provider and area; nothing here is ordered by a map).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 use crate::analysis::flows::{FlowColumns, FlowKind, FlowRow, Flows, SkippedRow};
 
@@ -67,40 +70,91 @@ const SHARES: &[&str] = &["proportion", "share", "fraction"];
 
 /// Read a flows file: columns from `spec`, else detected from the header.
 pub fn load(path: &Path, spec: &FlowSpec) -> Result<Flows> {
-    load_csv(path, spec).map_err(|e| {
-        anyhow::anyhow!(
-            "{e:#}\n  hint: --flows takes a CSV with one row per (provider, area): a provider \
-             code column (and optionally its name), an area code column and a value column; \
-             name them with --flow-provider, --flow-name, --flow-area and --flow-value"
-        )
-    })
+    open(path, spec)?.read()
 }
 
-fn load_csv(path: &Path, spec: &FlowSpec) -> Result<Flows> {
+/// A flows file whose header has been read and its columns decided (its rows not yet read):
+/// a file that cannot be flows is refused at once, before any layer is loaded.
+pub struct FlowsFile {
+    reader: csv::Reader<std::fs::File>,
+    positions: Positions,
+    /// The columns, kind and source, without rows.
+    flows: Flows,
+}
+
+/// Open a flows file and decide its columns: from `spec`, else detected from the header.
+pub fn open(path: &Path, spec: &FlowSpec) -> Result<FlowsFile> {
+    open_csv(path, spec).map_err(hinted)
+}
+
+impl FlowsFile {
+    /// How the values are read (counts or shares), decided from the header.
+    pub fn kind(&self) -> FlowKind {
+        self.flows.kind
+    }
+
+    /// Every row, used or skipped with its reason.
+    pub fn read(self) -> Result<Flows> {
+        read_rows(self).map_err(hinted)
+    }
+}
+
+fn hinted(e: anyhow::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{e:#}\n  hint: --flows takes a CSV with one row per (provider, area): a provider \
+         code column (and optionally its name), an area code column and a value column; \
+         name them with --flow-provider, --flow-name, --flow-area and --flow-value"
+    )
+}
+
+fn open_csv(path: &Path, spec: &FlowSpec) -> Result<FlowsFile> {
     let shown = path.display();
-    let (mut reader, headers) = super::open_csv(path, "the flows file")?;
+    let (reader, headers) = super::open_csv(path, "the flows file")?;
     if headers.iter().all(|h| h.is_empty()) {
         bail!("{shown}: the flows file is empty (no header line)");
     }
     let (positions, columns, kind, kind_source) = columns(path, &headers, spec)?;
-    let mut flows = Flows {
-        path: path.to_path_buf(),
-        columns,
-        kind,
-        kind_source,
-        rows_read: 0,
-        rows: Vec::new(),
-        skipped: Vec::new(),
-        notes: Vec::new(),
-    };
-    let mut seen: HashMap<(String, String), usize> = HashMap::new();
-    let mut names: HashMap<String, String> = HashMap::new();
+    Ok(FlowsFile {
+        reader,
+        positions,
+        flows: Flows {
+            path: path.to_path_buf(),
+            columns,
+            kind,
+            kind_source,
+            rows_read: 0,
+            rows: Vec::new(),
+            skipped: Vec::new(),
+            notes: Vec::new(),
+        },
+    })
+}
+
+fn read_rows(file: FlowsFile) -> Result<Flows> {
+    let FlowsFile {
+        mut reader,
+        positions,
+        mut flows,
+    } = file;
+    let path = flows.path.clone();
+    let shown = path.display();
+    let kind = flows.kind;
+    // Providers and areas by number (each code stored once), the first line of each
+    // (provider, area), and each provider's first name: looked up without copying a code.
+    let mut providers: HashMap<String, usize> = HashMap::default();
+    let mut areas: HashMap<String, usize> = HashMap::default();
+    let mut seen: HashMap<(usize, usize), usize> = HashMap::default();
+    let mut names: Vec<String> = Vec::new();
     let mut renamed: Vec<String> = Vec::new();
-    for (row, record) in reader.records().enumerate() {
+    let mut record = csv::StringRecord::new();
+    for row in 0.. {
         let line = row + 2;
-        let record = record.with_context(|| {
+        let more = reader.read_record(&mut record).with_context(|| {
             format!("{shown}: line {line}: unreadable CSV row (every row needs as many fields as the header)")
         })?;
+        if !more {
+            break;
+        }
         flows.rows_read += 1;
         let field = |i: usize| record.get(i).unwrap_or("").trim();
         let provider = field(positions.provider).to_string();
@@ -157,36 +211,29 @@ fn load_csv(path: &Path, spec: &FlowSpec) -> Result<Flows> {
             ));
             continue;
         }
-        match seen.get(&(provider.clone(), area.clone())) {
-            Some(&first) => {
-                flows.skipped.push(skip(
-                    "duplicate",
-                    format!(
-                        "line {line}: provider {provider} and area {area} again (first on line \
-                         {first}, which is used)"
-                    ),
-                ));
-                continue;
-            }
-            None => {
-                seen.insert((provider.clone(), area.clone()), line);
-            }
+        let p = number(&mut providers, &provider);
+        let a = number(&mut areas, &area);
+        if let Some(&first) = seen.get(&(p, a)) {
+            flows.skipped.push(skip(
+                "duplicate",
+                format!(
+                    "line {line}: provider {provider} and area {area} again (first on line \
+                     {first}, which is used)"
+                ),
+            ));
+            continue;
         }
-        let name = positions.name.map(field).unwrap_or("").to_string();
-        match names.get(&provider) {
-            Some(n) if *n != name && !renamed.contains(&provider) => renamed.push(provider.clone()),
-            Some(_) => {}
-            None => {
-                names.insert(provider.clone(), name.clone());
-            }
+        seen.insert((p, a), line);
+        let name = positions.name.map(field).unwrap_or("");
+        if p == names.len() {
+            names.push(name.to_string());
+        } else if names[p] != name && !renamed.contains(&provider) {
+            renamed.push(provider.clone());
         }
         flows.rows.push(FlowRow {
             line,
             provider_code: provider,
-            provider_name: names
-                .get(field(positions.provider))
-                .cloned()
-                .unwrap_or(name),
+            provider_name: names[p].clone(),
             area_code: area,
             value,
         });
@@ -218,6 +265,18 @@ fn load_csv(path: &Path, spec: &FlowSpec) -> Result<Flows> {
         ));
     }
     Ok(flows)
+}
+
+/// The number of `code` in `numbers`, given the next one when it is new.
+fn number(numbers: &mut HashMap<String, usize>, code: &str) -> usize {
+    match numbers.get(code) {
+        Some(&n) => n,
+        None => {
+            let n = numbers.len();
+            numbers.insert(code.to_string(), n);
+            n
+        }
+    }
 }
 
 /// Positions of the columns in the header.
