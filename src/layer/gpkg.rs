@@ -5,9 +5,9 @@ use std::path::Path;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::raw::{RawDocument, RawFeature, RawGeometry};
+use super::raw::{Properties, RawDocument, RawFeature, RawGeometry};
 use super::source::Opened;
 use super::wkb;
 use crate::error::LoadError;
@@ -289,6 +289,9 @@ fn features(
         select.join(", "),
         quoted(&table.name)
     );
+    // The attributes in the order properties keep their keys.
+    let mut in_order: Vec<usize> = (0..attributes.len()).collect();
+    in_order.sort_by_key(|&k| attributes[k]);
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     let mut features = Vec::new();
@@ -315,11 +318,11 @@ fn features(
             },
             _ => return Err(bad("it is not a blob".into())),
         };
-        let mut properties = Map::new();
-        for (k, name) in attributes.iter().enumerate() {
-            properties.insert(name.to_string(), value(row.get_ref(k + 1)?));
+        let mut properties = Properties::with_capacity(attributes.len());
+        for &k in &in_order {
+            properties.insert(attributes[k].to_string(), value(row.get_ref(k + 1)?));
         }
-        features.push(RawFeature::new(index, properties.into(), geometry));
+        features.push(RawFeature::new(index, properties, geometry));
     }
     Ok(RawDocument { crs_name, features })
 }

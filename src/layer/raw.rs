@@ -98,6 +98,11 @@ impl Properties {
         Properties(Vec::new())
     }
 
+    /// Room for `n` keys (inserted in key order, each is added at the end).
+    pub fn with_capacity(n: usize) -> Properties {
+        Properties(Vec::with_capacity(n))
+    }
+
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
     }

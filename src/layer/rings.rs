@@ -33,7 +33,7 @@ pub(super) struct Prepped {
 
 /// Check and build one feature's geometry, taking it out of the raw feature.
 pub(super) fn prep(f: &mut RawFeature) -> Prepped {
-    let Some(g) = f.geometry.take() else {
+    let Some(mut g) = f.geometry.take() else {
         return Prepped {
             structure: Ok(()),
             extent: None,
@@ -42,7 +42,7 @@ pub(super) fn prep(f: &mut RawFeature) -> Prepped {
     };
     let structure = check_structure(&g);
     let extent = points_extent(&g.coords.points);
-    let kind = g.kind.clone().unwrap_or_default();
+    let kind = g.kind.take().unwrap_or_default();
     let geometry = if structure.is_err() {
         // The layer will not load; nothing to build.
         Err(SkipReason::EmptyGeometry)
