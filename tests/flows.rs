@@ -200,12 +200,7 @@ fn a_check_rule_limits_plans_by_flow() {
         .args(["check", &demo("rules_flows.toml"), "-f", "json"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 1);
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rule = &r["results"][0];
     assert_eq!(rule["check"], "spanning");

@@ -246,12 +246,7 @@ fn a_spatially_indexed_flatgeobuf_lists_features_in_its_own_order() {
             "--format",
             "csv",
         ]));
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::exits(&out, 0);
         let mut lines: Vec<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .map(str::to_string)
@@ -313,12 +308,7 @@ fn a_geopackage_from_a_pipe() {
         .write_stdin(bytes)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 0);
     assert!(String::from_utf8_lossy(&out.stdout).contains("feature_count,"));
 }
 
@@ -363,12 +353,7 @@ fn a_geopackage_in_another_coordinate_system_is_refused_by_name() {
     );
     // --crs overrides a wrong declaration.
     let out = run(&args(&["inspect", &layer, "--crs", "EPSG:4326"]));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 0);
     // A definition in WKT alone (no EPSG code) is read by its name.
     let (_dir, path) = altered(
         "INSERT INTO gpkg_spatial_ref_sys VALUES ('BNG', 99, 'NONE', 99, \

@@ -242,12 +242,7 @@ fn require_nested_exits_1_when_a_layer_does_not_nest() {
         .args(["--require-nested", "A:B", "--require-nested", "B:A"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 0);
 }
 
 #[test]
@@ -307,12 +302,7 @@ fn xlsx_has_the_pairs_and_the_split_parts() {
         .arg(&out_path)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 0);
     let bytes = std::fs::read(&out_path).unwrap();
     assert_eq!(&bytes[..2], b"PK");
 }

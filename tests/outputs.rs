@@ -208,12 +208,7 @@ fn dash_is_standard_output() {
         "-o",
         "-",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 0);
     let layer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("GeoJSON only");
     assert_eq!(layer["type"], "FeatureCollection");
     assert!(String::from_utf8_lossy(&out.stderr).contains("built "));
@@ -268,12 +263,7 @@ fn fifo_is_written_in_place() {
         ])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 0);
     // Should footprint not have opened the FIFO, release the reader rather than hang.
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -325,12 +315,7 @@ fn character_devices_are_written_in_place() {
             .unwrap()
     };
     let out = run("null");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 0);
     let out = run("full");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -370,12 +355,7 @@ fn symlinks_are_followed_and_stay_links() {
             ])
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::exits(&out, 0);
         assert!(fs::symlink_metadata(d.join(link))
             .unwrap()
             .file_type()
@@ -676,12 +656,7 @@ fn broken_pipe_is_a_quiet_success() {
         .arg(bin())
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::exits(&out, 0);
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(out.stdout.starts_with(b"a_code,"));
     assert_eq!(out.stdout.iter().filter(|&&b| b == b'\n').count(), 1);

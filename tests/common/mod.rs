@@ -84,3 +84,13 @@ pub fn each<T>(cases: &[T], name: impl Fn(&T) -> String, check: impl Fn(&T)) {
         failed.join(", ")
     );
 }
+
+/// Assert that the command exited with `code`, showing its standard error when it did not.
+pub fn exits(out: &std::process::Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
