@@ -129,17 +129,41 @@ static ONE_THREAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool
 
 static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// `first()` on a thread of its own while `second()` runs on this one; both on this one, in
+/// turn, when no thread may or can be started ([`one_thread`]).
+pub fn alongside<A: Send, B>(
+    first: impl FnOnce() -> A + Send,
+    second: impl FnOnce() -> B,
+) -> (A, B) {
+    if one_thread() {
+        return (first(), second());
+    }
+    // Taken by the thread, or by this one when the thread cannot be started.
+    let first = std::sync::Mutex::new(Some(first));
+    let run = || {
+        let f = first.lock().unwrap_or_else(|e| e.into_inner()).take();
+        f.map(|f| f())
+    };
+    std::thread::scope(|s| {
+        let thread = std::thread::Builder::new().spawn_scoped(s, run).ok();
+        let here = if thread.is_none() { run() } else { None };
+        let b = second();
+        let a = match thread {
+            Some(t) => t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            None => here,
+        };
+        match a {
+            Some(a) => (a, b),
+            None => unreachable!("`first` is run once, by the thread or by this one"),
+        }
+    })
+}
+
 /// Do `work` while `garbage` is freed on another thread: what is no longer needed (a layer's
 /// polygons once the report holds its rows) does not add to the memory `work` needs. When no
 /// thread can be started, `garbage` is freed first.
 pub fn freeing<T: Send, R>(garbage: T, work: impl FnOnce() -> R) -> R {
-    std::thread::scope(|s| {
-        // A thread that cannot be started drops its closure, and the garbage with it.
-        let _ = std::thread::Builder::new()
-            .name("free".into())
-            .spawn_scoped(s, move || drop(garbage));
-        work()
-    })
+    alongside(move || drop(garbage), work).1
 }
 
 /// Drop `value`, or in the binary leave it to the process's exit (see

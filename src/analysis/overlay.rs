@@ -533,17 +533,17 @@ fn judge(a: &[Feature], b: &[Feature], mut pairs: Vec<Pair>, tolerance_m: f64) -
 }
 
 /// Best fit for features left with nothing (`a_has`/`b_has` false): the pair of their
-/// largest raw share, if big enough. Positions in `computed`.
+/// largest raw share, if big enough. Positions in `pairs`.
 fn best_fits(
     a: &[Feature],
     b: &[Feature],
-    computed: &[Pair],
+    pairs: &[Pair],
     a_has: &[bool],
     b_has: &[bool],
 ) -> Vec<usize> {
     let mut best_a: Vec<Option<(f64, usize)>> = vec![None; a.len()];
     let mut best_b: Vec<Option<(f64, usize)>> = vec![None; b.len()];
-    for (k, c) in computed.iter().enumerate() {
+    for (k, c) in pairs.iter().enumerate() {
         let sa = c.raw_m2 / a[c.a].area_m2.max(f64::MIN_POSITIVE);
         let sb = c.raw_m2 / b[c.b].area_m2.max(f64::MIN_POSITIVE);
         if best_a[c.a].is_none_or(|(s, _)| sa > s) {

@@ -124,7 +124,7 @@ fn run_flows(args: &SpanningArgs, flows_path: &Path, areas: &Path) -> Result<Out
             &[&out],
         )
     };
-    let (flows, prepared) = alongside(read, load);
+    let (flows, prepared) = footprint::alongside(read, load);
     let (flows, prepared) = (flows?, prepared?);
     let (area_layer, plans) = (&prepared.layers[0], &prepared.layers[1]);
     let (result, weights) = prepared.overlay(0, 1, false)?;
@@ -164,30 +164,6 @@ fn run_flows(args: &SpanningArgs, flows_path: &Path, areas: &Path) -> Result<Out
     let verdict = args.max_plans.map(|max| verdict(&report, max));
     footprint::dispose((prepared, result, placed, report));
     Ok(outcome(verdict, args.output.quiet))
-}
-
-/// `first()` on a thread of its own while `second()` runs here; both here, in turn, when no
-/// thread can be started.
-fn alongside<A: Send, B>(first: impl FnOnce() -> A + Send, second: impl FnOnce() -> B) -> (A, B) {
-    let first = std::sync::Mutex::new(Some(first));
-    // Whoever comes first runs it: the thread, or this one when there is no thread.
-    let run = || {
-        let f = first.lock().unwrap_or_else(|e| e.into_inner()).take();
-        f.map(|f| f())
-    };
-    std::thread::scope(|s| {
-        let thread = std::thread::Builder::new()
-            .name("flows".into())
-            .spawn_scoped(s, run)
-            .ok();
-        let b = second();
-        let a = thread.and_then(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        match a.or_else(run) {
-            Some(a) => (a, b),
-            // `run` takes `first` once, and whoever took it returned its result.
-            None => unreachable!("the first task ran"),
-        }
-    })
 }
 
 /// `msoa11_population.csv (population)`: the weights that make shares people.
