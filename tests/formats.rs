@@ -619,6 +619,60 @@ fn a_bad_geometry_blob_is_an_error_naming_the_layer_and_feature() {
     );
 }
 
+/// The demo councils copied into 6,000 rows whose keys leave gaps (so the key ranges the
+/// reader splits the table into hold different numbers of rows), each with a code of its own.
+const BIG_COUNCILS: &str = "DELETE FROM gpkg_geometry_columns WHERE table_name != 'councils'; \
+     WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 750) \
+     INSERT INTO councils (fid, geom, LADCD, LADNM) \
+     SELECT 100 + k * 8 + fid + (CASE WHEN k > 300 THEN 20000 ELSE 0 END), geom, \
+            LADCD || '-' || k, LADNM FROM councils, n; \
+     DELETE FROM councils WHERE fid <= 8;";
+
+#[test]
+fn a_big_geopackage_is_read_in_key_order_whichever_thread_reads_a_row() {
+    use footprint::layer::{load, LoadOptions};
+    let (_dir, path) = altered(BIG_COUNCILS);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let codes: Vec<String> = conn
+        .prepare("SELECT LADCD FROM councils ORDER BY fid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    drop(conn);
+    assert_eq!(codes.len(), 6000);
+    let layer = load(&path, &LoadOptions::default()).unwrap();
+    let got: Vec<(usize, &str)> = layer
+        .features
+        .iter()
+        .map(|f| (f.index, f.code.as_str()))
+        .collect();
+    let want: Vec<(usize, &str)> = codes.iter().map(String::as_str).enumerate().collect();
+    assert_eq!(got, want);
+    // The same ground as the eight councils, 750 times over.
+    let demo = load(
+        &repo().join(FIXTURES).join("demo.gpkg:councils"),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let area = |l: &footprint::layer::Layer| l.features.iter().map(|f| f.area_m2).sum::<f64>();
+    assert!((area(&layer) / area(&demo) - 750.0).abs() < 1e-6);
+}
+
+#[test]
+fn a_bad_geometry_late_in_a_big_geopackage_is_named_by_its_place_in_the_file() {
+    // Row 5,000 of 6,000 in key order, far into one of the later key ranges.
+    let (_dir, path) = altered(&format!(
+        "{BIG_COUNCILS} UPDATE councils SET geom = X'4750000100000000FFFF' WHERE fid = \
+         (SELECT fid FROM councils ORDER BY fid LIMIT 1 OFFSET 5000);"
+    ));
+    refused(
+        &args(&["inspect", &path.display().to_string()]),
+        &["altered.gpkg:councils: feature #5000: its geometry: byte-order mark 255"],
+    );
+}
+
 #[test]
 fn damaged_files_are_errors_not_crashes() {
     // Bytes overwritten at 300 places each (a fixed pseudo-random walk): every load ends in a

@@ -144,6 +144,7 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<Opened, LoadError> {
     Ok(Opened {
         doc: RawDocument { crs_name, features },
         crs_by: CRS_BY,
+        prepped: None,
     })
 }
 

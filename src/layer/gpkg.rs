@@ -3,11 +3,13 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 
 use super::raw::{Properties, RawDocument, RawFeature, RawGeometry};
+use super::rings::{prep, Prepped};
 use super::source::Opened;
 use super::wkb;
 use crate::error::LoadError;
@@ -53,11 +55,7 @@ pub(super) fn read(
             "check the file is whole (a GeoPackage is written by e.g. QGIS or ogr2ogr -f GPKG)",
         )
     };
-    let conn = Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(unreadable)?;
+    let conn = Connection::open_with_flags(db, read_only()).map_err(unreadable)?;
     let worded = |e: Choice| match e {
         Choice::Sql(e) => unreadable(e),
         Choice::Refused(e) => e,
@@ -69,10 +67,11 @@ pub(super) fn read(
         Some(_) => path.to_path_buf(),
         None => std::path::PathBuf::from(format!("{}:{}", path.display(), table.name)),
     };
-    let doc = features(&named, &conn, &table, crs_name).map_err(worded)?;
+    let read = features(&named, db, &conn, &table, crs_name).map_err(worded)?;
     Ok(Opened {
-        doc,
+        doc: read.doc,
         crs_by: CRS_BY,
+        prepped: read.prepped,
     })
 }
 
@@ -244,13 +243,51 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// Every row of the table, in primary-key order, as features.
+/// Tables whose primary key spans at least this many values are read in ranges of it, each
+/// on a connection of its own and checked as it is read, on every thread.
+const RANGED_FROM: i64 = 4096;
+
+/// The features of a table, and their checked geometry when they were checked as read.
+struct Features {
+    doc: RawDocument,
+    prepped: Option<Vec<Prepped>>,
+}
+
+/// The query that reads a table's rows: its geometry, then its attributes.
+struct Select<'a> {
+    /// `SELECT geometry, attributes... FROM table`, without a condition or an order.
+    sql: String,
+    attributes: Vec<&'a str>,
+    /// The attributes in the order properties keep their keys.
+    in_order: Vec<usize>,
+}
+
+/// Rows read as features, and their checked geometry when checked as read.
+type Rows = (Vec<RawFeature>, Vec<Prepped>);
+
+/// Why a row could not be read: SQLite failed, or the row's geometry (by its position among
+/// the rows read) is not one.
+enum RowError {
+    Sql(rusqlite::Error),
+    Geometry(usize, String),
+}
+
+impl From<rusqlite::Error> for RowError {
+    fn from(e: rusqlite::Error) -> RowError {
+        RowError::Sql(e)
+    }
+}
+
+/// Every row of the table, in primary-key order, as features. A table with an integer
+/// primary key over [`RANGED_FROM`] values is read in ranges of it on every thread (SQLite
+/// reading, WKB parsing and checking all run there), else in one query here.
 fn features(
     path: &Path,
+    db: &Path,
     conn: &Connection,
     table: &Table,
     crs_name: Option<String>,
-) -> Result<RawDocument, Choice> {
+) -> Result<Features, Choice> {
     // Columns: the geometry, an integer primary key (the fid), and the attributes.
     let mut stmt = conn.prepare(&format!("PRAGMA table_info({})", quoted(&table.name)))?;
     let columns: Vec<(String, String, i64)> = stmt
@@ -280,31 +317,125 @@ fn features(
         .chain(attributes.iter().copied())
         .map(quoted)
         .collect();
-    let order = pk
-        .as_deref()
-        .map(|pk| format!(" ORDER BY {}", quoted(pk)))
-        .unwrap_or_default();
-    let sql = format!(
-        "SELECT {} FROM {}{order}",
-        select.join(", "),
-        quoted(&table.name)
-    );
-    // The attributes in the order properties keep their keys.
     let mut in_order: Vec<usize> = (0..attributes.len()).collect();
     in_order.sort_by_key(|&k| attributes[k]);
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
-    let mut features = Vec::new();
+    let query = Select {
+        sql: format!("SELECT {} FROM {}", select.join(", "), quoted(&table.name)),
+        attributes,
+        in_order,
+    };
+    let geometry_error = |index: usize, m: String| {
+        Choice::Refused(LoadError::new(
+            path,
+            Some(index),
+            format!("its geometry: {m}"),
+            "fix the geometry, or remove the feature",
+        ))
+    };
+    let ranges = match &pk {
+        Some(pk) => key_ranges(conn, table, pk)?,
+        None => Vec::new(),
+    };
+    let (Some(pk), false) = (&pk, ranges.is_empty()) else {
+        let order = pk
+            .as_deref()
+            .map(|pk| format!(" ORDER BY {}", quoted(pk)))
+            .unwrap_or_default();
+        let mut stmt = conn.prepare(&format!("{}{order}", query.sql))?;
+        let mut rows = stmt.query([])?;
+        let (features, _) = read_rows(&mut rows, &query, false).map_err(|e| match e {
+            RowError::Sql(e) => Choice::Sql(e),
+            RowError::Geometry(i, m) => geometry_error(i, m),
+        })?;
+        return Ok(Features {
+            doc: RawDocument { crs_name, features },
+            prepped: None,
+        });
+    };
+    let sql = format!(
+        "{} WHERE {pk} >= ?1 AND {pk} <= ?2 ORDER BY {pk}",
+        query.sql,
+        pk = quoted(pk)
+    );
+    let read: Vec<Result<Rows, RowError>> = ranges
+        .into_par_iter()
+        .map(|(lo, hi)| {
+            let conn = Connection::open_with_flags(db, read_only())?;
+            conn.pragma_update(None, "mmap_size", 1i64 << 40)?;
+            let mut stmt = conn.prepare(&sql)?;
+            let mut rows = stmt.query([lo, hi])?;
+            read_rows(&mut rows, &query, true)
+        })
+        .collect();
+    // In key order; a row's index is its place among all the rows, and the first failure in
+    // that order is the one reported, as when the table is read in one query.
+    let n = read
+        .iter()
+        .map(|r| r.as_ref().map_or(0, |(f, _)| f.len()))
+        .sum();
+    let (mut features, mut prepped) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for range in read {
+        let offset = features.len();
+        let (raw, checked) = range.map_err(|e| match e {
+            RowError::Sql(e) => Choice::Sql(e),
+            RowError::Geometry(i, m) => geometry_error(offset + i, m),
+        })?;
+        features.extend(raw.into_iter().map(|mut f| {
+            f.index += offset;
+            f
+        }));
+        prepped.extend(checked);
+    }
+    Ok(Features {
+        doc: RawDocument { crs_name, features },
+        prepped: Some(prepped),
+    })
+}
+
+/// How a GeoPackage is opened: to read, by one thread per connection.
+fn read_only() -> OpenFlags {
+    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+}
+
+/// Ranges of the primary key `pk` (inclusive, together its whole span) to read the table in,
+/// a few per thread; none when the span is under [`RANGED_FROM`] or there is one thread.
+fn key_ranges(conn: &Connection, table: &Table, pk: &str) -> Result<Vec<(i64, i64)>, Choice> {
+    let (lo, hi): (Option<i64>, Option<i64>) = conn.query_row(
+        &format!(
+            "SELECT min({pk}), max({pk}) FROM {}",
+            quoted(&table.name),
+            pk = quoted(pk)
+        ),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return Ok(Vec::new());
+    };
+    let span = i128::from(hi) - i128::from(lo) + 1;
+    let threads = rayon::current_num_threads();
+    if span < i128::from(RANGED_FROM) || threads < 2 || crate::one_thread() {
+        return Ok(Vec::new());
+    }
+    let count = 4 * threads as i128;
+    let step = (span + count - 1) / count;
+    Ok((0..count)
+        .map(|k| i128::from(lo) + k * step)
+        .take_while(|&start| start <= i128::from(hi))
+        .map(|start| {
+            let end = (start + step - 1).min(i128::from(hi));
+            // Both within lo..=hi, so within i64.
+            (start as i64, end as i64)
+        })
+        .collect())
+}
+
+/// Rows as features numbered from 0; with `check`, each checked as soon as it is read.
+fn read_rows(rows: &mut rusqlite::Rows, query: &Select, check: bool) -> Result<Rows, RowError> {
+    let (mut features, mut prepped) = (Vec::new(), Vec::new());
     while let Some(row) = rows.next()? {
         let index = features.len();
-        let bad = |m: String| {
-            Choice::Refused(LoadError::new(
-                path,
-                Some(index),
-                format!("its geometry: {m}"),
-                "fix the geometry, or remove the feature",
-            ))
-        };
+        let bad = |m: String| RowError::Geometry(index, m);
         let geometry = match row.get_ref(0)? {
             ValueRef::Null => None,
             ValueRef::Blob(blob) => match wkb::gpkg_blob(blob).map_err(bad)? {
@@ -318,13 +449,17 @@ fn features(
             },
             _ => return Err(bad("it is not a blob".into())),
         };
-        let mut properties = Properties::with_capacity(attributes.len());
-        for &k in &in_order {
-            properties.insert(attributes[k].to_string(), value(row.get_ref(k + 1)?));
+        let mut properties = Properties::with_capacity(query.attributes.len());
+        for &k in &query.in_order {
+            properties.insert(query.attributes[k].to_string(), value(row.get_ref(k + 1)?));
         }
-        features.push(RawFeature::new(index, properties, geometry));
+        let mut feature = RawFeature::new(index, properties, geometry);
+        if check {
+            prepped.push(prep(&mut feature));
+        }
+        features.push(feature);
     }
-    Ok(RawDocument { crs_name, features })
+    Ok((features, prepped))
 }
 
 /// An SQLite value as a property: numbers and text as themselves; a blob (which no code or

@@ -385,11 +385,24 @@ fn read_bytes(
                     return read_bytes(path, None, None, &layer, options, &mut |_| {})
                 }
             };
-            crate::timings::report(&format!("parse {label}"), start);
-            crate::timings::time(
-                || format!("check {label}"),
-                || Read::check_as(opened.doc, opened.crs_by),
-            )
+            match opened.prepped {
+                Some(prepped) => {
+                    crate::timings::report(&format!("parse and check {label}"), start);
+                    Read {
+                        crs_name: opened.doc.crs_name,
+                        crs_by: opened.crs_by,
+                        raw: opened.doc.features,
+                        prepped,
+                    }
+                }
+                None => {
+                    crate::timings::report(&format!("parse {label}"), start);
+                    crate::timings::time(
+                        || format!("check {label}"),
+                        || Read::check_as(opened.doc, opened.crs_by),
+                    )
+                }
+            }
         }
     };
     let finished = std::time::Instant::now();

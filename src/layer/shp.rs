@@ -97,6 +97,7 @@ pub(super) fn read(path: &Path, parts: Parts) -> Result<Opened, LoadError> {
     Ok(Opened {
         doc: RawDocument { crs_name, features },
         crs_by: CRS_BY,
+        prepped: None,
     })
 }
 

@@ -48,6 +48,9 @@ pub(super) struct Opened {
     pub(super) doc: RawDocument,
     /// "gpkg_spatial_ref_sys", ".prj", "FlatGeobuf header", for messages.
     pub(super) crs_by: &'static str,
+    /// The features' geometry, checked, when the reader checked each as it read it (in step
+    /// with `doc.features`); else they are checked next.
+    pub(super) prepped: Option<Vec<super::rings::Prepped>>,
 }
 
 /// What a non-GeoJSON file gave: its features, or (from a zip that holds no Shapefile) the
