@@ -3,13 +3,14 @@
 #
 #   bench/compare.sh                      # 3 alternating runs of each tool per job
 #   RUNS=5 bench/compare.sh
-#   JOBS="1 1x1" bench/compare.sh         # only these jobs (ids: 1 1x1 2 3 3o 4 5 5p 6 7 8)
+#   JOBS="1 1x1" bench/compare.sh         # only these jobs (ids: 1 1x1 2 3 3o 4 5 5p 6 7 8 9)
 #   PEERS="shapely duckdb" bench/compare.sh   # only these peers (default: all that install)
 #
 # Peers: geopandas (GeoPandas/GEOS, every job), shapely (shapely 2 vectorised:
 # bench/peer_shapely.py), duckdb (DuckDB spatial: bench/peer_duckdb.py), sedona (SedonaDB:
 # bench/peer_sedona.py), mapshaper (-union: bench/peer_mapshaper.sh). The overlap jobs (1, 1x1,
-# 3, 3o) run them all; validate (4) runs geopandas and shapely; jobs 2 and 5 geopandas alone.
+# 3, 3o) and validate (4) run them all but mapshaper; matrix (9) runs shapely
+# (bench/peer_matrix.py); jobs 2, 5, 6, 7 and 8 geopandas alone.
 #
 # Builds the release binary (in ${CARGO_TARGET_DIR:-target}), makes LSOA11 densified x16 in
 # bench/out/ (gitignored), a Python venv in bench/.venv (gitignored) with geopandas and pyogrio,
@@ -25,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-3}
-JOBS=${JOBS:-1 1x1 2 3 3o 4 5 5p 6 7 8}
+JOBS=${JOBS:-1 1x1 2 3 3o 4 5 5p 6 7 8 9}
 PEERS=${PEERS:-geopandas shapely duckdb sedona mapshaper}
 DATA=${DATA:-../shared/data/england}
 TOOLS=${TOOLS:-../shared/tools}
@@ -128,6 +129,9 @@ peer_cmd() {
         overlaps:mapshaper) PCMD=(bench/peer_mapshaper.sh "$@") ;;
         validate:geopandas) PCMD=("$PY" bench/peer_validate.py "$@") ;;
         validate:shapely) PCMD=("$PY" bench/peer_shapely.py --validate "$@") ;;
+        validate:duckdb) PCMD=("$PY" bench/peer_duckdb.py --validate "$@") ;;
+        validate:sedona) PCMD=("$PY" bench/peer_sedona.py --validate "$@") ;;
+        matrix:shapely) PCMD=("$PY" bench/peer_matrix.py "$@") ;;
         small_areas:geopandas) PCMD=("$PY" bench/peer_small_areas.py "$@") ;;
         changes:geopandas) PCMD=("$PY" bench/peer_changes.py "$@") ;;
         flows:geopandas) PCMD=("$PY" bench/peer_flows.py "$@") ;;
@@ -195,7 +199,7 @@ job() {
             if [[ "$ref" == validate:* ]]; then aargs=(--validate "${ref#validate:}" "$OUT/$p$id.csv"); fi
             # The new commands' peers check their own outputs: REF is "KIND:FILE [FILE]".
             case $ref in
-                changes:* | flows:* | load:*)
+                changes:* | flows:* | load:* | matrix:*)
                     checker=("bench/peer_${ref%%:*}.py" --check)
                     read -r -a aargs <<<"${ref#*:}"
                     aargs+=("$OUT/$p$id.csv")
@@ -260,7 +264,7 @@ if [[ " $JOBS " == *" 4 "* ]]; then
     # every overlap and gap an error (-t 0), for the peers' raw ones; exit 1: findings
     "$BIN" validate "$X16" -t 0 -q -f csv -o "$OUT/fp4ref.csv" || true
 fi
-job 4 "validate LSOA11 x16 (34,753-feature coverage)" "0 1" "Peers: bench/peer_validate.py (GeoPandas: sjoin+intersection overlaps, union holes), bench/peer_shapely.py --validate (the same in shapely 2: STRtree, union_all); checked against footprint's \`validate -t 0\` (overlaps and gaps over a hectare)." validate "geopandas shapely" "validate:$OUT/fp4ref.csv" \
+job 4 "validate LSOA11 x16 (34,753-feature coverage)" "0 1" "Peers: bench/peer_validate.py (GeoPandas: sjoin+intersection overlaps, union holes), bench/peer_shapely.py --validate (the same in shapely 2: STRtree, union_all), bench/peer_duckdb.py --validate (a spatial self-join, each pair once, and the holes of ST_Union_Agg), bench/peer_sedona.py --validate (the same in SedonaDB, its union GEOS's: ST_UnaryUnion(ST_Collect_Agg)); checked against footprint's \`validate -t 0\` (overlaps and gaps over a hectare)." validate "geopandas shapely duckdb sedona" "validate:$OUT/fp4ref.csv" \
     -- "$BIN" validate "$X16" -q -o "$OUT/fp4.out" \
     -- "$X16"
 
@@ -291,6 +295,11 @@ fi
 job 8 "load LSOA11 from a GeoPackage (inspect)" "0" "Peer: bench/peer_load.py (GeoPandas read_file, to_crs, is_valid, area). bench/formats.sh compares the formats footprint reads." load "geopandas" "load:$OUT/fp8.json" \
     -- "$BIN" inspect "$OUT/lsoa11.gpkg" -o "$OUT/fp8.out" -q \
     -- "$OUT/lsoa11.gpkg"
+
+MATRIX=("$DATA/stp21.geojson" "$DATA/ccg21.geojson" "$DATA/ltla21.geojson" "$DATA/ltla19.geojson" "$DATA/msoa11.geojson")
+job 9 "matrix STP21 CCG21 LTLA21 LTLA19 MSOA11 (10 overlays), CSV" "0" "Peer: bench/peer_matrix.py (shapely 2: each pair overlaid once, both directions read from it; an A feature split when two or more B features each hold over 1% of it, outside when all B hold at most 1%); checked: each ordered pair's whole/split/outside/out-of-scope counts and nests verdict against footprint's (printed, not required: a share threshold is not a tolerance)." matrix "shapely" "matrix:$OUT/fp9.csv" \
+    -- "$BIN" matrix "${MATRIX[@]}" -f csv -o "$OUT/fp9.csv" -q \
+    -- "${MATRIX[@]}"
 
 LOAD_AFTER=$(uptime)
 echo
