@@ -448,9 +448,13 @@ fn clear_inside(shell: &[Coord<f64>], chains: &[(u32, Chain)], hole: &[Coord<f64
         && crossings_odd(hole[0], shell)
 }
 
-/// Whether two polygons are proved apart cheaply: no segment box of one meets a segment box of
-/// the other, and neither has a vertex inside the other (one may lie in a hole of the other).
-/// Then they share no area and no boundary. False when not proved.
+/// Whether two polygons are proved apart: no segment of one meets a segment of the other
+/// (found by robust predicates), and neither has a vertex inside the other (one may lie in a
+/// hole of the other). Then they share no area and no boundary. False when not proved.
+///
+/// Parts of a council along an estuary or among islands come within a segment's box of each
+/// other without meeting; proving them apart here spares geo's `relate` of the whole parts
+/// (half of checking LTLA21, whose mainlands run to thousands of vertices).
 pub(crate) fn polygons_apart(p: &Polygon<f64>, q: &Polygon<f64>) -> bool {
     fn rings(p: &Polygon<f64>) -> Vec<&[Coord<f64>]> {
         std::iter::once(p.exterior())
@@ -460,14 +464,67 @@ pub(crate) fn polygons_apart(p: &Polygon<f64>, q: &Polygon<f64>) -> bool {
     }
     let (rp, rq) = (rings(p), rings(q));
     let ok = |rs: &[&[Coord<f64>]]| rs.iter().all(|r| r.len() >= 4 && finite(r));
-    if !ok(&rp) || !ok(&rq) || segment_boxes_meet(&rp, &ring_chains(&rp), &rq, &ring_chains(&rq)) {
+    if !ok(&rp) || !ok(&rq) {
         return false;
     }
-    // No segment box of one holds a vertex of the other, so the crossing counts are clear.
-    let inside = |c: Coord<f64>, rs: &[&[Coord<f64>]]| {
-        rs.iter().fold(false, |odd, r| odd ^ crossings_odd(c, r))
+    let (cp, cq) = (ring_chains(&rp), ring_chains(&rq));
+    let inside = if segment_boxes_meet(&rp, &cp, &rq, &cq) {
+        if segments_meet(&rp, &cp, &rq, &cq) {
+            return false;
+        }
+        // The outlines are apart, so no vertex of one is on the other: the exact count
+        // decides.
+        |c: Coord<f64>, rs: &[&[Coord<f64>]]| {
+            rs.iter()
+                .fold(false, |odd, r| odd ^ crossings_odd_exact(c, r))
+        }
+    } else {
+        // No segment box of one holds a vertex of the other, so the crossing counts are clear.
+        |c: Coord<f64>, rs: &[&[Coord<f64>]]| {
+            rs.iter().fold(false, |odd, r| odd ^ crossings_odd(c, r))
+        }
     };
     !inside(rp[0][0], &rq) && !inside(rq[0][0], &rp)
+}
+
+/// Whether a segment of the rings `ra` meets (crosses or touches) one of the rings `rb`, with
+/// `ca` and `cb` their chains ([`ring_chains`]).
+fn segments_meet(
+    ra: &[&[Coord<f64>]],
+    ca: &[(u32, Chain)],
+    rb: &[&[Coord<f64>]],
+    cb: &[(u32, Chain)],
+) -> bool {
+    ca.iter().any(|(i, a)| {
+        let pa = ra[*i as usize];
+        cb.iter().any(|(j, b)| {
+            let pb = rb[*j as usize];
+            let boxes_meet =
+                !(a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y);
+            boxes_meet
+                && walk_chain_pair(pa, a, pb, b, 0.0, |s, t| {
+                    Line::new(pa[s], pa[s + 1]).intersects(&Line::new(pb[t], pb[t + 1]))
+                })
+        })
+    })
+}
+
+/// [`crossings_odd`] by the sign of an exact orientation, not a division: right for any point
+/// off the ring, however near.
+fn crossings_odd_exact(p: Coord<f64>, ring: &[Coord<f64>]) -> bool {
+    use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
+    let mut odd = false;
+    for w in ring.windows(2) {
+        let (s, e) = (w[0], w[1]);
+        if (s.y > p.y) != (e.y > p.y) {
+            // The ray towards +x crosses the edge when p is left of it, taken upwards.
+            let (lo, hi) = if s.y < e.y { (s, e) } else { (e, s) };
+            if RobustKernel::orient2d(lo, hi, p) == Orientation::CounterClockwise {
+                odd = !odd;
+            }
+        }
+    }
+    odd
 }
 
 /// geo's rule: fewer than 4 points once consecutive repeats are removed.
@@ -693,6 +750,55 @@ mod tests {
             .collect();
         let got: Vec<String> = polygon_errors(p).iter().map(|e| e.to_string()).collect();
         assert_eq!(got, want, "{p:?}");
+    }
+
+    #[test]
+    fn parts_within_a_segment_box_of_each_other_are_apart_unless_they_meet() {
+        let poly = |pts: &[(f64, f64)], holes: Vec<LineString<f64>>| {
+            let mut c: Vec<Coord<f64>> = pts.iter().map(|&(x, y)| Coord { x, y }).collect();
+            c.push(c[0]);
+            Polygon::new(LineString(c), holes)
+        };
+        let ring = |pts: &[(f64, f64)]| {
+            let mut c: Vec<Coord<f64>> = pts.iter().map(|&(x, y)| Coord { x, y }).collect();
+            c.push(c[0]);
+            LineString(c)
+        };
+        // A shore with a long diagonal edge, and an island off it inside that edge's box.
+        let shore = poly(&[(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)], vec![]);
+        let island = poly(&[(6.0, 6.0), (7.0, 6.0), (6.0, 7.0)], vec![]);
+        // Touching the diagonal at a vertex; crossing it; inside the shore.
+        let touching = poly(&[(5.0, 5.0), (7.0, 5.0), (7.0, 7.0)], vec![]);
+        let crossing = poly(&[(4.0, 4.0), (7.0, 4.0), (7.0, 7.0)], vec![]);
+        let inside = poly(&[(1.0, 1.0), (2.0, 1.0), (1.0, 2.0)], vec![]);
+        // In a hole of a frame whose edges' boxes hold it.
+        let frame = poly(
+            &[(-1.0, -1.0), (20.0, -1.0), (20.0, 20.0), (-1.0, 20.0)],
+            vec![ring(&[(0.0, 0.0), (19.0, 0.0), (0.0, 19.0)])],
+        );
+        let in_hole = poly(&[(9.0, 9.0), (9.4, 9.0), (9.0, 9.4)], vec![]);
+        for (p, q, apart) in [
+            (&shore, &island, true),
+            (&shore, &touching, false),
+            (&shore, &crossing, false),
+            (&shore, &inside, false),
+            (&frame, &in_hole, true),
+            (&frame, &island, true),
+        ] {
+            assert_eq!(polygons_apart(p, q), apart, "{q:?}");
+            assert_eq!(polygons_apart(q, p), apart, "{q:?}");
+            if apart {
+                let im = p.relate(q);
+                assert_eq!(
+                    im.get(CoordPos::Inside, CoordPos::Inside),
+                    Dimensions::Empty
+                );
+                assert_eq!(
+                    im.get(CoordPos::OnBoundary, CoordPos::OnBoundary),
+                    Dimensions::Empty
+                );
+            }
+        }
     }
 
     #[test]
