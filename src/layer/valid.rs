@@ -220,10 +220,20 @@ fn validate_near(mp: &MultiPolygon<f64>, mut near: Option<&mut bool>) -> Vec<Def
     }
     if many {
         let boxes: Vec<Option<Rect<f64>>> = mp.0.iter().map(|p| p.bounding_rect()).collect();
+        // Each part's rings and chains, made once for all its pairs (a mainland may meet the
+        // boxes of hundreds of islands).
+        let mut outlines: Vec<Option<Outline>> = (0..mp.0.len()).map(|_| None).collect();
         for (i, j) in meeting_pairs(&boxes) {
+            for k in [i, j] {
+                if outlines[k].is_none() {
+                    outlines[k] = Some(Outline::of(&mp.0[k]));
+                }
+            }
             // Parts whose outlines stay apart, neither inside the other: nothing to report.
-            if polygons_apart(&mp.0[i], &mp.0[j]) {
-                continue;
+            if let (Some(p), Some(q)) = (&outlines[i], &outlines[j]) {
+                if p.apart(q) {
+                    continue;
+                }
             }
             let im = mp.0[i].relate(&mp.0[j]);
             if im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional {
@@ -448,28 +458,55 @@ fn clear_inside(shell: &[Coord<f64>], chains: &[(u32, Chain)], hole: &[Coord<f64
         && crossings_odd(hole[0], shell)
 }
 
-/// Whether two polygons are proved apart: no segment of one meets a segment of the other
-/// (found by robust predicates), and neither has a vertex inside the other (one may lie in a
-/// hole of the other). Then they share no area and no boundary. False when not proved.
+/// [`apart`], for two polygons on their own.
+#[cfg(test)]
+fn polygons_apart(p: &Polygon<f64>, q: &Polygon<f64>) -> bool {
+    Outline::of(p).apart(&Outline::of(q))
+}
+
+/// A polygon's rings, and their chains when every ring is closed enough and finite (else
+/// nothing can be proved about it).
+struct Outline<'a> {
+    rings: Vec<&'a [Coord<f64>]>,
+    chains: Option<Vec<(u32, Chain)>>,
+}
+
+impl<'a> Outline<'a> {
+    fn of(p: &'a Polygon<f64>) -> Outline<'a> {
+        let rings: Vec<&[Coord<f64>]> = std::iter::once(p.exterior())
+            .chain(p.interiors())
+            .map(|r| r.0.as_slice())
+            .collect();
+        let ok = rings.iter().all(|r| r.len() >= 4 && finite(r));
+        let chains = ok.then(|| ring_chains(&rings));
+        Outline { rings, chains }
+    }
+
+    /// [`apart`].
+    fn apart(&self, other: &Outline) -> bool {
+        let (Some(cp), Some(cq)) = (&self.chains, &other.chains) else {
+            return false;
+        };
+        apart(&self.rings, cp, &other.rings, cq)
+    }
+}
+
+/// Whether two polygons (their rings and chains) are proved apart: no segment of one meets a
+/// segment of the other (found by robust predicates), and neither has a vertex inside the
+/// other (one may lie in a hole of the other). Then they share no area and no boundary. False
+/// when not proved.
 ///
 /// Parts of a council along an estuary or among islands come within a segment's box of each
 /// other without meeting; proving them apart here spares geo's `relate` of the whole parts
 /// (half of checking LTLA21, whose mainlands run to thousands of vertices).
-pub(crate) fn polygons_apart(p: &Polygon<f64>, q: &Polygon<f64>) -> bool {
-    fn rings(p: &Polygon<f64>) -> Vec<&[Coord<f64>]> {
-        std::iter::once(p.exterior())
-            .chain(p.interiors())
-            .map(|r| r.0.as_slice())
-            .collect()
-    }
-    let (rp, rq) = (rings(p), rings(q));
-    let ok = |rs: &[&[Coord<f64>]]| rs.iter().all(|r| r.len() >= 4 && finite(r));
-    if !ok(&rp) || !ok(&rq) {
-        return false;
-    }
-    let (cp, cq) = (ring_chains(&rp), ring_chains(&rq));
-    let inside = if segment_boxes_meet(&rp, &cp, &rq, &cq) {
-        if segments_meet(&rp, &cp, &rq, &cq) {
+fn apart(
+    rp: &[&[Coord<f64>]],
+    cp: &[(u32, Chain)],
+    rq: &[&[Coord<f64>]],
+    cq: &[(u32, Chain)],
+) -> bool {
+    let inside = if segment_boxes_meet(rp, cp, rq, cq) {
+        if segments_meet(rp, cp, rq, cq) {
             return false;
         }
         // The outlines are apart, so no vertex of one is on the other: the exact count
@@ -484,7 +521,7 @@ pub(crate) fn polygons_apart(p: &Polygon<f64>, q: &Polygon<f64>) -> bool {
             rs.iter().fold(false, |odd, r| odd ^ crossings_odd(c, r))
         }
     };
-    !inside(rp[0][0], &rq) && !inside(rq[0][0], &rp)
+    !inside(rp[0][0], rq) && !inside(rq[0][0], rp)
 }
 
 /// Whether a segment of the rings `ra` meets (crosses or touches) one of the rings `rb`, with
