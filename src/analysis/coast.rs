@@ -18,11 +18,12 @@
 //!   neighbours farther in, in no footprint and not near one, or near one only through a
 //!   chain that ends farther in.
 
-use geo::{Coord, CoordsIter, Intersects, LinesIter, Point, Rect};
+use geo::{CoordsIter, Intersects, LinesIter, Point};
 use rstar::primitives::{GeomWithData, Line as RLine};
 use rstar::{PointDistance, RTree};
 
 use super::overlay::Overlay;
+use crate::geometry::rect_grow;
 use crate::index::EnvelopeIndex;
 use crate::layer::Feature;
 
@@ -114,18 +115,7 @@ impl<'f> Shore<'f> {
         let margin = tolerance * (1.0 + 1e-9) + 1e-6;
         let mut near = vec![false; footprints.len()];
         for &u in outside {
-            let b = units[u].bbox;
-            let wide = Rect::new(
-                Coord {
-                    x: b.min().x - margin,
-                    y: b.min().y - margin,
-                },
-                Coord {
-                    x: b.max().x + margin,
-                    y: b.max().y + margin,
-                },
-            );
-            for j in index.query(&wide) {
+            for j in index.query(&rect_grow(&units[u].bbox, margin)) {
                 near[j] = true;
             }
         }

@@ -24,11 +24,29 @@ pub(crate) fn segment_boxes_meet(
     rb: &[&[Coord<f64>]],
     cb: &[(u32, Chain)],
 ) -> bool {
+    segments_meet_by(ra, ca, rb, cb, |_, _| true)
+}
+
+/// Whether `meet` holds for a segment of the rings `ra` and one of the rings `rb` whose boxes
+/// meet (with `ca` and `cb` their chains, [`ring_chains`]); `meet` is given the two segments'
+/// ends.
+pub(crate) fn segments_meet_by(
+    ra: &[&[Coord<f64>]],
+    ca: &[(u32, Chain)],
+    rb: &[&[Coord<f64>]],
+    cb: &[(u32, Chain)],
+    meet: impl Fn([Coord<f64>; 2], [Coord<f64>; 2]) -> bool,
+) -> bool {
     ca.iter().any(|(i, a)| {
+        let pa = ra[*i as usize];
         cb.iter().any(|(j, b)| {
+            let pb = rb[*j as usize];
             let boxes_meet =
                 !(a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y);
-            boxes_meet && walk_chain_pair(ra[*i as usize], a, rb[*j as usize], b, 0.0, |_, _| true)
+            boxes_meet
+                && walk_chain_pair(pa, a, pb, b, 0.0, |s, t| {
+                    meet([pa[s], pa[s + 1]], [pb[t], pb[t + 1]])
+                })
         })
     })
 }

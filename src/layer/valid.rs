@@ -16,7 +16,7 @@ use geo::{
 };
 
 use crate::geometry::chains::{
-    monotone_chains, ring_chains, segment_boxes_meet, walk_chain_pair, Chain,
+    monotone_chains, ring_chains, segment_boxes_meet, segments_meet_by, walk_chain_pair, Chain,
 };
 use crate::geometry::crossings_odd;
 
@@ -506,7 +506,10 @@ fn apart(
     cq: &[(u32, Chain)],
 ) -> bool {
     let inside = if segment_boxes_meet(rp, cp, rq, cq) {
-        if segments_meet(rp, cp, rq, cq) {
+        let cross_or_touch = |[a0, a1]: [Coord<f64>; 2], [b0, b1]: [Coord<f64>; 2]| {
+            Line::new(a0, a1).intersects(&Line::new(b0, b1))
+        };
+        if segments_meet_by(rp, cp, rq, cq, cross_or_touch) {
             return false;
         }
         // The outlines are apart, so no vertex of one is on the other: the exact count
@@ -522,28 +525,6 @@ fn apart(
         }
     };
     !inside(rp[0][0], rq) && !inside(rq[0][0], rp)
-}
-
-/// Whether a segment of the rings `ra` meets (crosses or touches) one of the rings `rb`, with
-/// `ca` and `cb` their chains ([`ring_chains`]).
-fn segments_meet(
-    ra: &[&[Coord<f64>]],
-    ca: &[(u32, Chain)],
-    rb: &[&[Coord<f64>]],
-    cb: &[(u32, Chain)],
-) -> bool {
-    ca.iter().any(|(i, a)| {
-        let pa = ra[*i as usize];
-        cb.iter().any(|(j, b)| {
-            let pb = rb[*j as usize];
-            let boxes_meet =
-                !(a.max.x < b.min.x || b.max.x < a.min.x || a.max.y < b.min.y || b.max.y < a.min.y);
-            boxes_meet
-                && walk_chain_pair(pa, a, pb, b, 0.0, |s, t| {
-                    Line::new(pa[s], pa[s + 1]).intersects(&Line::new(pb[t], pb[t + 1]))
-                })
-        })
-    })
 }
 
 /// [`crossings_odd`] by the sign of an exact orientation, not a division: right for any point
@@ -779,6 +760,19 @@ mod tests {
 
     use crate::test_rng::unit as lcg;
 
+    /// geo's relate finds no area and no boundary shared.
+    fn share_nothing(p: &Polygon<f64>, q: &Polygon<f64>) {
+        let im = p.relate(q);
+        assert_eq!(
+            im.get(CoordPos::Inside, CoordPos::Inside),
+            Dimensions::Empty
+        );
+        assert_eq!(
+            im.get(CoordPos::OnBoundary, CoordPos::OnBoundary),
+            Dimensions::Empty
+        );
+    }
+
     fn same_as_geo(p: &Polygon<f64>) {
         let want: Vec<String> = p
             .validation_errors()
@@ -825,15 +819,7 @@ mod tests {
             assert_eq!(polygons_apart(p, q), apart, "{q:?}");
             assert_eq!(polygons_apart(q, p), apart, "{q:?}");
             if apart {
-                let im = p.relate(q);
-                assert_eq!(
-                    im.get(CoordPos::Inside, CoordPos::Inside),
-                    Dimensions::Empty
-                );
-                assert_eq!(
-                    im.get(CoordPos::OnBoundary, CoordPos::OnBoundary),
-                    Dimensions::Empty
-                );
+                share_nothing(p, q);
             }
         }
     }
@@ -950,9 +936,6 @@ mod tests {
 
     #[test]
     fn polygons_proved_apart_share_nothing() {
-        use geo::coordinate_position::CoordPos;
-        use geo::dimensions::Dimensions;
-        use geo::Relate;
         let mut seed = 21;
         let star = |seed: &mut u64, cx: f64, cy: f64, r0: f64, ccw: bool| {
             let n = 3 + (lcg(seed) * 8.0) as usize;
@@ -984,15 +967,7 @@ mod tests {
             }
             if polygons_apart(&p, &q) {
                 apart += 1;
-                let im = p.relate(&q);
-                assert_eq!(
-                    im.get(CoordPos::Inside, CoordPos::Inside),
-                    Dimensions::Empty
-                );
-                assert_eq!(
-                    im.get(CoordPos::OnBoundary, CoordPos::OnBoundary),
-                    Dimensions::Empty
-                );
+                share_nothing(&p, &q);
             } else {
                 not += 1;
             }
