@@ -3,7 +3,7 @@
     python bench/peer_matrix.py [--min-share 0.01] L1.geojson L2.geojson ... OUT.csv
     python bench/peer_matrix.py --check FOOTPRINT.csv PEER.csv
 
-Each layer is loaded as bench/peer_shapely.py loads it (pyogrio code field + WKB, pyproj to
+Each layer is loaded by bench/peer_shapely.py's load (pyogrio code field + WKB, pyproj to
 EPSG:27700, make_valid the invalid) and labelled by its file stem. Each unordered pair is
 overlaid once (STRtree.query(predicate="intersects"), contains_properly shortcut,
 shapely.intersection on the arrays of the other pairs) and both ordered pairs are read from
@@ -27,26 +27,18 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pyogrio.raw
 import shapely
-from pyproj import Transformer
 
-TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+import peer_shapely
 COUNTS = ["a_whole", "a_split", "a_outside", "a_out_of_scope"]
 COLUMNS = ["a_layer", "b_layer", "a_features", "a_whole", "a_split", "a_outside",
            "a_nested_in_b", "a_out_of_scope"]
 
 
 def load(path):
-    info = pyogrio.read_info(path)
-    code = [c for c in info["fields"] if c.upper().endswith("CD")][0]
-    _, _, wkb, fields = pyogrio.raw.read(path, columns=[code])
-    geoms = shapely.from_wkb(wkb)
-    geoms = shapely.transform(geoms, lambda x, y: TO_BNG.transform(x, y), interleaved=False)
-    bad = ~shapely.is_valid(geoms)
-    geoms[bad] = shapely.make_valid(geoms[bad])
+    codes, geoms = peer_shapely.load(path)
     shapely.prepare(geoms)
-    return fields[0].astype(str), geoms
+    return codes.astype(str), geoms
 
 
 def overlay(a, b):
