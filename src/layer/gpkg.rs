@@ -324,13 +324,15 @@ fn features(
         attributes,
         in_order,
     };
-    let geometry_error = |index: usize, m: String| {
-        Choice::Refused(LoadError::new(
+    // A row's failure, its index counted from `offset` (the rows before its range).
+    let refused = |e: RowError, offset: usize| match e {
+        RowError::Sql(e) => Choice::Sql(e),
+        RowError::Geometry(i, m) => Choice::Refused(LoadError::new(
             path,
-            Some(index),
+            Some(offset + i),
             format!("its geometry: {m}"),
             "fix the geometry, or remove the feature",
-        ))
+        )),
     };
     let ranges = match &pk {
         Some(pk) => key_ranges(conn, table, pk)?,
@@ -343,10 +345,7 @@ fn features(
             .unwrap_or_default();
         let mut stmt = conn.prepare(&format!("{}{order}", query.sql))?;
         let mut rows = stmt.query([])?;
-        let (features, _) = read_rows(&mut rows, &query, false).map_err(|e| match e {
-            RowError::Sql(e) => Choice::Sql(e),
-            RowError::Geometry(i, m) => geometry_error(i, m),
-        })?;
+        let (features, _) = read_rows(&mut rows, &query, false).map_err(|e| refused(e, 0))?;
         return Ok(Features {
             doc: RawDocument { crs_name, features },
             prepped: None,
@@ -376,10 +375,7 @@ fn features(
     let (mut features, mut prepped) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for range in read {
         let offset = features.len();
-        let (raw, checked) = range.map_err(|e| match e {
-            RowError::Sql(e) => Choice::Sql(e),
-            RowError::Geometry(i, m) => geometry_error(offset + i, m),
-        })?;
+        let (raw, checked) = range.map_err(|e| refused(e, offset))?;
         features.extend(raw.into_iter().map(|mut f| {
             f.index += offset;
             f

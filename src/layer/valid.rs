@@ -225,9 +225,7 @@ fn validate_near(mp: &MultiPolygon<f64>, mut near: Option<&mut bool>) -> Vec<Def
         let mut outlines: Vec<Option<Outline>> = (0..mp.0.len()).map(|_| None).collect();
         for (i, j) in meeting_pairs(&boxes) {
             for k in [i, j] {
-                if outlines[k].is_none() {
-                    outlines[k] = Some(Outline::of(&mp.0[k]));
-                }
+                outlines[k].get_or_insert_with(|| Outline::of(&mp.0[k]));
             }
             // Parts whose outlines stay apart, neither inside the other: nothing to report.
             if let (Some(p), Some(q)) = (&outlines[i], &outlines[j]) {
@@ -505,24 +503,16 @@ fn apart(
     rq: &[&[Coord<f64>]],
     cq: &[(u32, Chain)],
 ) -> bool {
-    let inside = if segment_boxes_meet(rp, cp, rq, cq) {
-        let cross_or_touch = |[a0, a1]: [Coord<f64>; 2], [b0, b1]: [Coord<f64>; 2]| {
-            Line::new(a0, a1).intersects(&Line::new(b0, b1))
-        };
-        if segments_meet_by(rp, cp, rq, cq, cross_or_touch) {
-            return false;
-        }
-        // The outlines are apart, so no vertex of one is on the other: the exact count
-        // decides.
-        |c: Coord<f64>, rs: &[&[Coord<f64>]]| {
-            rs.iter()
-                .fold(false, |odd, r| odd ^ crossings_odd_exact(c, r))
-        }
-    } else {
-        // No segment box of one holds a vertex of the other, so the crossing counts are clear.
-        |c: Coord<f64>, rs: &[&[Coord<f64>]]| {
-            rs.iter().fold(false, |odd, r| odd ^ crossings_odd(c, r))
-        }
+    let cross_or_touch = |[a0, a1]: [Coord<f64>; 2], [b0, b1]: [Coord<f64>; 2]| {
+        Line::new(a0, a1).intersects(&Line::new(b0, b1))
+    };
+    if segments_meet_by(rp, cp, rq, cq, cross_or_touch) {
+        return false;
+    }
+    // The outlines are apart, so no vertex of one is on the other: the exact count decides.
+    let inside = |c: Coord<f64>, rs: &[&[Coord<f64>]]| {
+        rs.iter()
+            .fold(false, |odd, r| odd ^ crossings_odd_exact(c, r))
     };
     !inside(rp[0][0], rq) && !inside(rq[0][0], rp)
 }
