@@ -37,21 +37,12 @@ COLUMNS = ["a_layer", "b_layer", "a_features", "a_whole", "a_split", "a_outside"
 
 def load(path):
     codes, geoms = peer_shapely.load(path)
-    shapely.prepare(geoms)
     return codes.astype(str), geoms
 
 
 def overlay(a, b):
     """The pairs (ia, ib) of features of a and b that overlap, and their overlap areas."""
-    ia, ib = shapely.STRtree(b).query(a, predicate="intersects")
-    ga, gb = a[ia], b[ib]
-    a_in_b = shapely.contains_properly(gb, ga)
-    b_in_a = ~a_in_b & shapely.contains_properly(ga, gb)
-    area = np.empty(len(ia))
-    area[a_in_b] = shapely.area(ga[a_in_b])
-    area[b_in_a] = shapely.area(gb[b_in_a])
-    rest = ~(a_in_b | b_in_a)
-    area[rest] = shapely.area(shapely.intersection(ga[rest], gb[rest]))
+    ia, ib, area, _ = peer_shapely.overlay(a, b)
     keep = area > 0
     return ia[keep], ib[keep], area[keep]
 

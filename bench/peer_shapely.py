@@ -53,14 +53,9 @@ def validate(path, out):
           f"gaps {len(holes)}", file=sys.stderr)
 
 
-def main():
-    if sys.argv[1] == "--validate":
-        return validate(*sys.argv[2:4])
-    a_path, b_path, out = sys.argv[1:4]
-    t0 = time.time()
-    a_code, a = load(a_path)
-    b_code, b = load(b_path)
-    t1 = time.time()
+def overlay(a, b):
+    """The candidate pairs (ia, ib) of a and b, their overlap areas, and how many of them one
+    holds the other (its area is the held one's, no intersection made)."""
     ia, ib = shapely.STRtree(b).query(a, predicate="intersects")
     ga, gb = a[ia], b[ib]
     shapely.prepare(ga)
@@ -72,11 +67,23 @@ def main():
     area[b_in_a] = shapely.area(gb[b_in_a])
     rest = ~(a_in_b | b_in_a)
     area[rest] = shapely.area(shapely.intersection(ga[rest], gb[rest]))
+    return ia, ib, area, int(a_in_b.sum() + b_in_a.sum())
+
+
+def main():
+    if sys.argv[1] == "--validate":
+        return validate(*sys.argv[2:4])
+    a_path, b_path, out = sys.argv[1:4]
+    t0 = time.time()
+    a_code, a = load(a_path)
+    b_code, b = load(b_path)
+    t1 = time.time()
+    ia, ib, area, held = overlay(a, b)
     with open(out, "w") as f:
         f.write("a_code,b_code,overlap_km2\n")
         f.writelines(f"{x},{y},{v / 1e6:.6f}\n" for x, y, v in zip(a_code[ia], b_code[ib], area))
     print(f"load {t1 - t0:.2f}s query+intersect+write {time.time() - t1:.2f}s pairs {len(ia)} "
-          f"held {int(a_in_b.sum() + b_in_a.sum())}", file=sys.stderr)
+          f"held {held}", file=sys.stderr)
 
 
 if __name__ == "__main__":
