@@ -438,7 +438,7 @@ pub(crate) fn intersect(
                 return None;
             }
             // Narrower than a millimetre: a trace of the kernel's rounding (or of the trace's
-            // 0.1 µm shift), not geometry, at any tolerance.
+            // 0.1 µm inset or shift), not geometry, at any tolerance.
             let width_m = geometry::mean_width_m(&polygon);
             if width_m < clean::SNAP_M {
                 return None;
