@@ -29,6 +29,10 @@ for f in table csv json; do
     run demo-validate-strict-$f validate $d/footprints.geojson --strict -f $f
     run demo-check-$f check $d/rules.toml -f $f
     run demo-build-$f build $d/ccgs.geojson --mapping $d/ccg_footprints.csv -o "$out/demo-build-$f.geojson" -f $f
+    run demo-changes-$f changes $d/councils.geojson $d/councils_next.geojson -f $f
+    run demo-matrix-$f matrix $d/councils.geojson $d/footprints.geojson $d/ccgs.geojson -f $f
+    run demo-cot-small-$f coterminosity $d/footprints.geojson --units $d/councils.geojson --small-areas $d/neighbourhoods.geojson -f $f
+    run demo-span-flows-$f spanning --flows $d/trust_flows.csv --areas $d/neighbourhoods.geojson --plans $d/footprints.geojson -f $f
 done
 run demo-pieces overlaps $d/councils.geojson $d/footprints.geojson -f csv -o "$out/demo-pieces.csv" --pieces "$out/demo-pieces.geojson"
 run demo-check-junit check $d/rules.toml --junit "$out/demo-check-junit.xml"
@@ -46,6 +50,10 @@ for f in table csv json; do
     run real-span-$f spanning $e/ccg21.geojson --plans $e/stp21.geojson --weights $e/msoa11_population.csv -f $f
     run real-validate-$f validate $e/stp21.geojson --extent $e/ltla21.geojson -f $f
     run real-validate-ccg-$f validate $e/ccg21.geojson -f $f
+    run real-changes-$f changes $e/ltla19.geojson $e/ltla21.geojson -f $f
+    run real-matrix-$f matrix $e/stp21.geojson $e/ccg21.geojson $e/ltla21.geojson $e/ltla19.geojson $e/msoa11.geojson -f $f
+    run real-cot-small-$f coterminosity $e/stp21.geojson --units $e/ltla21.geojson --small-areas $e/lsoa11.geojson -f $f
+    run real-span-flows-$f spanning --flows $e/trust_msoa_flows.csv --areas $e/msoa11.geojson --plans $e/stp21.geojson -f $f
 done
 run real-overlaps-csv overlaps $e/lsoa11.geojson $e/ccg21.geojson -f csv
 run real-overlaps-json overlaps $e/lsoa11.geojson $e/ccg21.geojson -f json

@@ -151,14 +151,23 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
     let ca = ring_chains(&ra);
     // The trace trusts each polygon not to cross itself. Features are validated in their
     // file's coordinates; projection can turn a near touch there into a crossing.
+    let cb = ring_chains(&rb);
     let mut own = Vec::new();
-    if !(close_to_itself(&ra, &ca, &mut own) && close_to_itself(&rb, &ring_chains(&rb), &mut own)) {
+    if !close_to_itself(&rb, &cb, &mut own) {
+        return None;
+    }
+    // Drawn in, `b` stays simple only where no two of its edges come near each other: every
+    // vertex moves by at most 4 `INSET_M`, and nowhere else can edges cross. Where a hole
+    // touches its shell, or a cut doubles an edge, the two can be drawn across each other.
+    let simple_b = own.is_empty();
+    if !close_to_itself(&ra, &ca, &mut own) {
         return None;
     }
     // `b` is moved so that outlines that touch cross or pass apart instead: first drawn in
-    // by `INSET_M`, then shifted; when a vertex still lies on the other outline, or the
-    // result has a neck or a tail, the next move is tried.
-    let moves = std::iter::once(None).chain(SHIFTS.iter().map(Some));
+    // by `INSET_M` where it stays simple, then shifted; when a vertex still lies on the
+    // other outline, or the result has a neck or a tail, the next move is tried.
+    let inset_first = simple_b.then_some(None);
+    let moves = inset_first.into_iter().chain(SHIFTS.iter().map(Some));
     moves.into_iter().find_map(|shift| {
         let moved: Vec<Vec<Coord<f64>>> = match shift {
             None => rb.iter().map(|r| inset(r, INSET_M)).collect(),
@@ -176,7 +185,10 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
         };
         let moved: Vec<&[Coord<f64>]> = moved.iter().map(|r| r.as_slice()).collect();
         let mut close = own.clone();
-        let crossings = find_crossings(&ra, &ca, &moved, &ring_chains(&moved), &mut close)?;
+        // The moved outline is walked by the chains of the unmoved one: no vertex moves by
+        // more than 4 `INSET_M`, so a chain is still in x order and within its box to well
+        // under the `CLOSE_M` margin every walk and box test leaves.
+        let crossings = find_crossings(&ra, &ca, &moved, &cb, &mut close)?;
         // A traced ring can pass one vertex twice only where an input touches itself.
         let polygons = trace(&ra, &moved, &rb, crossings, !own.is_empty())?;
         if close.is_empty() {
@@ -983,6 +995,137 @@ mod tests {
         let want = a.intersection(&b);
         assert_eq!(want.0.len(), 1);
         assert!((area(&got) - area(&want.0)).abs() <= 72.0 * INSET_M * 1.01 + 1e-9);
+    }
+
+    const WAVERLEY_2019: [(f64, f64); 44] = [
+        (483525.293488445, 150221.76156235504),
+        (480502.6898283919, 146352.71250774915),
+        (482194.1605012375, 143113.64018834307),
+        (481641.33515474544, 139348.04949015996),
+        (484136.9680890575, 139938.24959155216),
+        (486239.0201256108, 136036.94827837875),
+        (487911.0528424169, 135514.11275546163),
+        (487665.66130514164, 134515.2678708557),
+        (486961.24296017474, 134504.7952598053),
+        (487402.6578100111, 132643.167567435),
+        (491405.2633005082, 131047.9181036688),
+        (496089.7393939194, 133079.75156210357),
+        (498086.54300226213, 132083.53659253655),
+        (499720.9307034772, 132888.42446299663),
+        (502418.9219655009, 132426.2953830205),
+        (502690.1312110851, 133717.0084159231),
+        (504775.0282431509, 133167.4170636995),
+        (505688.80089749704, 133878.22746716323),
+        (510769.53854339593, 135177.51486988217),
+        (510651.8002983989, 142737.45681938864),
+        (508855.08460518124, 143857.26201871806),
+        (507956.27460924204, 142877.11240503055),
+        (504562.050561347, 143769.54034154676),
+        (504493.0974422697, 146150.6392863516),
+        (502601.6582519893, 147050.2431000203),
+        (501018.3516860336, 145440.28897170708),
+        (499748.0587296545, 145310.47245295747),
+        (499520.6535672826, 144171.1438826527),
+        (498370.7488205684, 144498.88719761232),
+        (498972.19881685684, 145327.18462966962),
+        (498429.6425486224, 145793.3412089877),
+        (496908.8316504538, 146339.6898099619),
+        (495498.5542432226, 145651.95864372866),
+        (495767.99966162647, 143656.83005272056),
+        (494599.2776001731, 142712.79333615885),
+        (493481.3468536664, 145407.6447830036),
+        (491767.6562795752, 144093.9570207708),
+        (490461.5596044431, 145627.8380870344),
+        (488712.35874239105, 144953.40437052862),
+        (487530.16930133716, 146463.10935087327),
+        (487685.7625116209, 148666.0471615908),
+        (485531.533080788, 149908.9529527786),
+        (483746.3135183285, 149555.05338215397),
+        (483525.293488445, 150221.76156235504),
+    ];
+    const EAST_HAMPSHIRE_2021: [(f64, f64); 50] = [
+        (487665.66130514164, 134515.2678708557),
+        (487911.0528424169, 135514.11275546163),
+        (486239.0201256108, 136036.94827837875),
+        (484136.9680890575, 139938.24959155216),
+        (481641.33515474544, 139348.04949015996),
+        (482194.1605012375, 143113.64018834307),
+        (480502.6898283919, 146352.71250774915),
+        (476634.59116338205, 146203.8402624285),
+        (473375.78071374627, 145103.8515656725),
+        (471820.3754972077, 143477.3170604437),
+        (470966.2790561996, 143956.54194129963),
+        (465014.6405566038, 143579.8335439247),
+        (464827.39439181937, 140985.4860317536),
+        (462684.59705868823, 140814.04481071432),
+        (460830.3932097003, 138620.08567389273),
+        (462224.0662268554, 137854.03879320004),
+        (463406.4873004657, 138286.64096157582),
+        (463529.29292478424, 134664.71867957615),
+        (465060.04358574795, 134607.92862465425),
+        (462534.8941040036, 132253.62253649317),
+        (464471.3626785448, 127853.76730449066),
+        (466429.0023548827, 127963.06281019631),
+        (464993.9540198527, 126325.10435439035),
+        (465864.1502291692, 124968.73539642584),
+        (465398.4896718608, 122000.55072485871),
+        (465852.4807212105, 120226.41891523945),
+        (467138.30687654164, 119235.23456675123),
+        (467093.2111036589, 117671.42981321456),
+        (467833.4726694288, 117340.71287278898),
+        (467005.19904295553, 111893.91750805575),
+        (468012.93962357444, 112076.2793387625),
+        (469091.03208132327, 112632.69873533494),
+        (473243.2319941552, 108590.52395368829),
+        (473028.2307184884, 108038.95219450255),
+        (474777.12776544644, 108783.28713719791),
+        (473415.65856303874, 110644.57594578507),
+        (474591.2005262665, 113711.51507240947),
+        (475722.2311888821, 114411.3534266783),
+        (474420.5138667994, 116471.88817912512),
+        (475137.2203546143, 116780.96309612032),
+        (476741.93934698775, 122216.84010773333),
+        (477746.5191540784, 123177.47424409717),
+        (477458.6421697169, 125316.18916950507),
+        (480517.85173450736, 127902.58578928585),
+        (481177.76692558784, 130364.87337418771),
+        (484342.81043450796, 130045.04613153214),
+        (485503.2427663782, 131823.71929045147),
+        (487402.6578100111, 132643.167567435),
+        (486961.24296017474, 134504.7952598053),
+        (487665.66130514164, 134515.2678708557),
+    ];
+    const EAST_HAMPSHIRE_2021_HOLE: [(f64, f64); 4] = [
+        (486961.24296017474, 134504.7952598053),
+        (486290.574126255, 134494.76071106803),
+        (486952.95323495363, 134539.58339513952),
+        (486961.24296017474, 134504.7952598053),
+    ];
+
+    #[test]
+    fn a_hole_touching_its_shell_is_not_drawn_across_it() {
+        // East Hampshire (2021, generalised) has a sliver of a hole whose sharp tip touches
+        // its shell at a vertex it shares with Waverley (2019). Drawn in, the tip moves out
+        // across the shell, and the trace found 53.77 km² of Waverley inside East Hampshire.
+        let ring =
+            |pts: &[(f64, f64)]| LineString(pts.iter().map(|&(x, y)| Coord { x, y }).collect());
+        let a = MultiPolygon(vec![Polygon::new(ring(&WAVERLEY_2019), vec![])]);
+        let b = MultiPolygon(vec![Polygon::new(
+            ring(&EAST_HAMPSHIRE_2021),
+            vec![ring(&EAST_HAMPSHIRE_2021_HOLE)],
+        )]);
+        let rb = rings(&b);
+        let drawn_in: Vec<Vec<Coord<f64>>> = rb.iter().map(|r| inset(r, INSET_M)).collect();
+        let drawn_in: Vec<&[Coord<f64>]> = drawn_in.iter().map(|r| r.as_slice()).collect();
+        assert!(!close_to_itself(
+            &drawn_in,
+            &ring_chains(&drawn_in),
+            &mut Vec::new()
+        ));
+        for (p, q) in [(&a, &b), (&b, &a)] {
+            let got = intersection(p, q).unwrap_or_default();
+            assert!(area(&got) < 2e4, "{} m²", area(&got));
+        }
     }
 
     #[test]
