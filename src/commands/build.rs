@@ -87,5 +87,6 @@ pub fn run(args: BuildArgs) -> Result<Outcome> {
         diag::line(String::from_utf8_lossy(&summary).trim_end());
     }
     let verdict = args.strict.then(|| report.coverage.verdict(&map, units));
+    footprint::dispose((layers, map, report));
     Ok(outcome(verdict, args.quiet))
 }

@@ -43,7 +43,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome> {
     if let Some(s) = staged {
         s.commit()?;
     }
-    Ok(if result.failed == 0 {
+    let clean = result.failed == 0;
+    footprint::dispose((layers, inputs, result));
+    Ok(if clean {
         Outcome::Clean
     } else {
         Outcome::Findings

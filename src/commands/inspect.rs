@@ -26,5 +26,6 @@ pub fn run(args: InspectArgs) -> Result<Outcome> {
     }
     let report = InspectReport::from_layer(&layers[0]);
     report::emit(&report, emit_how(&args.output), &out)?;
+    footprint::dispose((layers, report));
     Ok(Outcome::Clean)
 }

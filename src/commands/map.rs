@@ -43,6 +43,7 @@ pub fn run(args: MapArgs) -> Result<Outcome> {
     if !args.quiet {
         say_written(&args.output, simplify_m);
     }
+    footprint::dispose((prepared, overlay, weights, report));
     Ok(Outcome::Clean)
 }
 
