@@ -78,11 +78,12 @@ const INSET_M: f64 = 1e-7;
 /// the ring turns back on itself. A zero-length edge takes the direction of its neighbour.
 fn inset(ring: &[Coord<f64>], d: f64) -> Vec<Coord<f64>> {
     let n = ring.len() - 1;
-    // The unit normal to the left of the edge from ring[i] to ring[i + 1].
+    // The unit normal to the left of the edge from ring[i] to ring[i + 1]. Coordinates are
+    // metres on the grid: no square overflows, so no `hypot` (slow) is needed.
     let normal = |i: usize| -> Option<Coord<f64>> {
-        let (p, q) = (ring[i % n], ring[(i + 1) % n]);
+        let (p, q) = (ring[i], ring[i + 1]);
         let (dx, dy) = (q.x - p.x, q.y - p.y);
-        let len = dx.hypot(dy);
+        let len = (dx * dx + dy * dy).sqrt();
         (len > 0.0).then(|| Coord {
             x: -dy / len,
             y: dx / len,
@@ -104,7 +105,7 @@ fn inset(ring: &[Coord<f64>], d: f64) -> Vec<Coord<f64>> {
             let (mx, my) = if 1.0 + dot >= 0.125 {
                 (sx / (1.0 + dot), sy / (1.0 + dot))
             } else {
-                let len = sx.hypot(sy);
+                let len = (sx * sx + sy * sy).sqrt();
                 if len > 1e-9 {
                     (4.0 * sx / len, 4.0 * sy / len)
                 } else {
@@ -119,6 +120,16 @@ fn inset(ring: &[Coord<f64>], d: f64) -> Vec<Coord<f64>> {
         .collect();
     out.push(out[0]);
     out
+}
+
+/// The ring `ring` moved by `(dx, dy)`.
+fn shifted(ring: &[Coord<f64>], (dx, dy): (f64, f64)) -> Vec<Coord<f64>> {
+    ring.iter()
+        .map(|c| Coord {
+            x: c.x + dx,
+            y: c.y + dy,
+        })
+        .collect()
 }
 
 /// One proper crossing of a segment of `a` and a segment of `b`.
@@ -167,21 +178,11 @@ pub fn intersection(a: &MultiPolygon<f64>, b: &MultiPolygon<f64>) -> Option<Vec<
     // by `INSET_M` where it stays simple, then shifted; when a vertex still lies on the
     // other outline, or the result has a neck or a tail, the next move is tried.
     let inset_first = simple_b.then_some(None);
-    let moves = inset_first.into_iter().chain(SHIFTS.iter().map(Some));
-    moves.into_iter().find_map(|shift| {
+    let mut moves = inset_first.into_iter().chain(SHIFTS.iter().map(Some));
+    moves.find_map(|shift| {
         let moved: Vec<Vec<Coord<f64>>> = match shift {
             None => rb.iter().map(|r| inset(r, INSET_M)).collect(),
-            Some(&(dx, dy)) => rb
-                .iter()
-                .map(|r| {
-                    r.iter()
-                        .map(|c| Coord {
-                            x: c.x + dx,
-                            y: c.y + dy,
-                        })
-                        .collect()
-                })
-                .collect(),
+            Some(&d) => rb.iter().map(|r| shifted(r, d)).collect(),
         };
         let moved: Vec<&[Coord<f64>]> = moved.iter().map(|r| r.as_slice()).collect();
         let mut close = own.clone();
