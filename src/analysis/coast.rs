@@ -70,8 +70,11 @@ pub fn homes(units: &[Feature], footprints: &[Feature], overlay: &Overlay) -> Ve
     }
     // Only units whose every neighbour is in a footprint or at the shore itself keep theirs,
     // until no more is lost: a chain of units near a border loses its homes from the far end.
-    let unit_index = EnvelopeIndex::new(units);
     let candidates: Vec<usize> = (0..units.len()).filter(|&u| home[u].is_some()).collect();
+    if candidates.is_empty() {
+        return home;
+    }
+    let unit_index = EnvelopeIndex::new(units);
     let around: Vec<Vec<usize>> = candidates
         .iter()
         .map(|&u| neighbours(u, units, &unit_index).collect())

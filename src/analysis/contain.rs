@@ -13,15 +13,23 @@
 
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
 use geo::{Contains, Coord, Intersects, Line, LineString, MultiPolygon, Rect};
-use rstar::primitives::{GeomWithData, Line as RLine};
-use rstar::{RTree, AABB};
 
 use crate::layer::Feature;
 
-/// An R-tree over the edges of one MultiPolygon.
+/// The edges of one MultiPolygon, ring after ring in order, under a tree of boxes: each box
+/// holds `NODE` consecutive edges (or boxes of the level below). An outline's consecutive
+/// edges lie together, so boxes in ring order are compact without sorting, and the index is
+/// built in one pass: a fifth of the time of an R-tree's bulk load (rstar), which was 6% of
+/// `matrix`'s CPU.
 pub struct EdgeIndex {
-    tree: RTree<GeomWithData<RLine<[f64; 2]>, ()>>,
+    edges: Vec<Line<f64>>,
+    /// `levels[0][k]` is the box of edges `k * NODE..`, `levels[l][k]` that of boxes
+    /// `k * NODE..` of level `l - 1`; the last level has at most `NODE` boxes.
+    levels: Vec<Vec<Rect<f64>>>,
 }
+
+/// Edges (or boxes) under one box of an [`EdgeIndex`].
+const NODE: usize = 8;
 
 /// Every ring of `mp`: each polygon's shell, then its holes.
 pub(crate) fn rings(mp: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
@@ -34,61 +42,108 @@ pub fn vertex_count(mp: &MultiPolygon<f64>) -> usize {
     rings(mp).map(|r| r.0.len()).sum()
 }
 
-fn line_aabb(l: &Line<f64>) -> AABB<[f64; 2]> {
-    AABB::from_corners(
-        [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
-        [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
-    )
-}
-
 fn line_box(l: &Line<f64>) -> Rect<f64> {
     Rect::new(l.start, l.end)
 }
 
+/// The box around `boxes`.
+fn union(boxes: &[Rect<f64>]) -> Rect<f64> {
+    let (mut min, mut max) = (boxes[0].min(), boxes[0].max());
+    for b in &boxes[1..] {
+        min.x = min.x.min(b.min().x);
+        min.y = min.y.min(b.min().y);
+        max.x = max.x.max(b.max().x);
+        max.y = max.y.max(b.max().y);
+    }
+    Rect::new(min, max)
+}
+
+/// Whether two boxes meet (share at least a point).
+fn meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
+    a.min().x <= b.max().x
+        && b.min().x <= a.max().x
+        && a.min().y <= b.max().y
+        && b.min().y <= a.max().y
+}
+
 impl EdgeIndex {
     pub fn new(mp: &MultiPolygon<f64>) -> EdgeIndex {
-        let edges = rings(mp)
+        let edges: Vec<Line<f64>> = rings(mp)
             .flat_map(|ring| ring.0.windows(2))
-            .map(|w| GeomWithData::new(RLine::new([w[0].x, w[0].y], [w[1].x, w[1].y]), ()))
+            .map(|w| Line::new(w[0], w[1]))
             .collect();
-        EdgeIndex {
-            tree: RTree::bulk_load(edges),
+        let mut levels: Vec<Vec<Rect<f64>>> = Vec::new();
+        let mut below: Vec<Rect<f64>> = edges
+            .chunks(NODE)
+            .map(|c| {
+                let boxes: Vec<Rect<f64>> = c.iter().map(line_box).collect();
+                union(&boxes)
+            })
+            .collect();
+        while below.len() > NODE {
+            let up = below.chunks(NODE).map(union).collect();
+            levels.push(std::mem::replace(&mut below, up));
         }
+        levels.push(below);
+        EdgeIndex { edges, levels }
+    }
+
+    /// Whether `found` holds for an edge whose box meets `rect` (each such edge is offered
+    /// until one is found).
+    fn any_in(&self, rect: &Rect<f64>, found: &mut impl FnMut(&Line<f64>) -> bool) -> bool {
+        let top = self.levels.len() - 1;
+        (0..self.levels[top].len()).any(|k| self.any_under(top, k, rect, found))
+    }
+
+    fn any_under(
+        &self,
+        level: usize,
+        k: usize,
+        rect: &Rect<f64>,
+        found: &mut impl FnMut(&Line<f64>) -> bool,
+    ) -> bool {
+        if !meet(&self.levels[level][k], rect) {
+            return false;
+        }
+        let from = k * NODE;
+        if level == 0 {
+            let to = (from + NODE).min(self.edges.len());
+            return self.edges[from..to]
+                .iter()
+                .any(|e| meet(&line_box(e), rect) && found(e));
+        }
+        let to = (from + NODE).min(self.levels[level - 1].len());
+        (from..to).any(|c| self.any_under(level - 1, c, rect, found))
     }
 
     /// The edges whose boxes meet `rect`.
     fn edges_in(&self, rect: &Rect<f64>) -> Vec<Line<f64>> {
-        let env = AABB::from_corners([rect.min().x, rect.min().y], [rect.max().x, rect.max().y]);
-        self.tree
-            .locate_in_envelope_intersecting(&env)
-            .map(|e| {
-                let (s, t) = (e.geom().from, e.geom().to);
-                Line::new(Coord { x: s[0], y: s[1] }, Coord { x: t[0], y: t[1] })
-            })
-            .collect()
+        let mut out = Vec::new();
+        self.any_in(rect, &mut |e| {
+            out.push(*e);
+            false
+        });
+        out
     }
 
     /// Whether an edge passes within `d` of `p`.
     pub fn near(&self, p: Coord<f64>, d: f64) -> bool {
         use geo::{Distance, Euclidean, Point};
-        let env = AABB::from_corners([p.x - d, p.y - d], [p.x + d, p.y + d]);
-        self.tree.locate_in_envelope_intersecting(&env).any(|e| {
-            let (s, t) = (e.geom().from, e.geom().to);
-            let line = Line::new(Coord { x: s[0], y: s[1] }, Coord { x: t[0], y: t[1] });
-            Euclidean.distance(&Point(p), &line) <= d
-        })
+        let around = Rect::new(
+            Coord {
+                x: p.x - d,
+                y: p.y - d,
+            },
+            Coord {
+                x: p.x + d,
+                y: p.y + d,
+            },
+        );
+        self.any_in(&around, &mut |e| Euclidean.distance(&Point(p), e) <= d)
     }
 
     fn meets(&self, line: Line<f64>) -> bool {
-        self.tree
-            .locate_in_envelope_intersecting(&line_aabb(&line))
-            .any(|e| {
-                let (s, t) = (e.geom().from, e.geom().to);
-                line.intersects(&Line::new(
-                    Coord { x: s[0], y: s[1] },
-                    Coord { x: t[0], y: t[1] },
-                ))
-            })
+        self.any_in(&line_box(&line), &mut |e| line.intersects(e))
     }
 }
 
@@ -201,6 +256,63 @@ mod tests {
             geometry,
             defects: vec![],
         }
+    }
+
+    /// The index finds exactly the edges a scan of every edge finds, for outlines of many
+    /// sizes (one box, two levels, several) and query boxes of every size.
+    #[test]
+    fn edge_index_finds_what_a_scan_finds() {
+        use crate::test_rng::unit;
+        let mut seed = 7;
+        for n in [3usize, 8, 9, 64, 65, 700] {
+            // A wobbly ring around (500, 500), and a hole in it.
+            let ring = |r: f64, seed: &mut u64| -> LineString<f64> {
+                let mut pts: Vec<Coord<f64>> = (0..n)
+                    .map(|k| {
+                        let a = k as f64 / n as f64 * std::f64::consts::TAU;
+                        let r = r * (0.8 + 0.4 * unit(seed));
+                        Coord {
+                            x: 500.0 + r * a.cos(),
+                            y: 500.0 + r * a.sin(),
+                        }
+                    })
+                    .collect();
+                pts.push(pts[0]);
+                LineString(pts)
+            };
+            let mp = MultiPolygon(vec![geo::Polygon::new(
+                ring(400.0, &mut seed),
+                vec![ring(100.0, &mut seed)],
+            )]);
+            let all: Vec<Line<f64>> = rings(&mp).flat_map(|r| r.lines()).collect();
+            let index = EdgeIndex::new(&mp);
+            let key = |l: &Line<f64>| (l.start.x, l.start.y, l.end.x, l.end.y);
+            for _ in 0..200 {
+                let (x, y) = (unit(&mut seed) * 1000.0, unit(&mut seed) * 1000.0);
+                let s = unit(&mut seed).powi(3) * 600.0;
+                let rect = Rect::new(coord! { x: x, y: y }, coord! { x: x + s, y: y + s });
+                let mut got: Vec<_> = index.edges_in(&rect).iter().map(key).collect();
+                let mut want: Vec<_> = all
+                    .iter()
+                    .filter(|l| line_box(l).intersects(&rect))
+                    .map(key)
+                    .collect();
+                got.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                assert_eq!(got, want, "{n} vertices, box {rect:?}");
+                let line = Line::new(coord! { x: x, y: y }, coord! { x: x + s, y: y - s });
+                assert_eq!(index.meets(line), all.iter().any(|l| l.intersects(&line)));
+                let p = coord! { x: x, y: y };
+                let d = s / 10.0;
+                use geo::{Distance, Euclidean, Point};
+                let near = all.iter().any(|l| Euclidean.distance(&Point(p), l) <= d);
+                assert_eq!(index.near(p, d), near);
+            }
+        }
+        // An empty outline has no edges.
+        let none = EdgeIndex::new(&MultiPolygon(vec![]));
+        let everywhere = Rect::new(coord! { x: -1e9, y: -1e9 }, coord! { x: 1e9, y: 1e9 });
+        assert!(none.edges_in(&everywhere).is_empty());
     }
 
     #[test]

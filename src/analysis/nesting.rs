@@ -73,6 +73,11 @@ pub fn uncovered(b_in_a: &CoterminosityReport, overlay: &Overlay, b: &[Feature])
         .filter_map(|(u, f)| {
             let covered: f64 = overlay.of_a(u).map(|p| p.raw_m2).sum();
             let left = (f.area_m2 - covered).max(0.0);
+            // The allowance is never under MIN_PIECE_M2: most features are covered, and their
+            // outlines need not be measured.
+            if left <= MIN_PIECE_M2 {
+                return None;
+            }
             let perimeter: f64 = f.geometry.0.iter().map(crate::geometry::perimeter_m).sum();
             let allowed = (overlay.tolerance_m * perimeter).max(MIN_PIECE_M2);
             (left > allowed).then(|| Uncovered {

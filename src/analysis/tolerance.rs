@@ -97,19 +97,24 @@ pub const TOO_COARSE_SEGMENT_M: f64 = 5_000.0;
 
 /// Decide the tolerance for an analysis of `layers`, with warnings about coarse data.
 pub fn resolve(arg: ToleranceArg, layers: &[&Layer]) -> (Tolerance, Vec<String>) {
-    let mut warnings = Vec::new();
-    for l in layers {
-        let seg = l.resolution.mean_segment_m();
-        if seg > TOO_COARSE_SEGMENT_M {
-            warnings.push(format!(
-                "{}: boundaries are very coarse (mean segment {:.1} km): results at scales \
-                 under a few km are not reliable; use a more detailed boundary file",
-                l.display_name(),
-                seg / 1000.0
-            ));
-        }
-    }
-    let tolerance = match arg {
+    let tolerance = choose(arg, layers);
+    // Widths are only compared with a tolerance above 0.
+    let widths: Vec<Option<f64>> = layers
+        .iter()
+        .map(|l| {
+            (tolerance.metres > 0.0)
+                .then(|| typical_width_m(l))
+                .flatten()
+        })
+        .collect();
+    let warnings = warnings(&tolerance, layers, &widths);
+    (tolerance, warnings)
+}
+
+/// The tolerance for an analysis of `layers`: the one given, or (auto) the suggestion of the
+/// coarsest layer (the last of the coarsest, when several suggest the same).
+pub fn choose(arg: ToleranceArg, layers: &[&Layer]) -> Tolerance {
+    match arg {
         ToleranceArg::Metres(m) => Tolerance {
             metres: m,
             source: "given".into(),
@@ -133,12 +138,29 @@ pub fn resolve(arg: ToleranceArg, layers: &[&Layer]) -> (Tolerance, Vec<String>)
                 },
             }
         }
-    };
+    }
+}
+
+/// Warnings about analysing `layers` at `tolerance`: layers too coarse to rely on, and layers
+/// whose features are small for it (`widths`: each layer's [`typical_width_m`], in step with
+/// `layers`; None where unknown or not measured).
+pub fn warnings(tolerance: &Tolerance, layers: &[&Layer], widths: &[Option<f64>]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for l in layers {
+        let seg = l.resolution.mean_segment_m();
+        if seg > TOO_COARSE_SEGMENT_M {
+            warnings.push(format!(
+                "{}: boundaries are very coarse (mean segment {:.1} km): results at scales \
+                 under a few km are not reliable; use a more detailed boundary file",
+                l.display_name(),
+                seg / 1000.0
+            ));
+        }
+    }
     // A tolerance near the size of the features themselves hides real detail.
     if tolerance.metres > 0.0 {
-        for l in layers {
-            let widths = typical_width_m(l);
-            if let Some(median) = widths {
+        for (l, widths) in layers.iter().zip(widths) {
+            if let Some(median) = *widths {
                 if median < 2.0 * tolerance.metres {
                     warnings.push(format!(
                         "{}: features are small for a {} m tolerance (median width {:.0} m): \
@@ -152,11 +174,11 @@ pub fn resolve(arg: ToleranceArg, layers: &[&Layer]) -> (Tolerance, Vec<String>)
             }
         }
     }
-    (tolerance, warnings)
+    warnings
 }
 
 /// Median over features of a rough width: area / (perimeter / 2) of the whole feature.
-fn typical_width_m(layer: &Layer) -> Option<f64> {
+pub fn typical_width_m(layer: &Layer) -> Option<f64> {
     let mut widths: Vec<f64> = layer
         .features
         .iter()

@@ -79,8 +79,16 @@ pub fn run(args: MatrixArgs) -> Result<Outcome> {
     let unordered: Vec<(usize, usize)> = (0..layers.len())
         .flat_map(|i| (i + 1..layers.len()).map(move |j| (i, j)))
         .collect();
+    // Each layer's typical width, measured once for all its pairs; only a tolerance above 0
+    // is compared with it.
+    let measure = args.analysis.tolerance != ToleranceArg::Metres(0.0);
+    let widths: Vec<Option<f64>> = layers
+        .par_iter()
+        .map(|l| measure.then(|| tolerance::typical_width_m(l)).flatten())
+        .collect();
     let job = Job {
         layers: &layers,
+        widths,
         labels: &labels,
         points: points.as_ref(),
         tolerance: args.analysis.tolerance,
@@ -189,6 +197,8 @@ impl Warnings {
 /// What every pair shares.
 struct Job<'a> {
     layers: &'a [Layer],
+    /// Each layer's [`tolerance::typical_width_m`] (None when not measured).
+    widths: Vec<Option<f64>>,
     labels: &'a [&'a str],
     points: Option<&'a Points>,
     tolerance: ToleranceArg,
@@ -211,7 +221,8 @@ impl Job<'_> {
     /// as `coterminosity` decides it for them.
     fn pair(&self, i: usize, j: usize) -> Result<Done> {
         let (a, b) = (&self.layers[i], &self.layers[j]);
-        let (tol, notes) = tolerance::resolve(self.tolerance, &[a, b]);
+        let tol = tolerance::choose(self.tolerance, &[a, b]);
+        let notes = tolerance::warnings(&tol, &[a, b], &[self.widths[i], self.widths[j]]);
         let ov = overlay(&a.features, &b.features, tol.metres, false);
         if !ov.failed.is_empty() {
             return Err(footprint::error::KernelError::pairs(a, b, &ov.failed).into());
@@ -219,7 +230,7 @@ impl Job<'_> {
         let back = ov.transposed();
         // The same metres the other way round; its source names the layer `coterminosity`
         // would name (the last of the coarsest, when both suggest the same).
-        let (tol_back, _) = tolerance::resolve(self.tolerance, &[b, a]);
+        let tol_back = tolerance::choose(self.tolerance, &[b, a]);
         let mut warnings = notes;
         let base: Vec<Warning> = warnings.iter().cloned().map(Warning::Note).collect();
         let ab = self.direction(i, j, &ov, &tol, &base, &mut warnings);
