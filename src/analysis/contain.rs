@@ -19,8 +19,8 @@ use crate::layer::Feature;
 /// The edges of one MultiPolygon, ring after ring in order, under a tree of boxes: each box
 /// holds `NODE` consecutive edges (or boxes of the level below). An outline's consecutive
 /// edges lie together, so boxes in ring order are compact without sorting, and the index is
-/// built in one pass: a fifth of the time of an R-tree's bulk load (rstar), which was 6% of
-/// `matrix`'s CPU.
+/// built in one pass. An R-tree's bulk load (rstar) took 6.2% of `matrix`'s CPU; this takes
+/// 0.4%, and [`relate`]'s look-ups in it 7.4% instead of 9.7% (single-threaded profiles).
 pub struct EdgeIndex {
     edges: Vec<Line<f64>>,
     /// `levels[0][k]` is the box of edges `k * NODE..`, `levels[l][k]` that of boxes
