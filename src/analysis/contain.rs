@@ -14,6 +14,7 @@
 use geo::coordinate_position::{CoordPos, CoordinatePosition};
 use geo::{Contains, Coord, Intersects, Line, LineString, MultiPolygon, Rect};
 
+use crate::geometry::rect_union;
 use crate::layer::Feature;
 
 /// The edges of one MultiPolygon, ring after ring in order, under a tree of boxes: each box
@@ -46,26 +47,6 @@ fn line_box(l: &Line<f64>) -> Rect<f64> {
     Rect::new(l.start, l.end)
 }
 
-/// The box around `boxes`.
-fn union(boxes: &[Rect<f64>]) -> Rect<f64> {
-    let (mut min, mut max) = (boxes[0].min(), boxes[0].max());
-    for b in &boxes[1..] {
-        min.x = min.x.min(b.min().x);
-        min.y = min.y.min(b.min().y);
-        max.x = max.x.max(b.max().x);
-        max.y = max.y.max(b.max().y);
-    }
-    Rect::new(min, max)
-}
-
-/// Whether two boxes meet (share at least a point).
-fn meet(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x
-        && b.min().x <= a.max().x
-        && a.min().y <= b.max().y
-        && b.min().y <= a.max().y
-}
-
 impl EdgeIndex {
     pub fn new(mp: &MultiPolygon<f64>) -> EdgeIndex {
         let edges: Vec<Line<f64>> = rings(mp)
@@ -73,15 +54,16 @@ impl EdgeIndex {
             .map(|w| Line::new(w[0], w[1]))
             .collect();
         let mut levels: Vec<Vec<Rect<f64>>> = Vec::new();
+        // Chunks are never empty: each has a box.
         let mut below: Vec<Rect<f64>> = edges
             .chunks(NODE)
-            .map(|c| {
-                let boxes: Vec<Rect<f64>> = c.iter().map(line_box).collect();
-                union(&boxes)
-            })
+            .filter_map(|c| c.iter().map(line_box).reduce(rect_union))
             .collect();
         while below.len() > NODE {
-            let up = below.chunks(NODE).map(union).collect();
+            let up = below
+                .chunks(NODE)
+                .filter_map(|c| c.iter().copied().reduce(rect_union))
+                .collect();
             levels.push(std::mem::replace(&mut below, up));
         }
         levels.push(below);
@@ -102,7 +84,7 @@ impl EdgeIndex {
         rect: &Rect<f64>,
         found: &mut impl FnMut(&Line<f64>) -> bool,
     ) -> bool {
-        if !meet(&self.levels[level][k], rect) {
+        if !self.levels[level][k].intersects(rect) {
             return false;
         }
         let from = k * NODE;
@@ -110,7 +92,7 @@ impl EdgeIndex {
             let to = (from + NODE).min(self.edges.len());
             return self.edges[from..to]
                 .iter()
-                .any(|e| meet(&line_box(e), rect) && found(e));
+                .any(|e| line_box(e).intersects(rect) && found(e));
         }
         let to = (from + NODE).min(self.levels[level - 1].len());
         (from..to).any(|c| self.any_under(level - 1, c, rect, found))

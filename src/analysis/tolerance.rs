@@ -102,9 +102,11 @@ pub fn resolve(arg: ToleranceArg, layers: &[&Layer]) -> (Tolerance, Vec<String>)
     let widths: Vec<Option<f64>> = layers
         .iter()
         .map(|l| {
-            (tolerance.metres > 0.0)
-                .then(|| typical_width_m(l))
-                .flatten()
+            if tolerance.metres > 0.0 {
+                typical_width_m(l)
+            } else {
+                None
+            }
         })
         .collect();
     let warnings = warnings(&tolerance, layers, &widths);
@@ -159,8 +161,8 @@ pub fn warnings(tolerance: &Tolerance, layers: &[&Layer], widths: &[Option<f64>]
     }
     // A tolerance near the size of the features themselves hides real detail.
     if tolerance.metres > 0.0 {
-        for (l, widths) in layers.iter().zip(widths) {
-            if let Some(median) = *widths {
+        for (l, width) in layers.iter().zip(widths) {
+            if let Some(median) = *width {
                 if median < 2.0 * tolerance.metres {
                     warnings.push(format!(
                         "{}: features are small for a {} m tolerance (median width {:.0} m): \

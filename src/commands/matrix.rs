@@ -84,7 +84,13 @@ pub fn run(args: MatrixArgs) -> Result<Outcome> {
     let measure = args.analysis.tolerance != ToleranceArg::Metres(0.0);
     let widths: Vec<Option<f64>> = layers
         .par_iter()
-        .map(|l| measure.then(|| tolerance::typical_width_m(l)).flatten())
+        .map(|l| {
+            if measure {
+                tolerance::typical_width_m(l)
+            } else {
+                None
+            }
+        })
         .collect();
     let job = Job {
         layers: &layers,
