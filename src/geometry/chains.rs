@@ -79,45 +79,48 @@ impl Chain {
 }
 
 pub(crate) fn monotone_chains(pts: &[Coord<f64>]) -> Vec<Chain> {
-    let n = pts.len() - 1;
     let mut chains = Vec::new();
+    // x and y are monotone along a chain, so its ends span its box.
+    each_chain(pts, |start, end, x_rising| {
+        let (p, q) = (pts[start], pts[end]);
+        chains.push(Chain {
+            start,
+            end,
+            x_rising,
+            min: Coord {
+                x: p.x.min(q.x),
+                y: p.y.min(q.y),
+            },
+            max: Coord {
+                x: p.x.max(q.x),
+                y: p.y.max(q.y),
+            },
+        });
+    });
+    chains
+}
+
+/// Calls `chain(start, end, x_rising)` for each monotone chain of `pts` (at least two points),
+/// in order: its segments are `start..end`.
+pub(crate) fn each_chain(pts: &[Coord<f64>], mut chain: impl FnMut(usize, usize, bool)) {
+    let n = pts.len() - 1;
     let mut start = 0;
     // Direction of the chain so far in x and y: 0 until a segment moves that way.
     let (mut sx, mut sy) = (0i8, 0i8);
     // Without branches: directions along a boundary are too irregular to predict.
     let sign = |d: f64| -> i8 { (d > 0.0) as i8 - (d < 0.0) as i8 };
-    // x and y are monotone along a chain, so its ends span its box.
-    let close = |start: usize, end: usize, sx: i8| -> Chain {
-        let (p, q) = (pts[start], pts[end]);
-        let min = Coord {
-            x: p.x.min(q.x),
-            y: p.y.min(q.y),
-        };
-        let max = Coord {
-            x: p.x.max(q.x),
-            y: p.y.max(q.y),
-        };
-        Chain {
-            start,
-            end,
-            x_rising: sx >= 0,
-            min,
-            max,
-        }
-    };
     for (i, w) in pts.windows(2).enumerate() {
         let (dx, dy) = (sign(w[1].x - w[0].x), sign(w[1].y - w[0].y));
         // A turn against the chain's direction in x or in y (signs are -1, 0 or 1).
         if (dx * sx < 0) | (dy * sy < 0) {
-            chains.push(close(start, i, sx));
+            chain(start, i, sx >= 0);
             start = i;
             (sx, sy) = (0, 0);
         }
         sx = if dx != 0 { dx } else { sx };
         sy = if dy != 0 { dy } else { sy };
     }
-    chains.push(close(start, n, sx));
-    chains
+    chain(start, n, sx >= 0);
 }
 
 /// Calls `meet(i, k)` for each segment `i` of chain `a` (of the ring `pa`) and `k` of chain
