@@ -396,15 +396,16 @@ fn read_only() -> OpenFlags {
 /// Ranges of the primary key `pk` (inclusive, together its whole span) to read the table in,
 /// a few per thread; none when the span is under [`RANGED_FROM`] or there is one thread.
 fn key_ranges(conn: &Connection, table: &Table, pk: &str) -> Result<Vec<(i64, i64)>, Choice> {
-    let (lo, hi): (Option<i64>, Option<i64>) = conn.query_row(
-        &format!(
-            "SELECT min({pk}), max({pk}) FROM {}",
-            quoted(&table.name),
-            pk = quoted(pk)
-        ),
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    // Two queries: SQLite finds a lone min() or max() of the key in its index, but reads the
+    // whole table for both at once (10 ms of LSOA11's 90, on one thread).
+    let end = |f: &str| -> Result<Option<i64>, rusqlite::Error> {
+        conn.query_row(
+            &format!("SELECT {f}({}) FROM {}", quoted(pk), quoted(&table.name)),
+            [],
+            |r| r.get(0),
+        )
+    };
+    let (lo, hi) = (end("min")?, end("max")?);
     let (Some(lo), Some(hi)) = (lo, hi) else {
         return Ok(Vec::new());
     };
