@@ -224,22 +224,23 @@ impl Csv<'_> {
         use rayon::prelude::*;
         const BLOCK: usize = 4096;
         const PIECE: usize = 256;
-        let safe = self.safe;
-        let text = |records: &mut dyn FnMut(&mut csv::Writer<Vec<u8>>) -> Result<()>| {
+        /// The CSV text `records` writes.
+        fn text(
+            records: impl FnOnce(&mut csv::Writer<Vec<u8>>) -> csv::Result<()>,
+        ) -> Result<Vec<u8>> {
             let mut csv = csv::Writer::from_writer(Vec::new());
             records(&mut csv)?;
             csv.into_inner()
                 .map_err(|e| anyhow::anyhow!("{}", e.error()))
-        };
-        self.w.write_all(&text(&mut |csv| {
-            csv.write_record(headers(columns))?;
-            Ok(())
-        })?)?;
+        }
+        let safe = self.safe;
+        self.w
+            .write_all(&text(|csv| csv.write_record(headers(columns)))?)?;
         for block in rows.chunks(BLOCK) {
             let pieces: Vec<Vec<u8>> = block
                 .par_chunks(PIECE)
                 .map(|piece| {
-                    text(&mut |csv| {
+                    text(|csv| {
                         for r in piece {
                             for c in columns {
                                 csv.write_field((c.cell)(r).csv(safe).as_bytes())?;
@@ -422,15 +423,8 @@ pub fn decimal6(v: f64) -> String {
     use std::fmt::Write as _;
     let _ = write!(s, "{whole}");
     if part != 0 {
-        let mut digits = [b'0'; 6];
-        let mut rest = part;
-        for d in digits.iter_mut().rev() {
-            *d = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        let used = 6 - digits.iter().rev().take_while(|&&d| d == b'0').count();
-        s.push('.');
-        s.extend(digits[..used].iter().map(|&d| d as char));
+        let _ = write!(s, ".{part:06}");
+        s.truncate(s.trim_end_matches('0').len());
     }
     s
 }
